@@ -1,0 +1,5 @@
+"""``python -m plangraph`` runs the command-line interface."""
+
+from plangraph.cli import main
+
+main()

@@ -1,0 +1,197 @@
+"""The ``plangraph`` command: a thin client of the package's services.
+
+Exit codes: 0 done, 1 the job ran and found a problem, 2 bad input or usage (nothing changed).
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from plangraph import datasets, overview, synthetic
+from plangraph.settings import Settings
+from plangraph.store import LoadError, LoadResult, PlanStore, StoreLockedError
+
+class Language(str, enum.Enum):
+    """The languages plangraph labels things in."""
+
+    nb = "nb"
+    en = "en"
+
+
+app = typer.Typer(
+    name="plangraph",
+    help="A knowledge graph of Norway's municipal plan system, Bergen kommune first.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        help="Folder of the embedded store [default: $PLANGRAPH_STORE, else "
+        "$XDG_DATA_HOME/plangraph/store, else ~/.local/share/plangraph/store].",
+        show_default=False,
+    ),
+]
+
+
+def _open(store: Path | None) -> PlanStore:
+    path = store if store is not None else Settings().store
+    try:
+        return PlanStore.open(path)
+    except StoreLockedError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def load(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="RDF files to load (Turtle, N-Triples, RDF/XML, JSON-LD), each into its own "
+            "named graph. Without files: the ontology, the reference data and Bergen's register.",
+            show_default=False,
+        ),
+    ] = None,
+    graph: Annotated[
+        str | None,
+        typer.Option(help="Named graph IRI for a single file [default: derived from its path]."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Reload files even if they have not changed.")
+    ] = False,
+    store: StoreOption = None,
+) -> None:
+    """Load data into the store, replacing each file's graph whole; then show what is in it.
+
+    Loading is atomic: if any file is malformed, nothing is changed.
+    """
+    if files:
+        if graph is not None and len(files) != 1:
+            err.print("[red]error:[/red] --graph takes exactly one file")
+            raise typer.Exit(2)
+        items = [(graph or datasets.graph_iri(f), f) for f in files]
+    else:
+        items = [item for ds in datasets.default_datasets() for item in ds.graphs()]
+    plan_store = _open(store)
+    try:
+        results = _load_with_progress(plan_store, items, force)
+    except LoadError as error:
+        err.print(f"[red]error:[/red] {error}")
+        err.print(f"nothing was loaded: the store at {plan_store.path} is as it was")
+        raise typer.Exit(2) from None
+    loaded = sum(1 for r in results if not r.skipped)
+    out.print(
+        f"loaded {loaded} file(s), {len(results) - loaded} unchanged, "
+        f"into {plan_store.path}"
+    )
+    _show(plan_store)
+
+
+def _load_with_progress(
+    plan_store: PlanStore, items: list[tuple[str, Path]], force: bool
+) -> list[LoadResult]:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        progress.add_task(f"loading {len(items)} file(s)", total=None)
+        return plan_store.load(items, force=force)
+
+
+@app.command()
+def info(
+    store: StoreOption = None,
+    lang: Annotated[Language, typer.Option(help="Language of labels.")] = Language.en,
+) -> None:
+    """Show the store's named graphs with their triple counts, and what the register holds."""
+    _show(_open(store), lang.value)
+
+
+def _show(plan_store: PlanStore, lang: str = "en") -> None:
+    graphs = plan_store.graphs()
+    table = Table(title=f"Named graphs in {plan_store.path}", title_justify="left")
+    table.add_column("graph")
+    table.add_column("triples", justify="right")
+    table.add_column("loaded from")
+    table.add_column("loaded at")
+    for g in graphs:
+        table.add_row(g.iri, f"{g.triples:,}", g.loaded_from or "", g.modified or "")
+    table.add_row("[bold]total[/bold]", f"[bold]{sum(g.triples for g in graphs):,}[/bold]", "", "")
+    out.print(table)
+
+    kinds = overview.plans_by_kind(plan_store, lang)
+    if kinds:
+        by_kind = Table(title="Plan documents by kind", title_justify="left")
+        by_kind.add_column("plan kind")
+        by_kind.add_column("plans", justify="right")
+        for k in kinds:
+            by_kind.add_row(k.label, f"{k.plans:,}")
+        out.print(by_kind)
+        things = Table(title="What the register describes", title_justify="left")
+        things.add_column("")
+        things.add_column("count", justify="right")
+        for what, n in overview.element_counts(plan_store):
+            things.add_row(what, f"{n:,}")
+        out.print(things)
+
+
+@app.command("synthetic")
+def synthetic_command(
+    out_file: Annotated[
+        Path,
+        typer.Option("--out", help="Where to write the data: a .nt (N-Triples) or .nq file."),
+    ],
+    municipalities: Annotated[
+        int, typer.Option(min=1, max=999, help="How many municipalities.")
+    ] = synthetic.DEFAULT_MUNICIPALITIES,
+    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same bytes.")] = (
+        synthetic.DEFAULT_SEED
+    ),
+) -> None:
+    """Generate the synthetic national register for benchmarks (describes no real municipality)."""
+    if out_file.suffix not in (".nt", ".nq"):
+        err.print(f"[red]error:[/red] {out_file}: the output must end in .nt or .nq")
+        raise typer.Exit(2)
+    started = time.perf_counter()
+    lines = synthetic.write(out_file, municipalities=municipalities, seed=seed)
+    out.print(
+        f"wrote {lines:,} triples for {municipalities} synthetic municipalities "
+        f"(seed {seed}) to {out_file} in {time.perf_counter() - started:.1f} s"
+    )
+
+
+@app.command()
+def docs(
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder to write the ontology documentation to.")
+    ] = Path("docs/ontology"),
+) -> None:
+    """Write the ontology's HTML documentation (nb and en), generated from the ontology itself."""
+    from plangraph import ontodoc
+
+    written = ontodoc.write(out_dir)
+    for path in written:
+        out.print(f"wrote {path}")
+
+
+def main() -> None:
+    """Entry point for ``python -m plangraph``."""
+    app()

@@ -1,0 +1,256 @@
+"""The store on disk: loads are idempotent, replace graphs whole, and are atomic."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from plangraph import synthetic
+from plangraph.namespaces import GRAPH_BASE
+from plangraph.store import LoadError, PlanStore
+from tests.conftest import run_cli
+
+GOOD = """@prefix ex: <https://example.org/> .
+ex:a ex:p ex:b .
+ex:a ex:q "one" .
+"""
+
+GOOD_V2 = """@prefix ex: <https://example.org/> .
+ex:a ex:p ex:c .
+"""
+
+# Line 3 is broken: the literal is never closed.
+BROKEN = """@prefix ex: <https://example.org/> .
+ex:a ex:p ex:b .
+ex:a ex:q "unterminated .
+"""
+
+
+def snapshot(store: PlanStore) -> set[tuple[str, str, str, str]]:
+    """Every quad of the store, as plain strings, to compare states exactly."""
+    return {
+        (str(q.subject), str(q.predicate), str(q.object), str(q.graph_name))
+        for q in store.raw.quads_for_pattern(None, None, None, None)
+    }
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_load_puts_each_file_in_its_own_graph(tmp_path: Path) -> None:
+    store = PlanStore.open(tmp_path / "store")
+    one = write(tmp_path / "one.ttl", GOOD)
+    two = write(tmp_path / "two.ttl", GOOD_V2)
+    results = store.load([(GRAPH_BASE + "one", one), (GRAPH_BASE + "two", two)])
+    assert [(r.graph, r.triples, r.skipped) for r in results] == [
+        (GRAPH_BASE + "one", 2, False),
+        (GRAPH_BASE + "two", 1, False),
+    ]
+    graphs = {g.iri: g for g in store.graphs()}
+    assert set(graphs) == {GRAPH_BASE + "one", GRAPH_BASE + "two"}
+    assert graphs[GRAPH_BASE + "one"].loaded_from == str(one.resolve())
+    store.close()
+
+
+def test_the_store_persists_on_disk(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    store = PlanStore.open(path)
+    store.load([(GRAPH_BASE + "one", write(tmp_path / "one.ttl", GOOD))])
+    store.close()
+    reopened = PlanStore.open(path)
+    assert reopened.triple_count(GRAPH_BASE + "one") == 2
+    reopened.close()
+
+
+def test_loading_the_same_file_again_changes_nothing(tmp_path: Path) -> None:
+    store = PlanStore.open(tmp_path / "store")
+    file = write(tmp_path / "one.ttl", GOOD)
+    store.load([(GRAPH_BASE + "one", file)])
+    before = snapshot(store)
+    (result,) = store.load([(GRAPH_BASE + "one", file)])
+    assert result.skipped and result.triples == 2
+    assert snapshot(store) == before
+    (forced,) = store.load([(GRAPH_BASE + "one", file)], force=True)
+    assert not forced.skipped
+    assert {q for q in snapshot(store) if "_meta" not in q[3]} == {
+        q for q in before if "_meta" not in q[3]
+    }
+    store.close()
+
+
+def test_a_reload_replaces_the_graph_whole(tmp_path: Path) -> None:
+    store = PlanStore.open(tmp_path / "store")
+    file = write(tmp_path / "one.ttl", GOOD)
+    other = write(tmp_path / "other.ttl", GOOD)
+    store.load([(GRAPH_BASE + "one", file), (GRAPH_BASE + "other", other)])
+    write(file, GOOD_V2)
+    store.load([(GRAPH_BASE + "one", file)])
+    one = {q[:3] for q in snapshot(store) if q[3] == f"<{GRAPH_BASE}one>"}
+    assert one == {("<https://example.org/a>", "<https://example.org/p>", "<https://example.org/c>")}
+    assert store.triple_count(GRAPH_BASE + "other") == 2  # untouched
+    store.close()
+
+
+def test_a_malformed_file_names_file_line_and_column_and_changes_nothing(tmp_path: Path) -> None:
+    store = PlanStore.open(tmp_path / "store")
+    good = write(tmp_path / "good.ttl", GOOD)
+    store.load([(GRAPH_BASE + "good", good)])
+    before = snapshot(store)
+    broken = write(tmp_path / "broken.ttl", BROKEN)
+    # The good file is listed first and has changed: it must not be loaded either.
+    write(good, GOOD_V2)
+    with pytest.raises(LoadError) as caught:
+        store.load([(GRAPH_BASE + "good", good), (GRAPH_BASE + "broken", broken)])
+    assert caught.value.file == broken
+    assert caught.value.line == 3
+    assert caught.value.column is not None
+    assert str(caught.value).startswith(f"{broken}:3:")
+    assert snapshot(store) == before
+    store.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.ttl", "", "holds no triples"),
+        ("data.csv", "a,b\n", "unknown RDF format"),
+        ("bad.nt", "<https://example.org/a> <https://example.org/b> .\n", "object of a triple"),
+        ("bad-iri.ttl", "<https://example.org/a b> <https://example.org/p> 1 .\n", "Invalid IRI"),
+    ],
+)
+def test_other_bad_files_are_refused(tmp_path: Path, name: str, content: str, message: str) -> None:
+    store = PlanStore.open(tmp_path / "store")
+    store.load([(GRAPH_BASE + "good", write(tmp_path / "good.ttl", GOOD))])
+    before = snapshot(store)
+    with pytest.raises(LoadError, match=message):
+        store.load([(GRAPH_BASE + "x", write(tmp_path / name, content))])
+    assert snapshot(store) == before
+    store.close()
+
+
+def test_a_missing_file_is_refused(tmp_path: Path) -> None:
+    store = PlanStore.open(tmp_path / "store")
+    with pytest.raises(LoadError, match="no such file"):
+        store.load([(GRAPH_BASE + "x", tmp_path / "nowhere.ttl")])
+    store.close()
+
+
+def test_a_failure_during_the_write_rolls_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure after the store was changed (here: at the second file of a batch) restores it."""
+    store = PlanStore.open(tmp_path / "store")
+    store.load([(GRAPH_BASE + "one", write(tmp_path / "one.ttl", GOOD))])
+    before = snapshot(store)
+    first = write(tmp_path / "one.ttl", GOOD_V2)
+    second = write(tmp_path / "two.ttl", GOOD)
+    # Inject a disk failure at the second file: the first graph is already replaced by then.
+    original = PlanStore._replace
+    calls = 0
+
+    def replace_then_fail(self: PlanStore, graph: str, file: Path, sha: str) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise OSError("disk full (simulated)")
+        original(self, graph, file, sha)
+
+    monkeypatch.setattr(PlanStore, "_replace", replace_then_fail)
+    with pytest.raises(OSError, match="disk full"):
+        store.load([(GRAPH_BASE + "one", first), (GRAPH_BASE + "two", second)])
+    assert calls == 2
+    assert snapshot(store) == before
+    store.close()
+    reopened = PlanStore.open(tmp_path / "store")
+    assert snapshot(reopened) == before
+    reopened.close()
+
+
+def test_a_load_killed_half_way_is_rolled_back_on_next_open(tmp_path: Path) -> None:
+    """kill -9 in the middle of a real load: the next open finds the store as it was."""
+    path = tmp_path / "store"
+    store = PlanStore.open(path)
+    store.load([(GRAPH_BASE + "one", write(tmp_path / "one.ttl", GOOD))])
+    before = snapshot(store)
+    store.close()
+
+    big = tmp_path / "big.nt"
+    synthetic.write(big, municipalities=40, seed=7)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "plangraph", "load", str(big), "--store", str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    checkpoint = path.with_name(path.name + ".checkpoint")
+    deadline = time.monotonic() + 120
+    while not checkpoint.exists() and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert checkpoint.exists(), "the load started writing"
+    time.sleep(0.5)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    assert child.returncode == -signal.SIGKILL, "killed before it finished"
+
+    reopened = PlanStore.open(path)
+    assert snapshot(reopened) == before
+    assert not checkpoint.exists()
+    reopened.close()
+
+
+def test_the_cli_reports_a_malformed_file_with_exit_code_2(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    ok = run_cli("load", write(tmp_path / "good.ttl", GOOD).as_posix(), "--store", str(path))
+    assert ok.returncode == 0, ok.stderr
+    broken = write(tmp_path / "broken.ttl", BROKEN)
+    failed = run_cli("load", str(broken), "--store", str(path))
+    assert failed.returncode == 2
+    assert f"{broken}:3:" in failed.stderr
+    assert "as it was" in failed.stderr
+    store = PlanStore.open(path)
+    assert [g.iri for g in store.graphs()] == [GRAPH_BASE + "file/good"]
+    store.close()
+
+
+def test_a_second_writer_is_told_the_store_is_busy(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    holder = PlanStore.open(path)
+    result = run_cli("info", "--store", str(path))
+    assert result.returncode == 2
+    assert "open in another process" in result.stderr
+    holder.close()
+
+
+def test_the_default_store_location_follows_the_environment(tmp_path: Path) -> None:
+    result = run_cli(
+        "load",
+        write(tmp_path / "good.ttl", GOOD).as_posix(),
+        env={"PLANGRAPH_STORE": str(tmp_path / "from-env")},
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "from-env").is_dir()
+    xdg = run_cli(
+        "load",
+        (tmp_path / "good.ttl").as_posix(),
+        env={"XDG_DATA_HOME": str(tmp_path / "xdg"), "PLANGRAPH_STORE": ""},
+    )
+    assert xdg.returncode == 0, xdg.stderr
+    assert (tmp_path / "xdg" / "plangraph" / "store").is_dir()
+
+
+def test_a_reader_sees_the_graph_it_loaded(tmp_path: Path) -> None:
+    """A plain pyoxigraph client can read the store plangraph wrote (nothing hidden in it)."""
+    path = tmp_path / "store"
+    store = PlanStore.open(path)
+    store.load([(GRAPH_BASE + "one", write(tmp_path / "one.ttl", GOOD))])
+    store.close()
+    reader = ox.Store.read_only(str(path))
+    assert ox.NamedNode(GRAPH_BASE + "one") in set(reader.named_graphs())
