@@ -16,10 +16,12 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from plangraph import datasets, overview, synthetic
+from plangraph.namespaces import GRAPH_BASE
 from plangraph.settings import Settings
 from plangraph.store import LoadError, LoadResult, PlanStore, StoreLockedError
 
-class Language(str, enum.Enum):
+
+class Language(enum.StrEnum):
     """The languages plangraph labels things in."""
 
     nb = "nb"
@@ -94,10 +96,7 @@ def load(
         err.print(f"nothing was loaded: the store at {plan_store.path} is as it was")
         raise typer.Exit(2) from None
     loaded = sum(1 for r in results if not r.skipped)
-    out.print(
-        f"loaded {loaded} file(s), {len(results) - loaded} unchanged, "
-        f"into {plan_store.path}"
-    )
+    out.print(f"loaded {loaded} file(s), {len(results) - loaded} unchanged, into {plan_store.path}")
     _show(plan_store)
 
 
@@ -127,14 +126,19 @@ def info(
 
 def _show(plan_store: PlanStore, lang: str = "en") -> None:
     graphs = plan_store.graphs()
-    table = Table(title=f"Named graphs in {plan_store.path}", title_justify="left")
+    table = Table(
+        title=f"Named graphs in {plan_store.path}",
+        title_justify="left",
+        caption=f"graph names are relative to {GRAPH_BASE}",
+        caption_justify="left",
+    )
     table.add_column("graph")
     table.add_column("triples", justify="right")
     table.add_column("loaded from")
-    table.add_column("loaded at")
     for g in graphs:
-        table.add_row(g.iri, f"{g.triples:,}", g.loaded_from or "", g.modified or "")
-    table.add_row("[bold]total[/bold]", f"[bold]{sum(g.triples for g in graphs):,}[/bold]", "", "")
+        name = g.iri.removeprefix(GRAPH_BASE) if g.iri.startswith(GRAPH_BASE) else g.iri
+        table.add_row(name, f"{g.triples:,}", g.loaded_from or "")
+    table.add_row("[bold]total[/bold]", f"[bold]{sum(g.triples for g in graphs):,}[/bold]", "")
     out.print(table)
 
     kinds = overview.plans_by_kind(plan_store, lang)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
+from rdflib.term import Node
 
 from plangraph import resources
 
@@ -124,7 +125,7 @@ def _link(iri: object) -> str:
     text = str(iri)
     shown = html.escape(_name(text))
     if text.startswith(PG):
-        return f'<a href="#{html.escape(text[len(PG):])}">{shown}</a>'
+        return f'<a href="#{html.escape(text[len(PG) :])}">{shown}</a>'
     return f'<a href="{html.escape(text)}">{shown}</a>'
 
 
@@ -132,14 +133,14 @@ def _uris(values: Iterable[object]) -> list[URIRef]:
     return sorted((v for v in values if isinstance(v, URIRef)), key=str)
 
 
-def _list_items(graph: Graph, head: object) -> list[object]:
-    items: list[object] = []
-    node = head
+def _list_items(graph: Graph, head: Node) -> list[Node]:
+    items: list[Node] = []
+    node: Node | None = head
     while node is not None and node != RDF.nil:
-        first = graph.value(node, RDF.first)  # type: ignore[arg-type]
+        first = graph.value(node, RDF.first)
         if first is not None:
             items.append(first)
-        node = graph.value(node, RDF.rest)  # type: ignore[arg-type]
+        node = graph.value(node, RDF.rest)
     return items
 
 
@@ -183,7 +184,11 @@ def render(graph: Graph, lang: str) -> str:
     all_terms = terms(graph)
     ontology = URIRef(PG.rstrip("#"))
     description = next(
-        (str(d) for d in graph.objects(ontology, DCTERMS.description) if getattr(d, "language", None) == lang),
+        (
+            str(d)
+            for d in graph.objects(ontology, DCTERMS.description)
+            if getattr(d, "language", None) == lang
+        ),
         "",
     )
     sections = []
