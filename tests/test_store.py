@@ -95,7 +95,9 @@ def test_a_reload_replaces_the_graph_whole(tmp_path: Path) -> None:
     write(file, GOOD_V2)
     store.load([(GRAPH_BASE + "one", file)])
     one = {q[:3] for q in snapshot(store) if q[3] == f"<{GRAPH_BASE}one>"}
-    assert one == {("<https://example.org/a>", "<https://example.org/p>", "<https://example.org/c>")}
+    assert one == {
+        ("<https://example.org/a>", "<https://example.org/p>", "<https://example.org/c>")
+    }
     assert store.triple_count(GRAPH_BASE + "other") == 2  # untouched
     store.close()
 

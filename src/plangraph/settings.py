@@ -18,7 +18,9 @@ def default_store_path() -> Path:
 class Settings(BaseSettings):
     """Everything plangraph can be configured with. Nothing reads the environment elsewhere."""
 
-    model_config = SettingsConfigDict(env_prefix="PLANGRAPH_", env_ignore_empty=True, extra="forbid")
+    model_config = SettingsConfigDict(
+        env_prefix="PLANGRAPH_", env_ignore_empty=True, extra="forbid"
+    )
 
     store: Path = Field(
         default_factory=default_store_path,

@@ -43,7 +43,9 @@ _FORMATS: dict[str, ox.RdfFormat] = {
 class LoadError(Exception):
     """A file could not be loaded; the store is as it was before the attempt."""
 
-    def __init__(self, file: Path, message: str, line: int | None = None, column: int | None = None):
+    def __init__(
+        self, file: Path, message: str, line: int | None = None, column: int | None = None
+    ):
         self.file = file
         self.line = line
         self.column = column
@@ -170,9 +172,7 @@ class PlanStore:
             counts[_value(row["g"])] = int(_value(row["n"]))
         records: dict[str, dict[str, str]] = {}
         for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(META_GRAPH)):
-            records.setdefault(_value(quad.subject), {})[quad.predicate.value] = _value(
-                quad.object
-            )
+            records.setdefault(_value(quad.subject), {})[quad.predicate.value] = _value(quad.object)
         counts.pop(META_GRAPH, None)
         return [
             GraphInfo(
@@ -187,7 +187,9 @@ class PlanStore:
     def triple_count(self, graph: str) -> int:
         """How many triples the named graph holds."""
         # str() of a NamedNode is its N-Triples form, so the IRI cannot break out of <...>.
-        rows = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}")
+        rows = self._select(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"
+        )
         return int(_value(rows[0]["n"]))
 
     def _select(self, query: str) -> list[ox.QuerySolution]:
@@ -204,9 +206,7 @@ class PlanStore:
 
     # -- writing -------------------------------------------------------------------------
 
-    def load(
-        self, items: Sequence[tuple[str, Path]], *, force: bool = False
-    ) -> list[LoadResult]:
+    def load(self, items: Sequence[tuple[str, Path]], *, force: bool = False) -> list[LoadResult]:
         """Load each ``(graph IRI, file)`` into its graph, replacing it; all or nothing.
 
         Every file is parsed before the store is touched. A file whose bytes are those last
@@ -264,7 +264,9 @@ class PlanStore:
                 ox.Quad(
                     node,
                     ox.NamedNode(_DCT_MODIFIED),
-                    ox.Literal(now, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")),
+                    ox.Literal(
+                        now, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+                    ),
                     meta,
                 ),
             ]
