@@ -12,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from plangraph import store as store_module
 from plangraph import synthetic
 from plangraph.namespaces import GRAPH_BASE
 from plangraph.store import LoadError, PlanStore
@@ -149,27 +150,24 @@ def test_a_missing_file_is_refused(tmp_path: Path) -> None:
 def test_a_failure_during_the_write_rolls_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A failure after the store was changed (here: at the second file of a batch) restores it."""
+    """A failure after the store was changed (here: a disk error after the write) restores it."""
     store = PlanStore.open(tmp_path / "store")
     store.load([(GRAPH_BASE + "one", write(tmp_path / "one.ttl", GOOD))])
     before = snapshot(store)
     first = write(tmp_path / "one.ttl", GOOD_V2)
     second = write(tmp_path / "two.ttl", GOOD)
-    # Inject a disk failure at the second file: the first graph is already replaced by then.
-    original = PlanStore._replace
-    calls = 0
+    original = store_module._write
+    written: list[int] = []
 
-    def replace_then_fail(self: PlanStore, graph: str, file: Path, sha: str) -> None:
-        nonlocal calls
-        calls += 1
-        if calls == 2:
-            raise OSError("disk full (simulated)")
-        original(self, graph, file, sha)
+    def write_then_fail(target: ox.Store, changes: list[store_module._Change]) -> None:
+        original(target, changes)
+        written.append(len(target))
+        raise OSError("disk full (simulated)")
 
-    monkeypatch.setattr(PlanStore, "_replace", replace_then_fail)
+    monkeypatch.setattr(store_module, "_write", write_then_fail)
     with pytest.raises(OSError, match="disk full"):
         store.load([(GRAPH_BASE + "one", first), (GRAPH_BASE + "two", second)])
-    assert calls == 2
+    assert written, "the failure came after the store had been written"
     assert snapshot(store) == before
     store.close()
     reopened = PlanStore.open(tmp_path / "store")
@@ -256,3 +254,74 @@ def test_a_reader_sees_the_graph_it_loaded(tmp_path: Path) -> None:
     store.close()
     reader = ox.Store.read_only(str(path))
     assert ox.NamedNode(GRAPH_BASE + "one") in set(reader.named_graphs())
+
+
+def national_like(tmp_path: Path, name: str, seed: int) -> Path:
+    """A synthetic file big enough (about 245,000 triples) for the rebuild path."""
+    path = tmp_path / name
+    synthetic.write(path, municipalities=25, seed=seed)
+    return path
+
+
+def test_replacing_a_big_graph_rebuilds_the_store_and_keeps_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = PlanStore.open(tmp_path / "store")
+    small = write(tmp_path / "small.ttl", GOOD)
+    big_v1 = national_like(tmp_path, "v1.nt", seed=1)
+    big = GRAPH_BASE + "big"
+    store.load([(GRAPH_BASE + "small", small), (big, big_v1)])
+    small_quads = {q for q in snapshot(store) if q[3] == f"<{GRAPH_BASE}small>"}
+
+    rebuilds: list[int] = []
+    original = PlanStore._rebuild
+
+    def spy(self: PlanStore, changes: list[store_module._Change]) -> None:
+        rebuilds.append(len(changes))
+        original(self, changes)
+
+    monkeypatch.setattr(PlanStore, "_rebuild", spy)
+    big_v2 = national_like(tmp_path, "v2.nt", seed=2)
+    (result,) = store.load([(big, big_v2)])
+    assert rebuilds == [1], "a big graph over a small rest is replaced by a rebuild"
+    expected = {(str(t.subject), str(t.predicate), str(t.object)) for t in ox.parse(path=big_v2)}
+    got = {q[:3] for q in snapshot(store) if q[3] == f"<{big}>"}
+    assert got == expected
+    assert result.triples == len(expected)
+    assert {q for q in snapshot(store) if q[3] == f"<{GRAPH_BASE}small>"} == small_quads
+    assert {g.iri for g in store.graphs()} == {big, GRAPH_BASE + "small"}
+    assert not any(p.name.startswith("store.") for p in tmp_path.iterdir())
+    store.close()
+
+
+def test_a_rebuild_killed_half_way_leaves_one_whole_state(tmp_path: Path) -> None:
+    """Killed at any moment of a rebuild, the store opens as the old state or the new one."""
+    path = tmp_path / "store"
+    big = GRAPH_BASE + "big"
+    store = PlanStore.open(path)
+    store.load([(big, national_like(tmp_path, "v1.nt", seed=1))])
+    before = store.triple_count(big)
+    store.close()
+    v2 = national_like(tmp_path, "v2.nt", seed=2)
+    after = sum(1 for _ in ox.parse(path=v2))
+    assert before != after
+
+    child = subprocess.Popen(
+        [sys.executable, "-m", "plangraph", "load", str(v2), "--graph", big, "--store", str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    building = path.with_name("store.rebuild")
+    deadline = time.monotonic() + 120
+    while not building.exists() and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert building.exists(), "the rebuild started"
+    time.sleep(0.3)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    assert child.returncode == -signal.SIGKILL, "killed before it finished"
+    reopened = PlanStore.open(path)
+    assert reopened.triple_count(big) in (before, after)
+    assert [g.iri for g in reopened.graphs()] == [big]
+    assert not any(p.name.startswith("store.") for p in tmp_path.iterdir())
+    reopened.close()
