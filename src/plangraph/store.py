@@ -248,7 +248,9 @@ class PlanStore:
             if self.path is not None and old > _REBUILD_MIN and old * 5 > len(self._store) - old:
                 self._rebuild(changes)
             else:
-                with self._checkpoint():
+                # Small files into empty graphs are one transaction: atomic without a checkpoint.
+                in_one_transaction = not replaced and all(c.quads is not None for c in changes)
+                with self._checkpoint(enabled=not in_one_transaction):
                     for node in replaced:
                         self._store.clear_graph(node)
                     _write(self._store, changes)
@@ -276,11 +278,15 @@ class PlanStore:
         meta = ox.NamedNode(META_GRAPH)
         try:
             fresh = ox.Store(str(building))
+            kept: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
+            kept += [g for g in self._store.named_graphs() if g not in replaced and g != meta]
             fresh.bulk_extend(
+                q for g in kept for q in self._store.quads_for_pattern(None, None, None, g)
+            )
+            fresh.extend(
                 q
-                for q in self._store.quads_for_pattern(None, None, None, None)
-                if q.graph_name not in replaced
-                and not (q.graph_name == meta and q.subject in replaced)
+                for q in self._store.quads_for_pattern(None, None, None, meta)
+                if q.subject not in replaced
             )
             _write(fresh, changes)
             fresh.flush()
