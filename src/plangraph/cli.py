@@ -111,8 +111,10 @@ def _load_with_progress(
         console=err,
         transient=True,
     ) as progress:
-        progress.add_task(f"loading {len(items)} file(s)", total=None)
-        return plan_store.load(items, force=force)
+        task = progress.add_task(f"loading {len(items)} file(s)", total=None)
+        return plan_store.load(
+            items, force=force, progress=lambda what: progress.update(task, description=what)
+        )
 
 
 @app.command()

@@ -17,7 +17,7 @@ import gc
 import hashlib
 import shutil
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -212,15 +212,23 @@ class PlanStore:
 
     # -- writing -------------------------------------------------------------------------
 
-    def load(self, items: Sequence[tuple[str, Path]], *, force: bool = False) -> list[LoadResult]:
+    def load(
+        self,
+        items: Sequence[tuple[str, Path]],
+        *,
+        force: bool = False,
+        progress: Callable[[str], None] | None = None,
+    ) -> list[LoadResult]:
         """Load each ``(graph IRI, file)`` into its graph, replacing it; all or nothing.
 
         Every file is parsed before the store is touched. A file whose bytes are those last
         loaded into the same graph is skipped unless ``force`` is set. Small files are written
         in one transaction, big ones by pyoxigraph's bulk loader. When the graphs to replace
         are big and the rest of the store is small, the store is rebuilt beside the old one and
-        swapped in (clearing a graph costs far more per triple than loading one).
+        swapped in (clearing a graph costs far more per triple than loading one). ``progress``
+        is told, in a few words, what the load is doing as it goes.
         """
+        say = progress or (lambda _: None)
         changes: list[_Change] = []
         skipped: set[str] = set()
         for graph, file in items:
@@ -231,6 +239,7 @@ class PlanStore:
             if not force and self._recorded_sha256(graph) == sha:
                 skipped.add(graph)
                 continue
+            say(f"checking {file.name}")
             node = ox.NamedNode(graph)
             quads: list[ox.Quad] | None = None
             if file.stat().st_size < _BULK_THRESHOLD:
@@ -246,10 +255,12 @@ class PlanStore:
             replaced = {c.graph for c in changes if self._store.contains_named_graph(c.graph)}
             old = sum(self.triple_count(g.value) for g in replaced)
             if self.path is not None and old > _REBUILD_MIN and old * 5 > len(self._store) - old:
+                say(f"rebuilding the store with {len(changes)} new file(s)")
                 self._rebuild(changes)
             else:
                 # Small files into empty graphs are one transaction: atomic without a checkpoint.
                 in_one_transaction = not replaced and all(c.quads is not None for c in changes)
+                say(f"writing {len(changes)} file(s)")
                 with self._checkpoint(enabled=not in_one_transaction):
                     for node in replaced:
                         self._store.clear_graph(node)
