@@ -201,3 +201,7 @@ def docs(
 def main() -> None:
     """Entry point for ``python -m plangraph``."""
     app()
+
+from plangraph.catalog_command import catalog_command  # noqa: E402
+
+app.command("catalog")(catalog_command)

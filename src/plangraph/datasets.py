@@ -16,9 +16,12 @@ class Dataset:
 
     id: str
     title: dict[str, str]
+    description: dict[str, str]
     files: tuple[Path, ...]
     source: str
     license: str
+    themes: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
 
     def graphs(self) -> list[tuple[str, Path]]:
         """``(graph IRI, file)`` for each file of the dataset."""
@@ -53,9 +56,12 @@ def default_datasets() -> list[Dataset]:
         Dataset(
             id=entry["id"],
             title=dict(entry["title"]),
+            description=dict(entry["description"]),
             files=tuple(root / name for name in entry["files"]),
             source=entry["source"],
             license=entry["license"],
+            themes=tuple(entry.get("themes", ())),
+            keywords=tuple(entry.get("keywords", ())),
         )
         for entry in raw["dataset"]
     ]
