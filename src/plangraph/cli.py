@@ -185,6 +185,59 @@ def synthetic_command(
 
 
 @app.command()
+def serve(
+    host: Annotated[
+        str | None,
+        typer.Option(help="Address to listen on (default: $PLANGRAPH_HOST, else 127.0.0.1)."),
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(help="Port to listen on (default: $PLANGRAPH_PORT, else 8000).", min=0),
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Serve the SPARQL endpoint (/sparql, with YASGUI for browsers) and the Graph Store (/store).
+
+    If the store holds none of the default datasets, they are loaded first, so that a fresh
+    clone serves Bergen's register. Updates need PLANGRAPH_UPDATE_TOKEN; without it the endpoint
+    is read-only.
+    """
+    import uvicorn
+
+    from plangraph.web import querylog
+    from plangraph.web.app import create_app
+
+    settings = Settings(store=store) if store is not None else Settings()
+    plan_store = _open(settings.store)
+    try:
+        items = [item for ds in datasets.default_datasets() for item in ds.graphs()]
+        present = {g.iri for g in plan_store.graphs()}
+        if not present & {graph for graph, _ in items}:
+            results = _load_with_progress(plan_store, items, False)
+            out.print(
+                f"loaded {len(results)} file(s) of the default datasets into {plan_store.path}"
+            )
+    except LoadError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+    finally:
+        plan_store.close()
+    where = f"http://{host or settings.host}:{settings.port if port is None else port}"
+    mode = "read-only" if settings.update_token is None else "updates with the token"
+    out.print(f"serving {settings.store} at {where}/sparql ({mode})")
+    log = querylog.configure()
+    try:
+        uvicorn.run(
+            create_app(settings),
+            host=host or settings.host,
+            port=settings.port if port is None else port,
+            log_level="info",
+        )
+    finally:
+        log.stop()
+
+
+@app.command()
 def docs(
     out_dir: Annotated[
         Path, typer.Option("--out", help="Folder to write the ontology documentation to.")
@@ -201,6 +254,7 @@ def docs(
 def main() -> None:
     """Entry point for ``python -m plangraph``."""
     app()
+
 
 from plangraph.catalog_command import catalog_command  # noqa: E402
 

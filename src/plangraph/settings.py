@@ -4,9 +4,32 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Annotated, Self
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def default_workers() -> int:
+    """One query worker per core, and never fewer than two (one runaway query must not starve)."""
+    return max(2, os.cpu_count() or 1)
+
+
+def default_max_workers() -> int:
+    """Two per core, at least eight: slow queries share the cores, quick ones still get in."""
+    return max(8, 2 * (os.cpu_count() or 1))
+
+
+def _split(value: object) -> object:
+    """A list setting from the environment: comma-separated, or a JSON list."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            import json
+
+            return json.loads(text)
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return value
 
 
 def default_store_path() -> Path:
@@ -26,3 +49,79 @@ class Settings(BaseSettings):
         default_factory=default_store_path,
         description="Folder of the embedded store on disk (PLANGRAPH_STORE).",
     )
+
+    # -- the SPARQL endpoint (``plangraph serve``) ------------------------------------------
+
+    host: str = Field(default="127.0.0.1", description="Address `plangraph serve` listens on.")
+    port: int = Field(
+        default=8000, ge=0, le=65535, description="Port `plangraph serve` listens on."
+    )
+    update_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token that allows SPARQL Update and Graph Store writes; "
+        "unset means the endpoint is read-only.",
+    )
+    query_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="Deadline of a query or update in seconds, unless the request asks "
+        "otherwise with `timeout=`.",
+    )
+    max_query_timeout: float = Field(
+        default=120.0, gt=0, description="The longest deadline a request may ask for, in seconds."
+    )
+    max_rows: int = Field(
+        default=500_000, gt=0, description="Most result rows (or triples) one answer may hold."
+    )
+    max_result_bytes: int = Field(
+        default=256 * 1024 * 1024, gt=0, description="Most bytes one answer may hold."
+    )
+    max_body_bytes: int = Field(
+        default=32 * 1024 * 1024, gt=0, description="Largest request body accepted (else 413)."
+    )
+    max_concurrent_per_client: int = Field(
+        default=4,
+        gt=0,
+        description="Requests one client address may have running at once (else 429).",
+    )
+    workers: int = Field(
+        default_factory=default_workers,
+        gt=0,
+        description="Query worker processes kept running (default: one per core, at least two).",
+    )
+    max_workers: int = Field(
+        default_factory=default_max_workers,
+        gt=0,
+        description="Most query worker processes at once: more start when all are busy, so "
+        "that quick queries do not wait behind slow ones (default: two per core, at least 8).",
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins allowed to call the endpoint from a browser "
+        "(comma-separated; `*` for any, never with credentials). Empty: no CORS headers.",
+    )
+    service_allowlist: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Endpoints a query may call with SERVICE (comma-separated IRIs). "
+        "Empty: SERVICE is refused.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lists_from_text(cls, data: object) -> object:
+        if isinstance(data, dict):
+            for key in ("cors_origins", "service_allowlist"):
+                if key in data:
+                    data[key] = _split(data[key])
+        return data
+
+    @model_validator(mode="after")
+    def _deadlines_agree(self) -> Self:
+        if self.max_workers < self.workers:
+            self.max_workers = self.workers
+        if self.query_timeout > self.max_query_timeout:
+            raise ValueError(
+                f"query_timeout ({self.query_timeout} s) is longer than "
+                f"max_query_timeout ({self.max_query_timeout} s)"
+            )
+        return self

@@ -1,21 +1,87 @@
-"""The FastAPI app factory. Nothing is built at import time; tests build their own app."""
+"""The FastAPI app factory. Nothing is built at import time; tests build their own app.
+
+The app serves the SPARQL endpoint (``/sparql``, see :mod:`plangraph.web.sparql`), the Graph
+Store Protocol (``/store``, :mod:`plangraph.web.graph_store`), YASGUI's files (``/static``) and
+``/health``. Its query engine (:mod:`plangraph.web.engine`) starts with the app and stops with
+it: worker processes over the store at ``settings.store``.
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from plangraph import __version__
 from plangraph.settings import Settings
+from plangraph.web import graph_store, sparql, yasgui
+from plangraph.web.engine import Engine
+from plangraph.web.limits import BodySizeLimit, ClientLimiter
+from plangraph.web.protocol import Endpoint
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the web app for ``settings`` (read from the environment when not given)."""
     settings = settings or Settings()
-    app = FastAPI(title="plangraph", version=__version__)
+    engine = Engine(settings.store, readers=settings.workers, max_readers=settings.max_workers)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(engine.start)
+        try:
+            yield
+        finally:
+            await run_in_threadpool(engine.stop)
+
+    app = FastAPI(
+        title="plangraph",
+        version=__version__,
+        lifespan=lifespan,
+        description="SPARQL 1.1 endpoint over Norway's municipal plan system. "
+        "The default graph is the union of all named graphs.",
+    )
     app.state.settings = settings
+    app.state.endpoint = Endpoint(
+        settings, engine, ClientLimiter(settings.max_concurrent_per_client)
+    )
+    # The protocol endpoints are plain Starlette routes: they read the request themselves, and
+    # FastAPI's parameter machinery would only add time to every query.
+    app.add_route("/sparql", sparql.sparql, methods=sparql.METHODS, include_in_schema=False)
+    app.add_route(
+        "/store", graph_store.graph_store, methods=graph_store.METHODS, include_in_schema=False
+    )
+    app.add_route(
+        "/store/{path:path}",
+        graph_store.graph_store_direct,
+        methods=graph_store.METHODS,
+        include_in_schema=False,
+    )
+    app.mount("/static", StaticFiles(directory=yasgui.STATIC_DIR), name="static")
 
     @app.get("/health")
-    def health() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
+    def health(request: Request) -> JSONResponse:
+        state: dict[str, Any] = {"status": "ok", "version": __version__, **engine.health()}
+        healthy = engine.running and state["readers"] > 0 and state["writer"]
+        if not healthy:
+            state["status"] = "unavailable"
+        return JSONResponse(state, status_code=200 if healthy else 503)
 
+    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    if settings.cors_origins:
+        # Outermost, so that every answer (a 413 too) carries the CORS headers.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=False,  # the update token goes in a header, never in a cookie
+            allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Accept"],
+            expose_headers=["X-Request-Id", "Location"],
+            max_age=600,
+        )
     return app

@@ -1,0 +1,517 @@
+"""Benchmark: the SPARQL endpoint under a fixed mix of analyst queries, side by side.
+
+For each dataset (Bergen's register with the reference data, and the synthetic national
+register on top of it), in one run and on the same data:
+
+* ``plangraph``: ``plangraph serve`` (the endpoint with its worker processes), over HTTP;
+* ``pyoxigraph``: the same queries in process (``Store.query`` and ``serialize``, one thread per
+  client; no HTTP): the floor;
+* ``oxigraph``: the Oxigraph server (``oxigraph serve --union-default-graph``), over HTTP;
+* ``rdflib-endpoint``: rdflib-endpoint over an rdflib ``Dataset`` (default union), over HTTP
+  (only up to ``--rdflib-max-triples``: rdflib takes minutes to load millions of triples).
+
+Each runs the mix at 1, 8 and 32 concurrent clients for ``--duration`` seconds per level. A
+client is a thread with one keep-alive HTTP connection that sends the queries of the mix in
+turn (each client starts at another query). Reported: requests, errors, throughput, median and
+p99 latency, per level; and per query at one client, plangraph's overhead over pyoxigraph.
+
+The load generator runs on the same machine as the servers and takes CPU from them; every
+system pays the same. Read ratios, not single figures. Needs the ``bench`` extra:
+
+    .venv/bin/pip install -e '.[bench]'
+    python benchmarks/endpoint.py [--municipalities 357] [--duration 10] [--concurrency 1,8,32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing as mp
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+
+from plangraph import datasets, synthetic
+from plangraph.namespaces import sparql_prologue
+from plangraph.store import PlanStore
+
+HERE = Path(__file__).resolve().parent
+PREFIXES = sparql_prologue()
+JSON_TYPE = "application/sparql-results+json"
+NT_TYPE = "application/n-triples"
+
+# The mix: what an analyst asks of a plan register. (name, query, Accept)
+MIX: list[tuple[str, str, str]] = [
+    (
+        "plans-by-kind",
+        "SELECT ?kind (COUNT(DISTINCT ?plan) AS ?plans) WHERE { ?plan pg:planKind ?kind } "
+        "GROUP BY ?kind ORDER BY DESC(?plans)",
+        JSON_TYPE,
+    ),
+    (
+        "sdg-coverage",
+        "SELECT ?sdg (COUNT(DISTINCT ?goal) AS ?goals) WHERE { ?goal pg:addressesSdg ?sdg } "
+        "GROUP BY ?sdg ORDER BY ?sdg",
+        JSON_TYPE,
+    ),
+    (
+        "measures-without-owner",
+        "SELECT ?measure ?plan WHERE { ?measure a pg:Measure ; pg:partOfPlan ?plan "
+        "FILTER NOT EXISTS { ?measure pg:owner ?owner } } ORDER BY ?measure LIMIT 100",
+        JSON_TYPE,
+    ),
+    (
+        "goals-per-municipality",
+        "SELECT ?municipality (COUNT(DISTINCT ?goal) AS ?goals) WHERE { "
+        "?goal pg:addressesSdg ?sdg ; pg:partOfPlan ?plan . ?plan pg:municipality ?municipality } "
+        "GROUP BY ?municipality ORDER BY DESC(?goals) LIMIT 50",
+        JSON_TYPE,
+    ),
+    (
+        "one-plan",
+        "SELECT ?p ?o WHERE { { SELECT ?plan WHERE { ?plan pg:planKind ?kind } LIMIT 1 } "
+        "?plan ?p ?o }",
+        JSON_TYPE,
+    ),
+    (
+        "plan-titles-graph",
+        "CONSTRUCT { ?plan dct:title ?title ; pg:planKind ?kind } WHERE { "
+        "?plan pg:planKind ?kind ; dct:title ?title } LIMIT 2000",
+        NT_TYPE,
+    ),
+    ("is-there-a-municipality", "ASK { ?m a pg:Municipality }", JSON_TYPE),
+]
+
+
+# -- data ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Data:
+    name: str
+    store: Path  # a plangraph store, loaded (a template: every system gets its own copy)
+    nquads: Path  # the same quads, for rdflib
+    triples: int
+
+
+def default_items() -> list[tuple[str, Path]]:
+    return [item for ds in datasets.default_datasets() for item in ds.graphs()]
+
+
+def prepare(name: str, items: list[tuple[str, Path]], work: Path) -> Data:
+    store_path = work / name / "store"
+    nquads = work / name / "data.nq"
+    if store_path.exists():
+        shutil.rmtree(store_path)
+    store_path.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    store = PlanStore.open(store_path)
+    store.load(items)
+    triples = sum(g.triples for g in store.graphs())
+    store.raw.dump(output=str(nquads), format=ox.RdfFormat.N_QUADS)
+    store.close()
+    print(f"  {name}: {triples:,} triples loaded in {time.perf_counter() - started:.1f} s")
+    return Data(name, store_path, nquads, triples)
+
+
+def copy_store(data: Data, work: Path, system: str) -> Path:
+    target = work / data.name / f"store-{system}"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(data.store, target)
+    return target
+
+
+# -- systems ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_for(port: int, process: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("the server did not start in time")
+
+
+@contextmanager
+def server(
+    command: list[str], port: int, env: dict[str, str] | None = None, start_timeout: float = 600
+) -> Iterator[None]:
+    process = subprocess.Popen(
+        command,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(port, process, start_timeout)
+        yield
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+RDFLIB_SERVER = textwrap.dedent(
+    """
+    import sys, uvicorn
+    from rdflib import Dataset
+    from rdflib_endpoint import SparqlEndpoint
+    dataset = Dataset(default_union=True)
+    dataset.parse(sys.argv[1], format="nquads")
+    uvicorn.run(SparqlEndpoint(graph=dataset), host="127.0.0.1", port=int(sys.argv[2]),
+                log_level="warning")
+    """
+)
+
+
+@contextmanager
+def system(name: str, data: Data, work: Path) -> Iterator[Callable[[], Client]]:
+    """Start a system; yield a factory of clients for it."""
+    if name == "pyoxigraph":
+        store = ox.Store(str(copy_store(data, work, name)))
+        yield lambda: InProcess(store)
+        del store
+        return
+    port = free_port()
+    if name == "plangraph":
+        command = [
+            sys.executable,
+            "-m",
+            "plangraph",
+            "serve",
+            "--store",
+            str(copy_store(data, work, name)),
+            "--port",
+            str(port),
+        ]
+        env = {"PLANGRAPH_MAX_CONCURRENT_PER_CLIENT": "1000", "PLANGRAPH_QUERY_TIMEOUT": "120"}
+        context = server(command, port, env)
+    elif name == "oxigraph":
+        oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+        command = [
+            oxigraph,
+            "serve",
+            "--location",
+            str(copy_store(data, work, name)),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ]
+        context = server(command, port)
+    elif name == "rdflib-endpoint":
+        command = [sys.executable, "-c", RDFLIB_SERVER, str(data.nquads), str(port)]
+        context = server(command, port, start_timeout=3600)
+    else:
+        raise ValueError(name)
+    with context:
+        path = "/sparql" if name == "plangraph" else ("/query" if name == "oxigraph" else "/")
+        yield lambda: HttpClient(port, path)
+
+
+class Client:
+    def ask(self, query: str, accept: str) -> tuple[int, int]:
+        """Send one query; ``(status, bytes)``."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class HttpClient(Client):
+    def __init__(self, port: int, path: str) -> None:
+        self.port = port
+        self.path = path
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+
+    def ask(self, query: str, accept: str) -> tuple[int, int]:
+        body = urlencode({"query": query})
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
+        try:
+            self.conn.request("POST", self.path, body, headers)
+            response = self.conn.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
+            return 599, 0
+        return response.status, len(data)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class InProcess(Client):
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def ask(self, query: str, accept: str) -> tuple[int, int]:
+        result = self.store.query(query, use_default_graph_as_union=True)
+        if isinstance(result, ox.QueryTriples):
+            data = result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+        else:
+            data = result.serialize(format=ox.QueryResultsFormat.JSON) or b""
+        return 200, len(data)
+
+
+# -- load ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Level:
+    concurrency: int
+    latencies: list[float] = field(default_factory=list)
+    per_query: dict[str, list[float]] = field(default_factory=dict)
+    errors: int = 0
+    elapsed: float = 0.0
+
+    def summary(self) -> dict[str, Any]:
+        ok = sorted(self.latencies)
+        return {
+            "concurrency": self.concurrency,
+            "requests": len(ok),
+            "errors": self.errors,
+            "throughput": len(ok) / self.elapsed if self.elapsed else 0.0,
+            "median_ms": statistics.median(ok) * 1000 if ok else None,
+            "p99_ms": ok[min(len(ok) - 1, int(len(ok) * 0.99))] * 1000 if ok else None,
+            "per_query_median_ms": {
+                q: statistics.median(v) * 1000 for q, v in sorted(self.per_query.items())
+            },
+        }
+
+
+Timings = list[tuple[str, int, float]]  # (query, status, seconds)
+
+
+def client_loop(make: Callable[[], Client], offset: int, stop: float) -> Timings:
+    """One client: the queries of the mix in turn, from ``offset``, until ``stop``."""
+    queries = [(name, PREFIXES + text, accept) for name, text, accept in MIX]
+    client = make()
+    timings: Timings = []
+    i = offset
+    try:
+        while time.time() < stop:
+            name, query, accept = queries[i % len(queries)]
+            i += 1
+            started = time.perf_counter()
+            status, _ = client.ask(query, accept)
+            timings.append((name, status, time.perf_counter() - started))
+    finally:
+        client.close()
+    return timings
+
+
+def _http_client_process(args: tuple[int, str, int, float]) -> Timings:
+    port, path, offset, stop = args
+    return client_loop(lambda: HttpClient(port, path), offset, stop)
+
+
+def run_level(make: Callable[[], Client], concurrency: int, duration: float) -> Level:
+    """``concurrency`` clients for ``duration`` seconds. HTTP clients are processes (so that the
+    load generator's GIL does not cap the servers); in-process clients are threads (pyoxigraph
+    releases the GIL while it queries)."""
+    level = Level(concurrency)
+    stop = time.time() + duration
+    started = time.perf_counter()
+    probe = make()
+    if isinstance(probe, HttpClient):
+        probe.close()
+        jobs = [(probe.port, probe.path, k, stop) for k in range(concurrency)]
+        with mp.get_context("fork").Pool(concurrency) as pool:
+            results = pool.map(_http_client_process, jobs)
+    else:
+        results = [[] for _ in range(concurrency)]
+
+        def run(k: int) -> None:
+            results[k] = client_loop(make, k, stop)
+
+        threads = [threading.Thread(target=run, args=(k,)) for k in range(concurrency)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    level.elapsed = time.perf_counter() - started
+    for timings in results:
+        for name, status, took in timings:
+            if status == 200:
+                level.latencies.append(took)
+                level.per_query.setdefault(name, []).append(took)
+            else:
+                level.errors += 1
+    return level
+
+
+def warm_up(make: Callable[[], Client]) -> dict[str, int]:
+    """Run the mix once; the size of each answer (a check that every system answers)."""
+    client = make()
+    sizes = {}
+    try:
+        for name, text, accept in MIX:
+            status, size = client.ask(PREFIXES + text, accept)
+            if status != 200:
+                raise RuntimeError(f"{name}: status {status}")
+            sizes[name] = size
+    finally:
+        client.close()
+    return sizes
+
+
+# -- report ----------------------------------------------------------------------------------
+
+
+def report(results: dict[str, Any]) -> str:
+    lines = [
+        f"machine: {results['machine']}",
+        f"duration per level: {results['duration']} s",
+        "",
+    ]
+    for data_name, by_system in results["datasets"].items():
+        lines.append(f"## {data_name} ({by_system['triples']:,} triples)")
+        lines.append("")
+        lines.append("| system | clients | requests | errors | req/s | median ms | p99 ms |")
+        lines.append("|---|---:|---:|---:|---:|---:|---:|")
+        for sys_name, levels in by_system["systems"].items():
+            if isinstance(levels, str):
+                lines.append(f"| {sys_name} | – | – | – | – | – | {levels} |")
+                continue
+            for lv in levels:
+                median = f"{lv['median_ms']:.2f}" if lv["median_ms"] is not None else "–"
+                p99 = f"{lv['p99_ms']:.2f}" if lv["p99_ms"] is not None else "–"
+                lines.append(
+                    f"| {sys_name} | {lv['concurrency']} | {lv['requests']} | {lv['errors']} "
+                    f"| {lv['throughput']:.1f} | {median} | {p99} |"
+                )
+        lines.append("")
+        lines.extend(ratios(by_system["systems"]))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def ratios(systems: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    ours = systems.get("plangraph")
+    if not isinstance(ours, list):
+        return out
+    floor = systems.get("pyoxigraph")
+    if isinstance(floor, list):
+        one_ours, one_floor = ours[0], floor[0]
+        out.append("plangraph over pyoxigraph in process, one client, median per query:")
+        for q, ms in one_ours["per_query_median_ms"].items():
+            base = one_floor["per_query_median_ms"].get(q)
+            if base:
+                out.append(
+                    f"- {q}: {ms:.2f} ms vs {base:.2f} ms: +{ms - base:.2f} ms "
+                    f"(+{(ms / base - 1) * 100:.0f} %; target ≤ 1 ms + 10 % = "
+                    f"{1 + base * 0.1:.2f} ms)"
+                )
+    for other, target in (("oxigraph", 0.8), ("rdflib-endpoint", 10.0)):
+        theirs = systems.get(other)
+        if not isinstance(theirs, list):
+            continue
+        parts = []
+        for a, b in zip(ours, theirs, strict=True):
+            if b["throughput"]:
+                parts.append(
+                    f"{a['concurrency']} clients: {a['throughput'] / b['throughput']:.2f}×"
+                )
+        out.append(f"throughput plangraph / {other} (target ≥ {target}×): " + ", ".join(parts))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--municipalities", type=int, default=synthetic.DEFAULT_MUNICIPALITIES)
+    parser.add_argument("--seed", type=int, default=synthetic.DEFAULT_SEED)
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--concurrency", default="1,8,32")
+    parser.add_argument("--systems", default="pyoxigraph,plangraph,oxigraph,rdflib-endpoint")
+    parser.add_argument("--datasets", default="bergen,national")
+    parser.add_argument("--rdflib-max-triples", type=int, default=500_000)
+    parser.add_argument("--out", type=Path, default=HERE / "out" / "endpoint.json")
+    args = parser.parse_args()
+    levels = [int(c) for c in args.concurrency.split(",")]
+    systems = args.systems.split(",")
+    wanted = args.datasets.split(",")
+
+    machine = (
+        f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"pyoxigraph {ox.__version__}"
+    )
+    results: dict[str, Any] = {"machine": machine, "duration": args.duration, "datasets": {}}
+    with tempfile.TemporaryDirectory(prefix="plangraph-bench-") as tmp:
+        work = Path(tmp)
+        print("preparing the data")
+        all_data: list[Data] = []
+        if "bergen" in wanted:
+            all_data.append(prepare("bergen", default_items(), work))
+        if "national" in wanted:
+            register = work / f"national-{args.municipalities}.nt"
+            synthetic.write(register, municipalities=args.municipalities, seed=args.seed)
+            items = [
+                *default_items(),
+                (f"https://w3id.org/plangraph/graph/synthetic/{args.municipalities}", register),
+            ]
+            all_data.append(prepare(f"national-{args.municipalities}", items, work))
+        for data in all_data:
+            entry: dict[str, Any] = {"triples": data.triples, "systems": {}}
+            results["datasets"][data.name] = entry
+            for name in systems:
+                if name == "rdflib-endpoint" and data.triples > args.rdflib_max_triples:
+                    entry["systems"][name] = f"skipped: over {args.rdflib_max_triples:,} triples"
+                    continue
+                print(f"{data.name}: {name}")
+                with system(name, data, work) as make:
+                    warm_up(make)
+                    summaries = []
+                    for c in levels:
+                        level = run_level(make, c, args.duration)
+                        summary = level.summary()
+                        summaries.append(summary)
+                        print(
+                            f"  {c:>2} clients: {summary['throughput']:8.1f} req/s, median "
+                            f"{summary['median_ms'] or 0:8.2f} ms, p99 {summary['p99_ms'] or 0:8.2f} ms, "
+                            f"{summary['errors']} errors"
+                        )
+                    entry["systems"][name] = summaries
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2))
+    text = report(results)
+    args.out.with_suffix(".md").write_text(text)
+    print()
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,504 @@
+"""The query engine of the endpoint: worker processes with deadlines, over store generations.
+
+pyoxigraph has no timeout and no cancel, so a query that runs away can only be stopped by
+stopping the process that runs it. The engine therefore keeps the store out of the server
+process altogether (see :mod:`plangraph.web.worker`):
+
+* one *writer* process holds the store open for writing and, after every change, takes a new
+  *generation*: a RocksDB checkpoint in ``<store>.generations/`` (hard links, milliseconds);
+* a pool of *reader* processes answer queries, each on the newest generation when it starts a
+  job; a generation is deleted once no reader has it open and a newer one exists.
+
+A job past its deadline has its process killed (SIGKILL) and replaced, and the caller gets a
+:class:`Answer` with status 503. A killed writer loses only the write it was running: pyoxigraph
+commits a transaction whole or not at all.
+
+Readers are a pool: the one used last answers next (its caches are warm); when all are busy,
+more start, up to a maximum, so that a quick query does not queue behind slow ones; readers
+beyond the minimum stop after a while idle.
+
+:meth:`Engine.aread` is for the event loop: it waits on the worker's socket without a thread.
+The other calls block their thread until the answer or the deadline; the web layer runs them on
+worker threads, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+_WRITER_START_TIMEOUT = 300.0
+_TRIM_EVERY = 5.0  # seconds between looks for idle readers to stop
+_IDLE_LIMIT = 30.0  # seconds a reader beyond the minimum may stay idle
+# Answers larger than this are read from the worker on a thread, not on the event loop.
+_INLINE_BYTES = 1 << 20
+_STOP_GRACE = 2.0
+
+
+class EngineError(RuntimeError):
+    """The engine could not start (the store is locked, or cannot be opened)."""
+
+
+@dataclass
+class Answer:
+    """What a worker answered: an HTTP status, a body, and what it knows about it."""
+
+    status: int
+    body: bytes = b""
+    rows: int | None = None
+    message: str | None = None
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status < 400
+
+
+@dataclass
+class _Generation:
+    path: Path
+    users: int = 0
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: subprocess.Popen[bytes]
+    conn: Connection
+    generation: _Generation | None = None
+    idle_since: float = 0.0
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def kill(self) -> None:
+        if self.alive():
+            self.process.kill()
+        self.process.wait()
+        self.conn.close()
+
+
+def _spawn(role: str, *args: str) -> _Worker:
+    """Start ``python -m plangraph.web.worker ROLE FD ARGS…`` with a connection to it.
+
+    A fresh interpreter, like multiprocessing's ``spawn``, but one that never re-imports the
+    parent's ``__main__`` (so any script, notebook or server can start an engine).
+    """
+    ours, theirs = socket.socketpair()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "plangraph.web.worker", role, str(theirs.fileno()), *args],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+        )
+    finally:
+        theirs.close()
+    return _Worker(process, Connection(ours.detach()))
+
+
+class Engine:
+    """Readers, a writer and the generations between them, for the store at ``store_path``."""
+
+    def __init__(self, store_path: Path, readers: int, max_readers: int | None = None) -> None:
+        self.store_path = Path(store_path)
+        self.generations_dir = self.store_path.with_name(self.store_path.name + ".generations")
+        self._min = readers
+        self._max = max(readers, max_readers or readers)
+        self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        # Idle readers, a stack: at low load the reader used last, its caches warm, answers
+        # again; the pool grows up to ``max_readers`` when every reader is busy (so that a quick
+        # query does not wait behind slow ones) and shrinks back when readers stay idle.
+        self._idle: list[_Worker] = []
+        self._idle_changed = threading.Condition(self._lock)
+        self._spawning = 0
+        self._stopping = threading.Event()
+        self._readers: list[_Worker] = []
+        self._writer: _Worker | None = None
+        self._current: _Generation | None = None
+        self._counter = itertools.count()
+        self._statistics: tuple[_Generation, dict[str, Any]] | None = None
+        self._running = False
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the writer (which opens the store) and the readers; raise EngineError if the
+        store cannot be opened."""
+        self._start_writer(fresh=True)
+        for _ in range(self._min):
+            self._add_reader()
+        self._running = True
+        self._stopping.clear()
+        threading.Thread(target=self._trim, name="plangraph-trim", daemon=True).start()
+
+    def stop(self) -> None:
+        """Stop every worker and delete the generations."""
+        self._running = False
+        self._stopping.set()
+        with self._lock:
+            workers = [*self._readers, *([self._writer] if self._writer else [])]
+            self._readers.clear()
+            self._idle.clear()
+            self._writer = None
+        for w in workers:
+            with contextlib.suppress(OSError, ValueError):
+                w.conn.send(None)
+        deadline = time.monotonic() + _STOP_GRACE
+        for w in workers:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                w.process.wait(max(0.0, deadline - time.monotonic()))
+            w.kill()
+        shutil.rmtree(self.generations_dir, ignore_errors=True)
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    @property
+    def generation(self) -> str:
+        """The name of the newest generation (changes after every write)."""
+        current = self._current
+        return current.path.name if current else ""
+
+    def health(self) -> dict[str, Any]:
+        with self._lock:
+            readers = sum(1 for w in self._readers if w.alive())
+            writer = self._writer is not None and self._writer.alive()
+        return {"readers": readers, "writer": writer, "generation": self.generation}
+
+    def _next_generation_path(self) -> Path:
+        return self.generations_dir / f"{next(self._counter):06d}"
+
+    def _start_writer(self, *, fresh: bool) -> None:
+        first = self._next_generation_path()
+        w = _spawn("writer", str(self.store_path), str(first), "fresh" if fresh else "again")
+        if not w.conn.poll(_WRITER_START_TIMEOUT):
+            w.kill()
+            raise EngineError(f"the store at {self.store_path} did not open in time")
+        try:
+            status, info = w.conn.recv()
+        except EOFError:
+            w.kill()
+            raise EngineError(
+                f"the writer stopped while opening {self.store_path} (exit {w.process.returncode})"
+            ) from None
+        if status != "ready":
+            w.kill()
+            raise EngineError(info.get("message", "the store could not be opened"))
+        with self._lock:
+            self._writer = w
+            self._set_current(Path(info["generation"]))
+
+    def _add_reader(self) -> None:
+        reader = _spawn("reader")
+        with self._lock:
+            self._readers.append(reader)
+        self._give(reader)
+
+    # -- the pool of readers -----------------------------------------------------------------
+
+    def _give(self, reader: _Worker) -> None:
+        """Put a reader back among the idle ones."""
+        reader.idle_since = time.monotonic()
+        with self._idle_changed:
+            self._idle.append(reader)
+            self._idle_changed.notify()
+
+    def _take_idle(self) -> _Worker | None:
+        """An idle reader if there is one, at once."""
+        with self._lock:
+            return self._idle.pop() if self._idle else None
+
+    def _take(self, deadline: float) -> _Worker | None:
+        """An idle reader, or a new one if all are busy and the pool may grow; else wait for one
+        until ``deadline`` (None if none came)."""
+        while True:
+            grow = False
+            with self._idle_changed:
+                while not self._idle:
+                    if self._running and len(self._readers) + self._spawning < self._max:
+                        self._spawning += 1
+                        grow = True
+                        break
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        return None
+                    self._idle_changed.wait(remaining)
+                reader = None if grow else self._idle.pop()
+            if reader is None:
+                try:
+                    reader = _spawn("reader")
+                finally:
+                    with self._lock:
+                        self._spawning -= 1
+                with self._lock:
+                    self._readers.append(reader)
+                return reader
+            if reader.alive():
+                return reader
+            self._replace(reader, writer=False)  # died while idle (out of memory?)
+
+    def _trim(self) -> None:
+        """Stop the readers beyond the minimum that stayed idle for a while."""
+        while not self._stopping.wait(_TRIM_EVERY):
+            doomed: list[_Worker] = []
+            with self._lock:
+                limit = time.monotonic() - _IDLE_LIMIT
+                while (
+                    len(self._readers) > self._min
+                    and self._idle
+                    and self._idle[0].idle_since < limit
+                ):
+                    reader = self._idle.pop(0)
+                    self._readers.remove(reader)
+                    doomed.append(reader)
+            for reader in doomed:
+                with contextlib.suppress(OSError, ValueError):
+                    reader.conn.send(None)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    reader.process.wait(_STOP_GRACE)
+                reader.kill()
+                with self._lock:  # its generation may go once the reader is gone
+                    if reader.generation is not None:
+                        reader.generation.users -= 1
+                        self._release(reader.generation)
+                        reader.generation = None
+
+    # -- generations -------------------------------------------------------------------------
+
+    def _set_current(self, path: Path) -> None:
+        """Make ``path`` the newest generation (lock held)."""
+        old = self._current
+        self._current = _Generation(path)
+        if old is not None:
+            self._release(old)
+
+    def _release(self, generation: _Generation) -> None:
+        """Delete a generation nobody reads and nobody will (lock held)."""
+        if generation is not self._current and generation.users <= 0:
+            shutil.rmtree(generation.path, ignore_errors=True)
+
+    def _bind(self, reader: _Worker) -> _Generation:
+        """Point ``reader`` at the newest generation, for its next job."""
+        with self._lock:
+            current = self._current
+            assert current is not None
+            old = reader.generation
+            if old is not current:
+                current.users += 1
+                reader.generation = current
+                if old is not None:
+                    old.users -= 1
+                    self._release(old)
+            return current
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def read(
+        self, job: dict[str, Any], timeout: float, cancel: threading.Event | None = None
+    ) -> Answer:
+        """Run a read job (``query``, ``graph``, ``stats``) on a reader, within ``timeout``."""
+        deadline = time.monotonic() + timeout
+        reader = self._take(deadline)
+        if reader is None:
+            return self._busy(timeout)
+        generation = self._bind(reader)
+        return self._exchange(reader, (str(generation.path), job), deadline, timeout, cancel)
+
+    def _exchange(
+        self,
+        w: _Worker,
+        message: tuple[str, dict[str, Any]],
+        deadline: float,
+        timeout: float,
+        cancel: threading.Event | None,
+        *,
+        writer: bool = False,
+    ) -> Answer:
+        try:
+            w.conn.send(message)
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or (cancel is not None and cancel.is_set()):
+                    self._replace(w, writer=writer)
+                    if cancel is not None and cancel.is_set():
+                        return Answer(499, message="the client went away; the query was stopped")
+                    return self._timed_out(timeout, writer=writer)
+                if w.conn.poll(min(remaining, 0.25)):
+                    break
+            status, info = w.conn.recv()
+            body = w.conn.recv_bytes() if status == "ok" else b""
+        except (EOFError, OSError) as error:
+            self._replace(w, writer=writer)
+            return Answer(500, message=f"the worker stopped unexpectedly ({error or 'EOF'})")
+        if not writer:
+            self._give(w)
+        if status == "ok":
+            return Answer(200, body, rows=info.get("rows"), info=info)
+        return Answer(int(info["code"]), message=str(info["message"]), info=info)
+
+    async def aread(
+        self,
+        job: dict[str, Any],
+        timeout: float,
+        gone: Callable[[], Awaitable[bool]] | None = None,
+    ) -> Answer:
+        """:meth:`read` for the event loop: it waits for the worker's answer without a thread
+        (the loop watches the worker's socket), and stops the job if ``gone()`` says that the
+        client went away. Only slow paths (no idle worker, a large answer, a replacement)
+        use a thread."""
+        loop = asyncio.get_running_loop()
+        deadline = time.monotonic() + timeout
+        reader = None
+        if len(job.get("query") or "") <= _INLINE_BYTES // 4:  # a large job is sent by a thread
+            reader = self._take_idle()
+        if reader is None or not reader.alive():
+            if reader is not None:
+                await loop.run_in_executor(None, self._replace_reader, reader)
+            return await loop.run_in_executor(None, self.read, job, timeout)
+        generation = self._bind(reader)
+        ready = loop.create_future()
+        fd = reader.conn.fileno()
+
+        def readable() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        try:
+            reader.conn.send((str(generation.path), job))
+            loop.add_reader(fd, readable)
+            try:
+                stopped = None
+                while not ready.done():
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        stopped = self._timed_out(timeout, writer=False)
+                        break
+                    await asyncio.wait({ready}, timeout=min(remaining, 1.0))
+                    if not ready.done() and gone is not None and await gone():
+                        stopped = Answer(499, message="the client went away; the query was stopped")
+                        break
+            finally:
+                loop.remove_reader(fd)
+                os.set_blocking(fd, True)  # uvloop makes a watched socket non-blocking
+            if stopped is not None:
+                await loop.run_in_executor(None, self._replace_reader, reader)
+                return stopped
+            status, info = reader.conn.recv()
+            body = b""
+            if status == "ok":
+                if info.get("size", 0) > _INLINE_BYTES:
+                    body = await loop.run_in_executor(None, reader.conn.recv_bytes)
+                else:
+                    body = reader.conn.recv_bytes()
+        except (EOFError, OSError) as error:
+            await loop.run_in_executor(None, self._replace_reader, reader)
+            return Answer(500, message=f"the worker stopped unexpectedly ({error or 'EOF'})")
+        self._give(reader)
+        if status == "ok":
+            return Answer(200, body, rows=info.get("rows"), info=info)
+        return Answer(int(info["code"]), message=str(info["message"]), info=info)
+
+    def _busy(self, timeout: float) -> Answer:
+        return Answer(
+            503,
+            message=f"all {self._max} query workers stayed busy for the whole deadline of "
+            f"{timeout:g} s; try again later",
+        )
+
+    @staticmethod
+    def _timed_out(timeout: float, *, writer: bool) -> Answer:
+        return Answer(
+            503,
+            message=f"the deadline of {timeout:g} s passed and the "
+            f"{'update' if writer else 'query'} was stopped",
+            info={"timeout": True},
+        )
+
+    def _replace_reader(self, w: _Worker) -> None:
+        self._replace(w, writer=False)
+
+    def _replace(self, w: _Worker, *, writer: bool) -> None:
+        """Kill a worker that overran (or died) and start another in its place."""
+        w.kill()
+        with self._lock:
+            if w.generation is not None:
+                w.generation.users -= 1
+                self._release(w.generation)
+                w.generation = None
+            if w in self._readers:
+                self._readers.remove(w)
+            if w in self._idle:
+                self._idle.remove(w)
+            if self._writer is w:
+                self._writer = None
+            running = self._running
+        if not running:
+            return
+        if writer:
+            self._start_writer(fresh=False)
+        else:
+            self._add_reader()
+
+    def _refresh_idle(self) -> None:
+        """Move idle readers to the newest generation, so that old ones can go."""
+        with self._lock:
+            stale = [w for w in self._idle if w.generation is not self._current]
+            for w in stale:
+                self._idle.remove(w)
+        for reader in stale:
+            generation = self._bind(reader)
+            self._exchange(
+                reader, (str(generation.path), {"op": "open"}), time.monotonic() + 60, 60, None
+            )
+
+    def statistics(self, timeout: float) -> dict[str, Any] | None:
+        """Triples per graph (``{"default": n, "named": {iri: n}}``), cached per generation."""
+        cached = self._statistics
+        if cached is not None and cached[0] is self._current:
+            return cached[1]
+        current = self._current
+        answer = self.read({"op": "stats"}, timeout)
+        if not answer.ok:
+            return None
+        stats: dict[str, Any] = json.loads(answer.body)
+        if current is not None:
+            self._statistics = (current, stats)
+        return stats
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def write(self, job: dict[str, Any], timeout: float) -> Answer:
+        """Run a write job (``update``, ``put``, ``post``, ``delete``) on the writer, one at a
+        time, within ``timeout``; the next queries see its result."""
+        deadline = time.monotonic() + timeout
+        if not self._write_lock.acquire(timeout=max(0.0, timeout)):
+            return Answer(503, message=f"another write held the store for {timeout:g} s")
+        try:
+            w = self._writer
+            if w is None:
+                return Answer(503, message="the store is not open for writing; try again")
+            target = self._next_generation_path()
+            answer = self._exchange(w, (str(target), job), deadline, timeout, None, writer=True)
+            if answer.ok and "generation" in answer.info:
+                with self._lock:
+                    self._set_current(Path(answer.info["generation"]))
+        finally:
+            self._write_lock.release()
+        if answer.ok:
+            threading.Thread(target=self._refresh_idle, daemon=True).start()
+        return answer

@@ -1,0 +1,140 @@
+"""What the SPARQL routers share: the endpoint's context, errors, the update token, deadlines."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import Response
+
+from plangraph.namespaces import PREFIXES
+from plangraph.settings import Settings
+from plangraph.web.engine import Answer, Engine
+from plangraph.web.limits import ClientLimiter
+from plangraph.web.querylog import QueryLog
+
+
+@dataclass
+class Endpoint:
+    """Everything a request handler needs, built once by the app factory."""
+
+    settings: Settings
+    engine: Engine
+    limiter: ClientLimiter
+
+    @property
+    def allowlist(self) -> frozenset[str]:
+        return frozenset(self.settings.service_allowlist)
+
+    @property
+    def writable(self) -> bool:
+        return self.settings.update_token is not None
+
+
+def endpoint(request: Request) -> Endpoint:
+    context: Endpoint = request.app.state.endpoint
+    return context
+
+
+class ProtocolError(Exception):
+    """A request the endpoint answers with an error status and a plain-text message."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+def error_response(
+    status: int, message: str, log: QueryLog | None = None, headers: dict[str, str] | None = None
+) -> Response:
+    """A SPARQL-style error answer (as Fuseki gives): ``Error 400: …`` in plain text."""
+    all_headers = dict(headers or {})
+    if log is not None:
+        all_headers["X-Request-Id"] = log.id
+    return Response(
+        f"Error {status}: {message}\n",
+        status_code=status,
+        media_type="text/plain; charset=utf-8",
+        headers=all_headers,
+    )
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def authorize(request: Request, context: Endpoint) -> None:
+    """Raise ProtocolError unless the request holds the update token."""
+    token = context.settings.update_token
+    if token is None:
+        raise ProtocolError(
+            403,
+            "this endpoint is read-only: updates and Graph Store writes are turned off "
+            "(the server has no PLANGRAPH_UPDATE_TOKEN)",
+        )
+    header = request.headers.get("authorization", "")
+    scheme, _, given = header.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        given.strip().encode(), token.get_secret_value().encode()
+    ):
+        raise ProtocolError(
+            401,
+            "writing needs the update token: send 'Authorization: Bearer <token>'",
+            {"WWW-Authenticate": 'Bearer realm="plangraph"'},
+        )
+
+
+def deadline(values: list[str], settings: Settings) -> float:
+    """The deadline of a request, in seconds: ``timeout=`` if given (at most the maximum),
+    else the default."""
+    if not values:
+        return settings.query_timeout
+    if len(values) > 1:
+        raise ProtocolError(400, "give timeout= once")
+    try:
+        asked = float(values[0])
+    except ValueError:
+        raise ProtocolError(400, f"timeout={values[0]!r} is not a number of seconds") from None
+    if not asked > 0:
+        raise ProtocolError(400, "timeout= must be a positive number of seconds")
+    return min(asked, settings.max_query_timeout)
+
+
+def check_iri(value: str, parameter: str) -> str:
+    """``value`` if it is an absolute IRI, else a 400 naming the parameter."""
+    try:
+        ox.NamedNode(value)
+    except ValueError as error:
+        raise ProtocolError(
+            400, f"{parameter}={value!r} is not an absolute IRI ({error})"
+        ) from None
+    return value
+
+
+def endpoint_url(request: Request) -> str:
+    """The URL of the resource asked for, without its query string."""
+    return str(request.url.replace(query="", fragment=""))
+
+
+def answer_status_message(answer: Answer) -> str:
+    message = answer.message or "error"
+    if answer.info.get("cap"):
+        message += (
+            "; the answer was not sent (a cut answer would look complete): narrow the query or "
+            "add LIMIT (caps: PLANGRAPH_MAX_ROWS, PLANGRAPH_MAX_RESULT_BYTES)"
+        )
+    return message
+
+
+def output_prefixes() -> dict[str, str]:
+    """The prefixes graph answers are written with (Turtle, TriG, RDF/XML)."""
+    return dict(PREFIXES)
+
+
+def job_limits(settings: Settings) -> dict[str, Any]:
+    return {"max_rows": settings.max_rows, "max_bytes": settings.max_result_bytes}

@@ -1,0 +1,346 @@
+"""What the endpoint must know about a request's SPARQL text before the engine sees it.
+
+pyoxigraph runs ``SERVICE`` and ``LOAD`` by making real HTTP requests, for anyone, with no
+switch to turn them off. The endpoint therefore reads every query and update first and refuses
+those before they reach the engine. It does so with a tokenizer that knows SPARQL's lexical
+grammar: IRIs, the four kinds of strings, comments, variables, and the local-name escapes of
+prefixed names (``ex:a\\#b`` holds no comment). Text inside those is never mistaken for a
+keyword, and a keyword is found wherever the engine could read one, including where the engine
+reads one glued to other text: oxigraph matches keywords by their letters only, so it runs
+``SERVICE:ep {…}``, ``service<…>{}``, ``1.SERVICE <…> {}`` and ``?o.SERVICE <…> {}`` too (each
+was checked against the engine; see ``tests/endpoint/test_sparql_text.py``). Any occurrence of
+``service`` outside strings, IRIs, comments and variables counts as a ``SERVICE``, except inside
+the local part of a prefixed name (``ex:hasService``), where the engine cannot start a keyword.
+The rule errs on the side of refusing: a prefix whose name begins with "service" is refused.
+
+rdflib's SPARQL parser would give an algebra, but takes tens of milliseconds per query, more than
+many queries take to run; this tokenizer takes tens of microseconds.
+
+The same tokens answer the other questions the protocol needs answered: the query form (for
+content negotiation), whether the query names its own dataset (``FROM``), and where an update's
+``WHERE`` is (to apply ``using-graph-uri``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+# The character classes of the SPARQL 1.1 grammar (section 19.8).
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_VARNAME = _PN_CHARS_BASE + "_0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PN_CHARS = _VARNAME + r"\-"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+
+# One token per match, with the whitespace and comments before it: ``lastgroup`` names the kind
+# (None at the end of the text, where only whitespace or a comment is left).
+_TOKEN = re.compile(
+    rf"""
+    (?:[\x20\t\r\n]+|\#[^\r\n]*)*
+    (?:
+      (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
+    | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\[\s\S]))*'''
+                |\"\"\"(?:(?:"|"")?(?:[^"\\]|\\[\s\S]))*\"\"\"
+                |'(?:[^'\\\r\n]|\\[\s\S])*'
+                |"(?:[^"\\\r\n]|\\[\s\S])*")
+    | (?P<var>[?$][{_VARNAME}]+)
+    | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+    | (?P<word>(?:[{_PN_CHARS}.:]|{_PLX})+)
+    | (?P<punct>[\s\S])
+    )?
+    """,
+    re.VERBOSE,
+)
+
+_SERVICE = re.compile(r"service", re.IGNORECASE | re.ASCII)
+_LOAD = re.compile(r"load", re.IGNORECASE | re.ASCII)
+_ESCAPE = re.compile(_UCHAR)
+_IRI_BODY = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')
+_FORMS = ("select", "construct", "describe", "ask")
+
+
+class SparqlRefused(ValueError):
+    """The text asks for something the endpoint does not do; the message says what and why."""
+
+
+class Token(NamedTuple):
+    """One lexical token: its kind (a group name of ``_TOKEN``), its text, where it starts, and
+    the depth of braces it is at."""
+
+    kind: str
+    text: str
+    start: int
+    depth: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+def tokenize(text: str) -> list[Token]:
+    """The tokens of ``text`` that mean something (whitespace and comments left out)."""
+    tokens: list[Token] = []
+    append = tokens.append
+    depth = 0
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind is None:
+            continue
+        value = match.group(kind)
+        if kind == "punct":
+            if value == "}":
+                depth -= 1
+            elif value == "{":
+                append(Token(kind, value, match.start(kind), depth))
+                depth += 1
+                continue
+        append(Token(kind, value, match.start(kind), depth))
+    return tokens
+
+
+def _unescape(iri: str) -> str:
+    return _ESCAPE.sub(lambda m: chr(int(m.group()[2:], 16)), iri)
+
+
+def _keyword_at(word: str, keyword: re.Pattern[str]) -> bool:
+    """Whether the engine could read ``keyword`` somewhere in ``word`` (a residual token).
+
+    It cannot only inside the local part of a prefixed name: after a ``:`` of the same token,
+    and not right after a ``.`` (the engine ends ``ex:`` before ``.SERVICE``).
+    """
+    for found in keyword.finditer(word):
+        at = found.start()
+        inside_local_name = ":" in word[:at] and word[at - 1] != "."
+        if not inside_local_name:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the endpoint knows about one query or update from its text alone."""
+
+    tokens: tuple[Token, ...]
+    prefixes: dict[str, str]
+    base: str | None
+    body_start: int
+    """Index of the first token after the first prologue."""
+    form: str | None
+    """``select``, ``construct``, ``describe`` or ``ask`` for a query (None if unclear)."""
+    names_dataset: bool
+    """Whether a query has a ``FROM`` or ``FROM NAMED`` clause of its own."""
+    services: tuple[str | None, ...]
+    """The endpoint of each ``SERVICE`` the engine could read (None: not a plain IRI)."""
+    loads: bool
+    """Whether an update holds a ``LOAD`` operation (operations are at brace depth 0)."""
+
+
+def _plain_endpoint(tokens: list[Token], i: int, prefixes: dict[str, str]) -> str | None:
+    """``SERVICE [SILENT] <iri>`` or ``SERVICE [SILENT] ex:name``, written as separate tokens."""
+    if tokens[i].lower != "service":
+        return None
+    rest = tokens[i + 1 : i + 3]
+    if rest and rest[0].kind == "word" and rest[0].lower == "silent":
+        rest = rest[1:]
+    if not rest:
+        return None
+    target = rest[0]
+    if target.kind == "iri":
+        return _unescape(target.text[1:-1])
+    if target.kind == "word" and ":" in target.text and "\\" not in target.text:
+        prefix, local = target.text.split(":", 1)
+        if prefix in prefixes and "%" not in local:
+            return prefixes[prefix] + local
+    return None
+
+
+def read(text: str) -> Shape:
+    """Tokenize ``text`` and read what the endpoint needs to know (cached by text: clients
+    send the same queries again and again)."""
+    if len(text) > _CACHE_TEXT_LIMIT:
+        return _read(text)
+    return _read_cached(text)
+
+
+def _read(text: str) -> Shape:
+    tokens = tokenize(text)
+    prefixes: dict[str, str] = {}
+    base: str | None = None
+    body_start: int | None = None
+    services: list[str | None] = []
+    loads = False
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        kind = token.kind
+        if kind == "punct" and token.text == "\\":
+            raise SparqlRefused(
+                "codepoint escapes (\\u…) are only accepted inside strings and IRIs"
+            )
+        if kind != "word":
+            if body_start is None:
+                body_start = i
+            i += 1
+            continue
+        lower = token.lower
+        if "service" in lower and _keyword_at(token.text, _SERVICE):
+            services.append(_plain_endpoint(tokens, i, prefixes))
+        if token.depth == 0 and "load" in lower and _keyword_at(token.text, _LOAD):
+            loads = True
+        if token.depth == 0 and lower == "base":
+            if i + 1 < len(tokens) and tokens[i + 1].kind == "iri":
+                base = _unescape(tokens[i + 1].text[1:-1])
+            i += 2
+        elif token.depth == 0 and lower.startswith("prefix"):
+            name = token.text[len("prefix") :]
+            step = 1
+            if not name and i + 1 < len(tokens) and tokens[i + 1].kind == "word":
+                name = tokens[i + 1].text
+                step = 2
+            if name.endswith(":") and i + step < len(tokens) and tokens[i + step].kind == "iri":
+                prefixes[name[:-1]] = _unescape(tokens[i + step].text[1:-1])
+            i += step + 1
+        else:
+            if body_start is None:
+                body_start = i
+            i += 1
+    if body_start is None:
+        body_start = len(tokens)
+    form = None
+    if body_start < len(tokens) and tokens[body_start].kind == "word":
+        first = tokens[body_start].lower
+        form = next((f for f in _FORMS if first.startswith(f)), None)
+    names_dataset = any(
+        t.kind == "word" and t.depth == 0 and t.lower.startswith("from")
+        for t in tokens[body_start:]
+    )
+    return Shape(
+        tuple(tokens), prefixes, base, body_start, form, names_dataset, tuple(services), loads
+    )
+
+
+_CACHE_TEXT_LIMIT = 64 * 1024
+_read_cached = lru_cache(maxsize=1024)(_read)
+
+
+def check_query(text: str, allowlist: frozenset[str]) -> Shape:
+    """The shape of a query, or :class:`SparqlRefused` if it calls a service not allowed."""
+    shape = read(text)
+    _check_services(shape, allowlist)
+    return shape
+
+
+def check_update(text: str, allowlist: frozenset[str]) -> Shape:
+    """The shape of an update, or :class:`SparqlRefused` for ``LOAD`` or a service not allowed."""
+    shape = read(text)
+    if shape.loads:
+        raise SparqlRefused(
+            "LOAD is not allowed: this endpoint does not fetch data from the web. "
+            "Load files with `plangraph load` or send them with the Graph Store Protocol (/store)"
+        )
+    _check_services(shape, allowlist)
+    return shape
+
+
+def _check_services(shape: Shape, allowlist: frozenset[str]) -> None:
+    for endpoint in shape.services:
+        if endpoint is None or endpoint not in allowlist:
+            what = f"SERVICE <{endpoint}>" if endpoint else "SERVICE"
+            hint = (
+                "the allow-list is empty (PLANGRAPH_SERVICE_ALLOWLIST)"
+                if not allowlist
+                else "allowed: " + ", ".join(f"<{e}>" for e in sorted(allowlist))
+            )
+            raise SparqlRefused(
+                f"{what} is not allowed: this endpoint only calls the federated endpoints on "
+                f"its allow-list, named by a full IRI ({hint}). The word 'service' outside "
+                "strings, IRIs and local names counts as SERVICE"
+            )
+
+
+def with_using(text: str, shape: Shape, using: list[str], using_named: list[str]) -> str:
+    """``text`` with ``USING``/``USING NAMED`` clauses for the protocol's ``using-graph-uri``
+    and ``using-named-graph-uri`` added to every ``DELETE``/``INSERT … WHERE`` operation.
+
+    Raises :class:`SparqlRefused` if an operation has its own ``USING`` or ``WITH`` (the
+    protocol forbids both at once), is a ``DELETE WHERE`` (which takes no ``USING``), or is
+    written in a way this function does not follow (glued keywords).
+    """
+    if not using and not using_named:
+        return text
+    for iri in using + using_named:
+        if not _IRI_BODY.fullmatch(iri):
+            raise SparqlRefused(f"not an IRI: {iri!r}")
+    clause = " " + " ".join(
+        [f"USING <{iri}>" for iri in using] + [f"USING NAMED <{iri}>" for iri in using_named]
+    )
+    inserts: list[int] = []
+    for operation in _operations(shape):
+        words = [t for t in operation if t.kind == "word" and t.depth == 0]
+        if not words:
+            continue
+        first = words[0].lower
+        if not first.startswith(("with", "delete", "insert")):
+            continue
+        if first not in ("with", "delete", "insert"):
+            raise SparqlRefused(
+                f"could not apply using-graph-uri to '{words[0].text}'; write USING clauses in it"
+            )
+        names = [w.lower for w in words]
+        if first == "with" or "using" in names:
+            raise SparqlRefused(
+                "the update has its own USING or WITH clause and the request also gives "
+                "using-graph-uri or using-named-graph-uri: give the dataset one way only"
+            )
+        second = operation[1].lower if len(operation) > 1 else ""
+        if second == "data":
+            continue
+        if first == "delete" and second == "where":
+            raise SparqlRefused(
+                "using-graph-uri cannot apply to DELETE WHERE { … }: write "
+                "DELETE { … } WHERE { … } instead"
+            )
+        wheres = [w for w in words if w.lower == "where"]
+        known = {"delete", "insert", "where", "using", "named"}
+        if len(wheres) != 1 or any(
+            ":" not in w.text and w.lower not in known and not w.text[0].isdigit() for w in words
+        ):
+            raise SparqlRefused(
+                "could not apply using-graph-uri to this update; write USING clauses in it"
+            )
+        inserts.append(wheres[0].start)
+    for at in sorted(inserts, reverse=True):
+        text = text[:at] + clause.strip() + " " + text[at:]
+    return text
+
+
+def _operations(shape: Shape) -> list[list[Token]]:
+    """The tokens of each operation of an update (split at ``;`` outside braces), prologue
+    declarations left out."""
+    operations: list[list[Token]] = [[]]
+    skip = 0
+    for token in shape.tokens:
+        if skip:
+            skip -= 1
+            continue
+        if token.kind == "punct" and token.text == ";" and token.depth == 0:
+            operations.append([])
+            continue
+        if token.kind == "word" and token.depth == 0 and not operations[-1]:
+            if token.lower == "base":
+                skip = 1
+                continue
+            if token.lower == "prefix":
+                skip = 2
+                continue
+            if token.lower.startswith("prefix"):
+                skip = 1
+                continue
+        operations[-1].append(token)
+    return operations

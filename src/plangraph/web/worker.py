@@ -1,0 +1,369 @@
+"""The endpoint's worker processes: readers that answer queries, and the one writer.
+
+This module runs in child processes, ``python -m plangraph.web.worker reader|writer FD …``,
+started by :mod:`plangraph.web.engine`; it imports nothing of the web stack.
+
+*Readers* open a read-only pyoxigraph store on a *generation*: a RocksDB checkpoint of the store
+(hard links, milliseconds), taken by the writer after every change. Nobody writes to a
+checkpoint, so reading it is well-defined (``Store.read_only`` on a directory that another
+process writes to is not). A reader runs the query **and** serialises the results in one call,
+so the result iterator is consumed on the thread that created it; it counts rows and bytes as
+it goes and stops at the caps. A reader past its deadline is killed by the engine (pyoxigraph
+cannot be cancelled); nothing is lost, since a reader holds no state.
+
+The *writer* holds the store open for writing (one read-write handle per directory). It runs
+updates and Graph Store writes, each as one pyoxigraph transaction, then takes the next
+generation. A write past its deadline is killed too: pyoxigraph writes a transaction only when
+it commits, so the store reopens as it was before the write.
+
+Messages are ``(path, job)`` tuples in; ``(status, info)`` out, followed by the body as raw
+bytes when the status is ``"ok"``.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import json
+import re
+import shutil
+import signal
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+Job = dict[str, Any]
+
+
+class _CapExceeded(Exception):
+    """An answer grew past a cap; the message names the cap."""
+
+
+class _CappedBuffer(io.BytesIO):
+    """A buffer that refuses to grow past ``limit`` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self._limit = limit
+
+    def write(self, data: Any, /) -> int:
+        written = super().write(data)
+        if self.tell() > self._limit:
+            raise _CapExceeded(f"the answer is larger than the cap of {self._limit:,} bytes")
+        return written
+
+    def value(self) -> bytes:
+        return self.getvalue()
+
+
+# A row boundary in pyoxigraph's SPARQL JSON: a variable name holds none of ",:}]" and no quote,
+# so this cannot start inside a string (see count_rows).
+_JSON_ROW = re.compile(rb'\},\{"[^"\\,:}\]]+":\{"type":"')
+
+
+def count_rows(body: bytes, fmt: ox.QueryResultsFormat) -> int:
+    """The number of solutions in serialised ``SELECT`` results, exactly, from the bytes.
+
+    TSV escapes line breaks and XML escapes ``<``, so counting lines or ``<result>`` tags is
+    exact. In JSON a row starts at ``},{"name":{"type":"``, which cannot occur inside a string:
+    a string's quotes are escaped, so such a match would have to continue after the string's
+    closing quote with a variable name, which JSON does not allow. Rows with no binding at all
+    (``{}``) and quoted CSV fields are counted by parsing.
+    """
+    if fmt == ox.QueryResultsFormat.TSV:
+        return body.count(b"\n") - 1
+    if fmt == ox.QueryResultsFormat.XML:
+        return body.count(b"<result>")
+    if fmt == ox.QueryResultsFormat.JSON:
+        if body.endswith(b'"bindings":[]}}'):
+            return 0
+        if b"{}" in body:
+            parsed = ox.parse_query_results(body, fmt)
+            assert isinstance(parsed, ox.QuerySolutions)
+            return sum(1 for _ in parsed)
+        return 1 + len(_JSON_ROW.findall(body))
+    if b'"' not in body:
+        return body.count(b"\r\n") - 1
+    return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8"), newline=""))) - 1
+
+
+def _dataset_args(job: Job) -> dict[str, Any]:
+    args: dict[str, Any] = {"base_iri": job.get("base_iri")}
+    default_graph = job.get("default_graph")
+    named_graphs = job.get("named_graphs")
+    if default_graph is not None or named_graphs is not None:
+        # A dataset given by the protocol replaces the query's own, wholly: graphs it does not
+        # name are not in it (an empty default graph, or no named graphs).
+        args["default_graph"] = [ox.NamedNode(g) for g in default_graph or []]
+        args["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]
+    elif job.get("union"):
+        args["use_default_graph_as_union"] = True
+    return args
+
+
+def _triples_answer(triples: Any, job: Job) -> tuple[bytes, int]:
+    """Serialise triples from an iterator, consumed here, stopping at the caps."""
+    fmt = ox.RdfFormat.from_media_type(job["media_type"])
+    assert fmt is not None
+    max_rows = int(job["max_rows"])
+    kept: list[ox.Triple] = []
+    for triple in triples:
+        kept.append(triple)
+        if len(kept) > max_rows:
+            raise _CapExceeded(f"the answer has more than the cap of {max_rows:,} triples")
+    buffer = _CappedBuffer(int(job["max_bytes"]))
+    if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+        items: list[Any] = [ox.Quad(t.subject, t.predicate, t.object) for t in kept]
+    else:
+        items = kept
+    ox.serialize(items, buffer, fmt, prefixes=job.get("prefixes") or None)
+    body = buffer.value()
+    if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+        body = _used_prefixes_only(body)
+    return body, len(kept)
+
+
+_PREFIX_LINE = re.compile(rb"@prefix ([^:\s]*): <[^>]*> \.\n")
+
+
+def _used_prefixes_only(body: bytes) -> bytes:
+    """Turtle without the ``@prefix`` lines of prefixes it does not use."""
+    header_end = 0
+    names: list[tuple[bytes, bytes]] = []
+    while match := _PREFIX_LINE.match(body, header_end):
+        names.append((match.group(1), match.group()))
+        header_end = match.end()
+    rest = body[header_end:]
+    kept = [line for name, line in names if name + b":" in rest]
+    return b"".join(kept) + rest
+
+
+def _query(store: ox.Store, job: Job) -> tuple[bytes, int]:
+    result = store.query(job["query"], **_dataset_args(job))
+    if isinstance(result, ox.QueryBoolean):
+        fmt = ox.QueryResultsFormat.from_media_type(job["media_type"])
+        assert fmt is not None
+        return result.serialize(format=fmt) or b"", 1
+    if isinstance(result, ox.QuerySolutions):
+        fmt = ox.QueryResultsFormat.from_media_type(job["media_type"])
+        assert fmt is not None
+        buffer = _CappedBuffer(int(job["max_bytes"]))
+        result.serialize(buffer, fmt)
+        body = buffer.value()
+        rows = count_rows(body, fmt)
+        if rows > int(job["max_rows"]):
+            raise _CapExceeded(f"the answer has more than the cap of {job['max_rows']:,} rows")
+        return body, rows
+    return _triples_answer(result, job)
+
+
+def _graph(store: ox.Store, job: Job) -> tuple[bytes, int] | None:
+    """The triples of one graph (None: a named graph that does not exist)."""
+    name = job.get("graph")
+    graph: ox.NamedNode | ox.DefaultGraph
+    if name is None:
+        graph = ox.DefaultGraph()
+    else:
+        graph = ox.NamedNode(name)
+        if not store.contains_named_graph(graph):
+            return None
+    if job.get("head"):
+        return b"", 0
+    quads = store.quads_for_pattern(None, None, None, graph)
+    return _triples_answer((q.triple for q in quads), job)
+
+
+def _statistics(store: ox.Store) -> bytes:
+    """Triples per graph, as JSON: ``{"default": n, "union": n, "named": {iri: n}}``."""
+    named: dict[str, int] = {g.value: 0 for g in store.named_graphs() if hasattr(g, "value")}
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert isinstance(rows, ox.QuerySolutions)
+    for row in rows:
+        g, n = row["g"], row["n"]
+        if isinstance(g, ox.NamedNode) and isinstance(n, ox.Literal):
+            named[g.value] = int(n.value)
+    default = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    union = store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", use_default_graph_as_union=True)
+    assert isinstance(union, ox.QuerySolutions)
+    total = next(iter(union))["n"]
+    assert isinstance(total, ox.Literal)
+    return json.dumps({"default": default, "union": int(total.value), "named": named}).encode()
+
+
+def _error_message(error: BaseException) -> str:
+    if isinstance(error, SyntaxError):
+        return f"syntax error: {error.msg}"
+    return str(error)
+
+
+def _failure(error: Exception) -> tuple[str, dict[str, Any]]:
+    """The answer to a job that raised: the request's fault (400) or the server's (500)."""
+    if isinstance(error, SyntaxError):
+        return "error", {"code": 400, "message": _error_message(error)}
+    if isinstance(error, (RuntimeError, ValueError, TypeError)):
+        # pyoxigraph's evaluation errors: a graph that does not exist, an unbound SERVICE, …
+        return "error", {"code": 400, "message": f"the request failed: {error}"}
+    return "error", {"code": 500, "message": f"{type(error).__name__}: {error}"}
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches the whole process group; the server stops its workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def reader_main(conn: Connection) -> None:
+    """Answer read jobs until told to stop (``None``) or the server goes away."""
+    _ignore_interrupts()
+    store: ox.Store | None = None
+    opened: str | None = None
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        path, job = message
+        try:
+            if path != opened:
+                store = None
+                gc.collect()
+                store = ox.Store.read_only(path)
+                opened = path
+            assert store is not None
+            op = job["op"]
+            if op == "open":
+                conn.send(("ok", {}))
+                conn.send_bytes(b"")
+                continue
+            if op == "query":
+                body, rows = _query(store, job)
+            elif op == "graph":
+                answer = _graph(store, job)
+                if answer is None:
+                    conn.send(("error", {"code": 404, "message": "no such graph"}))
+                    continue
+                body, rows = answer
+            elif op == "stats":
+                body, rows = _statistics(store), 0
+            else:
+                raise ValueError(f"unknown job {op!r}")
+        except _CapExceeded as error:
+            conn.send(("error", {"code": 422, "message": str(error), "cap": True}))
+            continue
+        except Exception as error:
+            conn.send(_failure(error))
+            continue
+        conn.send(("ok", {"rows": rows, "size": len(body)}))
+        conn.send_bytes(body)
+
+
+# -- the writer -------------------------------------------------------------------------------
+
+
+def _insert_data(graph: str | None, data: bytes) -> str:
+    if not data.strip():
+        return ""
+    inner = data.decode("utf-8")
+    if graph is None:
+        return f"INSERT DATA {{ {inner} }}"
+    return f"INSERT DATA {{ GRAPH <{graph}> {{ {inner} }} }}"
+
+
+def _parse_parts(parts: list[tuple[str, bytes]], base_iri: str | None) -> bytes:
+    """The triples of every part, as N-Triples (blank nodes kept apart per part)."""
+    triples: list[ox.Triple] = []
+    for fmt_name, data in parts:
+        fmt = getattr(ox.RdfFormat, fmt_name)
+        for quad in ox.parse(data, fmt, base_iri=base_iri):
+            if not isinstance(quad.graph_name, ox.DefaultGraph):
+                raise ValueError("a graph's content must be triples, not quads")
+            triples.append(quad.triple)
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def _write(store: ox.Store, job: Job, meta_graph: str) -> dict[str, Any]:
+    op = job["op"]
+    if op == "update":
+        store.update(job["update"], base_iri=job.get("base_iri"))
+        return {}
+    graph: str | None = job.get("graph")
+    node = ox.NamedNode(graph) if graph is not None else None
+    existed = store.contains_named_graph(node) if node is not None else True
+    forget = f"DELETE WHERE {{ GRAPH <{meta_graph}> {{ <{graph}> ?p ?o }} }}" if graph else ""
+    if op == "delete":
+        if not existed:
+            return {"missing": True}
+        target = f"GRAPH <{graph}>" if graph else "DEFAULT"
+        store.update(" ;\n".join(x for x in (f"DROP {target}", forget) if x))
+        return {}
+    data = _parse_parts(job["parts"], job.get("base_iri"))
+    operations: list[str] = []
+    if op == "put":
+        operations.append(f"DROP SILENT GRAPH <{graph}>" if graph else "DROP SILENT DEFAULT")
+    if graph:
+        operations.append(f"CREATE SILENT GRAPH <{graph}>")
+    operations.append(_insert_data(graph, data))
+    operations.append(forget)
+    store.update(" ;\n".join(x for x in operations if x))
+    return {"created": not existed}
+
+
+def writer_main(conn: Connection, store_path: str, first_generation: str, fresh: bool) -> None:
+    """Open the store for writing, take the first generation, then run write jobs."""
+    _ignore_interrupts()
+    from plangraph.namespaces import META_GRAPH
+    from plangraph.store import PlanStore, StoreLockedError
+
+    try:
+        plan_store = PlanStore.open(Path(store_path))
+    except (StoreLockedError, OSError) as error:
+        conn.send(("error", {"code": 500, "message": str(error)}))
+        return
+    store = plan_store.raw
+    generations = Path(first_generation).parent
+    if fresh:
+        shutil.rmtree(generations, ignore_errors=True)
+    generations.mkdir(parents=True, exist_ok=True)
+    store.backup(first_generation)
+    conn.send(("ready", {"generation": first_generation}))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            break
+        if message is None:
+            break
+        generation, job = message
+        try:
+            info = _write(store, job, META_GRAPH)
+            if not info.get("missing"):
+                store.backup(generation)
+                info["generation"] = generation
+        except Exception as error:
+            conn.send(_failure(error))
+            continue
+        conn.send(("ok", info))
+        conn.send_bytes(b"")
+    plan_store.close()
+
+
+def main(argv: list[str]) -> None:
+    """``reader FD`` or ``writer FD STORE FIRST_GENERATION fresh|again``."""
+    role, fd = argv[0], int(argv[1])
+    conn = Connection(fd)
+    if role == "reader":
+        reader_main(conn)
+    elif role == "writer":
+        writer_main(conn, argv[2], argv[3], argv[4] == "fresh")
+    else:
+        raise SystemExit(f"unknown worker role {role!r}")
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])
