@@ -259,3 +259,14 @@ def main() -> None:
 from plangraph.catalog_command import catalog_command  # noqa: E402
 
 app.command("catalog")(catalog_command)
+
+
+from plangraph.validation.command import validate_command  # noqa: E402
+
+app.command("validate")(validate_command)
+
+
+from plangraph.query_command import query_command, reason_command  # noqa: E402
+
+app.command("query")(query_command)
+app.command("reason")(reason_command)

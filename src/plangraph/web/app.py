@@ -20,10 +20,11 @@ from starlette.concurrency import run_in_threadpool
 
 from plangraph import __version__
 from plangraph.settings import Settings
-from plangraph.web import graph_store, sparql, yasgui
+from plangraph.web import graph_store, queries, sparql, yasgui
 from plangraph.web.engine import Engine
 from plangraph.web.limits import BodySizeLimit, ClientLimiter
 from plangraph.web.protocol import Endpoint
+from plangraph.web.validate import router as validation_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -62,6 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         methods=graph_store.METHODS,
         include_in_schema=False,
     )
+    app.include_router(validation_router)
+    app.include_router(queries.router)
     app.mount("/static", StaticFiles(directory=yasgui.STATIC_DIR), name="static")
 
     @app.get("/health")

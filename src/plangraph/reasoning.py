@@ -1,0 +1,1299 @@
+"""OWL 2 RL reasoning: the entailments of ontology + data, in a named graph of their own.
+
+``reason(store)`` materialises what the OWL 2 RL rules entail from the store's graphs into
+:data:`INFERRED_GRAPH`, so that queries can ask for ``?x a pg:Plan`` or ``?m pg:tracesTo ?goal``
+without spelling out class hierarchies, inverses or transitive paths. The graph holds only what
+reasoning *adds*: no triple that an input graph already states (pyoxigraph's union default graph
+keeps duplicates, so a repeated triple would be counted twice).
+
+How
+    1. **The T-box.** The schema triples of the inputs (class and property axioms, restrictions,
+       lists: the plangraph ontology and the UN SDG ontology) are closed by owlrl, which is
+       small and quick. The closure is compiled into *templates*: for each property ``P``, what
+       the single-premise rules conclude from any ``?x P ?y`` (``cax-sco``, ``prp-spo1``,
+       ``prp-inv1/2``, ``prp-symp``, ``prp-dom``, ``prp-rng``, ``cls-hv1``, ``cls-hv2``), followed
+       to the end; likewise for each class ``C`` from ``?x a C``, and for the ``?x P v`` whose
+       value ``v`` an ``owl:hasValue`` restriction names.
+    2. **The facts.** The triples of the properties and classes the rules mention are read from
+       the store, or, for a graph whose load record proves it unchanged (same SHA-256 and
+       triple count, no blank nodes), from the file it was loaded from: pyoxigraph's parser
+       reads a file several times faster than its RocksDB store decodes the same triples.
+    3. **Single-premise rules** are the templates applied to the facts in bulk (set operations).
+    4. **Multi-premise rules**, ``prp-trp`` (transitive properties) and ``prp-spo2`` (property
+       chains), run to a fixpoint, semi-naively (each round joins only what the last one
+       added); each round's new triples go through the templates again, since a chain's
+       conclusion has super-properties, domains and ranges, and those can feed another chain.
+    5. The conclusions not stated by the inputs are written to :data:`INFERRED_GRAPH` with
+       :meth:`PlanStore.load`: atomically, replacing the previous inferences whole.
+    6. **Checks**: ``cax-dw`` (disjoint classes), ``cls-nothing2``, ``prp-irp``, ``prp-asyp``,
+       ``prp-pdw`` make the data inconsistent; ``prp-fp`` and ``prp-ifp`` (a functional
+       property with two values) conclude ``owl:sameAs``. All are *reported* as
+       :class:`Finding` s and never stop the run.
+
+    Why not owlrl on everything, or SPARQL ``INSERT … WHERE`` rules in the store: owlrl took
+    80 s on 100,000 triples; pyoxigraph's transactional ``INSERT … WHERE`` wrote about 6,000
+    triples a second (the national register's three million conclusions would take over eight
+    minutes), and decoding query results from the on-disk store costs several microseconds a
+    triple, more than the whole of the rules here. ``benchmarks/reason.py`` measures this
+    module against owlrl.
+
+    An OWL 2 RL construct the templates do not cover (``someValuesFrom``, ``allValuesFrom``,
+    ``intersectionOf``, ``unionOf``, ``complementOf``, ``oneOf``, cardinalities, ``hasKey``,
+    ``AllDisjointProperties``) raises :class:`UnsupportedConstruct`: the ontology cannot outgrow
+    the reasoner unnoticed. owlrl stays the reference: ``tests/queries/test_reasoning.py`` holds
+    that on Bergen's register the inferred graph contains owlrl's closure for the project's
+    vocabulary, and nothing owlrl does not conclude.
+
+Left out on purpose
+    ``owl:sameAs`` (the register gives every resource one IRI; a functional property with two
+    values is a data error, reported as a finding), types ``owl:Thing``/``rdfs:Resource`` and
+    datatypes, triples about literals, and triples with the ontology's blank nodes (restrictions
+    and lists). owlrl's closure has all of them.
+
+Freshness
+    The inferred graph's load record in the ``_meta`` graph names its inputs
+    (``prov:wasDerivedFrom``), says the reasoner made it (``pg:loadedFrom``) and keeps, as
+    ``pg:sha256``, the checksum of its inputs: each input graph's recorded file checksum (or a
+    checksum of its content, for a graph with no load record) and its triple count. ``reason``
+    does nothing when that checksum is unchanged, unless forced; :func:`is_current` tells
+    without reasoning.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Final, TypeAlias
+
+import owlrl
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
+
+from plangraph import resources
+from plangraph.namespaces import GRAPH_BASE, META_GRAPH, PG, STAGING_PREFIX
+from plangraph.store import LoadError, PlanStore, file_sha256, rdf_format
+
+__all__ = [
+    "INFERRED_GRAPH",
+    "MADE_BY",
+    "Finding",
+    "ReasonResult",
+    "UnsupportedConstruct",
+    "input_graphs",
+    "inputs_sha256",
+    "is_current",
+    "reason",
+]
+
+INFERRED_GRAPH: Final = GRAPH_BASE + "inferred"
+"""The named graph that holds the inferences."""
+
+MADE_BY: Final = "plangraph reason (OWL 2 RL)"
+"""What the inferred graph's load record gives as ``pg:loadedFrom``."""
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_OWL = "http://www.w3.org/2002/07/owl#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_BUILT_IN = (_RDF, _RDFS, _OWL, _XSD)
+_PG_LOADED_FROM = PG + "loadedFrom"
+_PG_SHA256 = PG + "sha256"
+_PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+
+_TYPE_NODE = ox.NamedNode(_RDF + "type")
+TYPE: Final = str(_TYPE_NODE)
+_NOTHING = f"<{_OWL}Nothing>"
+_X = ox.Variable("x")
+_Y = ox.Variable("y")
+
+Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
+Slot: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Variable
+Pattern: TypeAlias = tuple[Slot, ox.NamedNode, Slot]
+Fact: TypeAlias = tuple[Term, ox.NamedNode, Term]
+Graphs: TypeAlias = list[ox.NamedNode | ox.DefaultGraph]
+
+# A template slot: 0 is the seed's subject, 1 its object, a string a constant (N-Triples).
+TSlot: TypeAlias = int | str
+Template: TypeAlias = tuple[TSlot, str, TSlot]
+Pairs: TypeAlias = set[tuple[str, str]]
+
+# The schema triples the T-box is made of: these predicates, and rdf:type with these classes.
+_SCHEMA_PREDICATES = [
+    _RDFS + "subClassOf",
+    _RDFS + "subPropertyOf",
+    _RDFS + "domain",
+    _RDFS + "range",
+    _OWL + "equivalentClass",
+    _OWL + "equivalentProperty",
+    _OWL + "inverseOf",
+    _OWL + "disjointWith",
+    _OWL + "propertyDisjointWith",
+    _OWL + "propertyChainAxiom",
+    _OWL + "onProperty",
+    _OWL + "hasValue",
+    _OWL + "someValuesFrom",
+    _OWL + "allValuesFrom",
+    _OWL + "intersectionOf",
+    _OWL + "unionOf",
+    _OWL + "complementOf",
+    _OWL + "oneOf",
+    _OWL + "hasKey",
+    _OWL + "members",
+    _OWL + "maxCardinality",
+    _OWL + "maxQualifiedCardinality",
+    _OWL + "onClass",
+    _RDF + "first",
+    _RDF + "rest",
+]
+_SCHEMA_CLASSES = [
+    _OWL + "Class",
+    _RDFS + "Class",
+    _RDF + "Property",
+    _OWL + "ObjectProperty",
+    _OWL + "DatatypeProperty",
+    _OWL + "AnnotationProperty",
+    _OWL + "TransitiveProperty",
+    _OWL + "SymmetricProperty",
+    _OWL + "AsymmetricProperty",
+    _OWL + "IrreflexiveProperty",
+    _OWL + "FunctionalProperty",
+    _OWL + "InverseFunctionalProperty",
+    _OWL + "Restriction",
+    _OWL + "AllDisjointClasses",
+    _OWL + "AllDisjointProperties",
+]
+_UNSUPPORTED = {
+    OWL.someValuesFrom: "cls-svf1/cls-svf2",
+    OWL.allValuesFrom: "cls-avf",
+    OWL.intersectionOf: "cls-int1/cls-int2",
+    OWL.unionOf: "cls-uni",
+    OWL.complementOf: "cls-com",
+    OWL.oneOf: "cls-oo",
+    OWL.hasKey: "prp-key",
+    OWL.maxCardinality: "cls-maxc1/cls-maxc2",
+    OWL.maxQualifiedCardinality: "cls-maxqc1…4",
+    OWL.AllDisjointProperties: "prp-adp",
+}
+
+
+class UnsupportedConstruct(Exception):
+    """The schema uses an OWL 2 RL construct that plangraph's rules do not implement."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a check found about one resource.
+
+    ``rule`` is the OWL 2 RL rule (``cax-dw``, ``prp-fp`` …); ``inconsistent`` whether it makes
+    the data inconsistent (``prp-fp`` and ``prp-ifp`` conclude ``owl:sameAs`` instead, which
+    plangraph reports as a data error); ``resource`` is in N-Triples form; ``terms`` are the
+    classes or properties involved, as IRIs.
+    """
+
+    rule: str
+    inconsistent: bool
+    resource: str
+    terms: tuple[str, ...]
+    message: str
+
+
+@dataclass(frozen=True)
+class ReasonResult:
+    """What one run of :func:`reason` did."""
+
+    graph: str
+    triples: int
+    inputs: tuple[str, ...]
+    inputs_sha256: str
+    skipped: bool
+    seconds: float
+    phases: dict[str, float] = field(default_factory=dict)
+    findings: tuple[Finding, ...] = ()
+    read_from_files: tuple[str, ...] = ()
+
+    @property
+    def consistent(self) -> bool:
+        """Whether no check found an inconsistency (``prp-fp``/``prp-ifp`` findings aside)."""
+        return not any(f.inconsistent for f in self.findings)
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs and their checksum
+# ---------------------------------------------------------------------------------------------
+
+
+def input_graphs(store: PlanStore) -> Graphs:
+    """The graphs reasoning reads: every named graph but the inferences, ``_meta`` and staging
+    graphs, and the default graph if it holds anything; sorted."""
+    raw = store.raw
+    names = sorted(
+        g.value
+        for g in raw.named_graphs()
+        if isinstance(g, ox.NamedNode)
+        and g.value not in (INFERRED_GRAPH, META_GRAPH)
+        and not g.value.startswith(STAGING_PREFIX)
+    )
+    graphs: Graphs = [ox.NamedNode(n) for n in names]
+    if next(iter(raw.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+        graphs.append(ox.DefaultGraph())
+    return graphs
+
+
+def _graph_name(graph: ox.NamedNode | ox.DefaultGraph) -> str:
+    return graph.value if isinstance(graph, ox.NamedNode) else "default graph"
+
+
+def _count(store: PlanStore, graph: ox.NamedNode | ox.DefaultGraph) -> int:
+    where = f"GRAPH {graph} {{ ?s ?p ?o }}" if isinstance(graph, ox.NamedNode) else "?s ?p ?o"
+    result = store.raw.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+    assert isinstance(result, ox.QuerySolutions)
+    n = next(iter(result))["n"]
+    assert isinstance(n, ox.Literal)
+    return int(n.value)
+
+
+def _content_sha256(store: PlanStore, graph: ox.NamedNode | ox.DefaultGraph) -> str:
+    """An order-independent checksum of a graph's triples (for graphs with no load record)."""
+    total = 0
+    for quad in store.raw.quads_for_pattern(None, None, None, graph):
+        line = f"{quad.subject} {quad.predicate} {quad.object}".encode()
+        total = (total + int.from_bytes(hashlib.blake2b(line, digest_size=16).digest())) % (
+            1 << 128
+        )
+    return f"{total:032x}"
+
+
+def _record_of(store: PlanStore, graph: ox.NamedNode | ox.DefaultGraph) -> dict[str, str]:
+    """The load record of a graph in ``_meta``: predicate IRI → value."""
+    if not isinstance(graph, ox.NamedNode):
+        return {}
+    record: dict[str, str] = {}
+    for quad in store.raw.quads_for_pattern(graph, None, None, ox.NamedNode(META_GRAPH)):
+        if isinstance(quad.object, (ox.NamedNode, ox.Literal)):
+            record[quad.predicate.value] = quad.object.value
+    return record
+
+
+def _fingerprints(
+    store: PlanStore, graphs: Iterable[ox.NamedNode | ox.DefaultGraph]
+) -> dict[str, tuple[str, int]]:
+    """Per graph: its recorded file checksum (or its content's) and its triple count."""
+    found = {}
+    for graph in graphs:
+        recorded = _record_of(store, graph).get(_PG_SHA256)
+        sha = recorded or "content:" + _content_sha256(store, graph)
+        found[_graph_name(graph)] = (sha, _count(store, graph))
+    return found
+
+
+def _digest(fingerprints: dict[str, tuple[str, int]]) -> str:
+    lines = sorted(f"{name} {sha} {count}" for name, (sha, count) in fingerprints.items())
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def inputs_sha256(store: PlanStore, graphs: Iterable[ox.NamedNode | ox.DefaultGraph]) -> str:
+    """The checksum of the inputs: each graph's recorded file checksum (or its content's, if it
+    has no load record) and its triple count."""
+    return _digest(_fingerprints(store, graphs))
+
+
+def _recorded_inputs_sha256(store: PlanStore) -> str | None:
+    if not store.raw.contains_named_graph(ox.NamedNode(INFERRED_GRAPH)):
+        return None
+    return _record_of(store, ox.NamedNode(INFERRED_GRAPH)).get(_PG_SHA256)
+
+
+def is_current(store: PlanStore) -> bool:
+    """Whether the inferred graph exists and was computed from the store's present inputs."""
+    recorded = _recorded_inputs_sha256(store)
+    return recorded is not None and recorded == inputs_sha256(store, input_graphs(store))
+
+
+# ---------------------------------------------------------------------------------------------
+# The T-box: owlrl's closure of the schema triples, compiled to rule tables
+# ---------------------------------------------------------------------------------------------
+
+
+def _to_rdflib(term: object) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _to_ox(node: Node) -> Term:
+    if isinstance(node, URIRef):
+        return ox.NamedNode(str(node))
+    if isinstance(node, BNode):
+        return ox.BlankNode(str(node))
+    if isinstance(node, Literal):
+        if node.language:
+            return ox.Literal(str(node), language=node.language)
+        datatype = node.datatype or URIRef(_XSD + "string")
+        return ox.Literal(str(node), datatype=ox.NamedNode(str(datatype)))
+    raise TypeError(f"not an RDF term: {node!r}")
+
+
+def schema_triples(store: PlanStore, graphs: Graphs) -> list[Fact]:
+    """The T-box part of ``graphs``: axioms, property characteristics, restrictions, lists."""
+    predicates = " ".join(f"<{p}>" for p in _SCHEMA_PREDICATES)
+    classes = " ".join(f"<{c}>" for c in _SCHEMA_CLASSES)
+    query = f"""
+        SELECT DISTINCT ?s ?p ?o WHERE {{
+          {{ VALUES ?p {{ {predicates} }} ?s ?p ?o }}
+          UNION
+          {{ VALUES ?o {{ {classes} }} ?s a ?o BIND(<{_RDF}type> AS ?p) }}
+        }}"""
+    result = store.raw.query(query, default_graph=list(graphs))
+    assert isinstance(result, ox.QuerySolutions)
+    triples: list[Fact] = []
+    for row in result:
+        s, p, o = row["s"], row["p"], row["o"]
+        assert isinstance(p, ox.NamedNode)
+        assert isinstance(s, (ox.NamedNode, ox.BlankNode))
+        assert isinstance(o, (ox.NamedNode, ox.BlankNode, ox.Literal))
+        triples.append((s, p, o))
+    return triples
+
+
+@lru_cache(maxsize=4)
+def _closed_tbox(triples: frozenset[Fact]) -> frozenset[Fact]:
+    """owlrl's OWL 2 RL closure of the schema triples (cached: the ontology rarely changes)."""
+    graph = Graph()
+    for fact in triples:
+        graph.add((_to_rdflib(fact[0]), _to_rdflib(fact[1]), _to_rdflib(fact[2])))
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+    closed: set[Fact] = set()
+    for subject, predicate, obj in graph:
+        if isinstance(subject, Literal) or not isinstance(predicate, URIRef):
+            continue
+        closed.add((_to_ox(subject), ox.NamedNode(str(predicate)), _to_ox(obj)))
+    return frozenset(closed)
+
+
+def _built_in(term: object) -> bool:
+    return isinstance(term, ox.NamedNode) and term.value.startswith(_BUILT_IN)
+
+
+@dataclass
+class Schema:
+    """The rule tables compiled from the closed T-box (terms as pyoxigraph terms)."""
+
+    super_classes: dict[Slot, set[Term]] = field(default_factory=lambda: defaultdict(set))
+    super_properties: dict[Slot, set[ox.NamedNode]] = field(
+        default_factory=lambda: defaultdict(set)
+    )
+    inverses: dict[Slot, set[ox.NamedNode]] = field(default_factory=lambda: defaultdict(set))
+    symmetric: set[ox.NamedNode] = field(default_factory=set)
+    transitive: set[ox.NamedNode] = field(default_factory=set)
+    domains: dict[Slot, set[Term]] = field(default_factory=lambda: defaultdict(set))
+    ranges: dict[Slot, set[Term]] = field(default_factory=lambda: defaultdict(set))
+    has_value: dict[Slot, tuple[ox.NamedNode, Term]] = field(default_factory=dict)
+    by_value: dict[tuple[Slot, Slot], set[Term]] = field(default_factory=lambda: defaultdict(set))
+    chains: list[tuple[ox.NamedNode, tuple[ox.NamedNode, ...]]] = field(default_factory=list)
+    disjoint: set[tuple[Term, Term]] = field(default_factory=set)
+    functional: set[ox.NamedNode] = field(default_factory=set)
+    inverse_functional: set[ox.NamedNode] = field(default_factory=set)
+    irreflexive: set[ox.NamedNode] = field(default_factory=set)
+    asymmetric: set[ox.NamedNode] = field(default_factory=set)
+    disjoint_properties: set[tuple[ox.NamedNode, ox.NamedNode]] = field(default_factory=set)
+    entailed: set[Fact] = field(default_factory=set)
+    """T-box triples owlrl entails beyond the inputs, between named non-built-in terms."""
+
+
+def compile_schema(triples: Iterable[Fact]) -> Schema:
+    """The rule tables of the OWL 2 RL closure of ``triples`` (schema triples)."""
+    given = frozenset(triples)
+    closed = _closed_tbox(given)
+    graph = Graph()
+    for fact in closed:
+        graph.add((_to_rdflib(fact[0]), _to_rdflib(fact[1]), _to_rdflib(fact[2])))
+    unsupported = sorted(
+        f"{_UNSUPPORTED[URIRef(str(p))]} ({p.n3()} on {s.n3()})"
+        for s, p, _ in graph
+        if p in _UNSUPPORTED and not (isinstance(s, URIRef) and str(s).startswith(_BUILT_IN))
+    ) + sorted(
+        f"{_UNSUPPORTED[URIRef(str(o))]} ({o.n3()})"
+        for s, p, o in graph
+        if p == RDF.type and o in _UNSUPPORTED and not isinstance(s, URIRef)
+    )
+    if unsupported:
+        raise UnsupportedConstruct(
+            "the schema uses OWL 2 RL constructs that plangraph's reasoner does not implement: "
+            + "; ".join(unsupported)
+        )
+
+    def pairs(predicate: URIRef) -> Iterator[tuple[Term, Term]]:
+        for subject, obj in graph.subject_objects(predicate):
+            yield _to_ox(subject), _to_ox(obj)
+
+    def listed(node: Node) -> list[Term]:
+        return [_to_ox(member) for member in Collection(graph, node)]
+
+    schema = Schema()
+    for sub, sup in pairs(RDFS.subClassOf):
+        if sub != sup and not _built_in(sup):
+            schema.super_classes[sub].add(sup)
+    for sub, sup in pairs(RDFS.subPropertyOf):
+        if sub != sup and isinstance(sup, ox.NamedNode) and not _built_in(sup):
+            schema.super_properties[sub].add(sup)
+    for one, other in pairs(OWL.inverseOf):
+        if isinstance(one, ox.NamedNode) and isinstance(other, ox.NamedNode):
+            schema.inverses[one].add(other)
+            schema.inverses[other].add(one)
+    for prop, cls in pairs(RDFS.domain):
+        if not _built_in(cls):
+            schema.domains[prop].add(cls)
+    for prop, cls in pairs(RDFS.range):
+        if not _built_in(cls):
+            schema.ranges[prop].add(cls)
+    for restriction, prop in pairs(OWL.onProperty):
+        for value in graph.objects(_to_rdflib(restriction), OWL.hasValue):
+            if isinstance(prop, ox.NamedNode):
+                schema.has_value[restriction] = (prop, _to_ox(value))
+                schema.by_value[(prop, _to_ox(value))].add(restriction)
+    for head, chain in graph.subject_objects(OWL.propertyChainAxiom):
+        links = listed(chain)
+        named_links = tuple(link for link in links if isinstance(link, ox.NamedNode))
+        head_term = _to_ox(head)
+        if isinstance(head_term, ox.NamedNode) and links and len(named_links) == len(links):
+            schema.chains.append((head_term, named_links))
+    characteristics = {
+        OWL.SymmetricProperty: schema.symmetric,
+        OWL.TransitiveProperty: schema.transitive,
+        OWL.FunctionalProperty: schema.functional,
+        OWL.InverseFunctionalProperty: schema.inverse_functional,
+        OWL.IrreflexiveProperty: schema.irreflexive,
+        OWL.AsymmetricProperty: schema.asymmetric,
+    }
+    for kind, target in characteristics.items():
+        for node in graph.subjects(RDF.type, kind):
+            term = _to_ox(node)
+            if isinstance(term, ox.NamedNode) and not _built_in(term):
+                target.add(term)
+    for one, other in pairs(OWL.disjointWith):
+        if one != other:
+            schema.disjoint.add(_pair(one, other))
+    for group in graph.subjects(RDF.type, OWL.AllDisjointClasses):
+        for members in graph.objects(group, OWL.members):
+            classes = listed(members)
+            for i, first in enumerate(classes):
+                for second in classes[i + 1 :]:
+                    schema.disjoint.add(_pair(first, second))
+    for one, other in pairs(OWL.propertyDisjointWith):
+        if isinstance(one, ox.NamedNode) and isinstance(other, ox.NamedNode) and one != other:
+            low, high = sorted((one, other), key=str)
+            schema.disjoint_properties.add((low, high))
+
+    relations = {ox.NamedNode(p) for p in _SCHEMA_PREDICATES[:10]}
+    for fact in closed - given:
+        subject, predicate, obj = fact
+        if (
+            predicate in relations
+            and isinstance(subject, ox.NamedNode)
+            and isinstance(obj, ox.NamedNode)
+            and not _built_in(subject)
+            and not _built_in(obj)
+        ):
+            schema.entailed.add(fact)
+    return schema
+
+
+def _pair(a: Term, b: Term) -> tuple[Term, Term]:
+    first, second = sorted((a, b), key=str)
+    return first, second
+
+
+# ---------------------------------------------------------------------------------------------
+# Single-premise rules, followed to the end on patterns with variables
+# ---------------------------------------------------------------------------------------------
+
+
+def _derive_one(schema: Schema, triple: Pattern) -> Iterator[Pattern]:
+    """What the single-premise rules conclude from one triple (or pattern) in one step."""
+    s, p, o = triple
+    if p == _TYPE_NODE:
+        for d in schema.super_classes.get(o, ()):
+            yield (s, _TYPE_NODE, d)  # cax-sco (and cax-eqc, as mutual subclasses)
+        hv = schema.has_value.get(o)
+        if hv is not None:
+            yield (s, hv[0], hv[1])  # cls-hv1
+        return
+    for q in schema.super_properties.get(p, ()):
+        yield (s, q, o)  # prp-spo1 (and prp-eqp)
+    for q in schema.inverses.get(p, ()):
+        yield (o, q, s)  # prp-inv1/2
+    if p in schema.symmetric:
+        yield (o, p, s)  # prp-symp
+    for c in schema.domains.get(p, ()):
+        yield (s, _TYPE_NODE, c)  # prp-dom
+    for c in schema.ranges.get(p, ()):
+        yield (o, _TYPE_NODE, c)  # prp-rng
+    if not isinstance(o, ox.Variable):
+        for r in schema.by_value.get((p, o), ()):
+            yield (s, _TYPE_NODE, r)  # cls-hv2
+
+
+def _closure(schema: Schema, seed: Pattern) -> frozenset[Pattern]:
+    """Everything the single-premise rules conclude from ``seed``, seed excluded."""
+    seen = {seed}
+    todo = [seed]
+    while todo:
+        for derived in _derive_one(schema, todo.pop()):
+            if derived not in seen:
+                seen.add(derived)
+                todo.append(derived)
+    seen.discard(seed)
+    return frozenset(seen)
+
+
+def _emitted(pattern: Pattern) -> bool:
+    """Whether a conclusion belongs in the inferred graph (see "Left out on purpose")."""
+    s, p, o = pattern
+    if isinstance(s, (ox.BlankNode, ox.Literal)) or isinstance(o, ox.BlankNode):
+        return False  # the ontology's blank nodes (restrictions), literal subjects
+    if p == _TYPE_NODE:
+        return isinstance(o, ox.NamedNode) and not _built_in(o)
+    return not _built_in(p)
+
+
+def _bind(pattern: Pattern, var: ox.Variable, value: Term) -> Pattern:
+    s, p, o = pattern
+    return (value if s == var else s, p, value if o == var else o)
+
+
+def _template(pattern: Pattern) -> Template:
+    def slot(term: Slot) -> TSlot:
+        if term == _X:
+            return 0
+        if term == _Y:
+            return 1
+        return str(term)
+
+    s, p, o = pattern
+    return (slot(s), str(p), slot(o))
+
+
+@dataclass
+class Program:
+    """The compiled rules: templates of conclusions per seed, with terms in N-Triples form."""
+
+    schema: Schema
+    by_property: dict[str, list[Template]] = field(default_factory=dict)
+    """For ``?x P ?y``: the conclusions, in terms of 0 (``?x``), 1 (``?y``) and constants."""
+    by_class: dict[str, list[Template]] = field(default_factory=dict)
+    """For ``?x a C``: the conclusions (0 is ``?x``)."""
+    by_object: dict[str, dict[str, list[Template]]] = field(default_factory=dict)
+    """For ``?x P v`` (P → v → conclusions) where an ``owl:hasValue`` needs the value."""
+    by_subject: dict[str, dict[str, list[Template]]] = field(default_factory=dict)
+    """For ``v P ?y`` likewise."""
+    transitive: set[str] = field(default_factory=set)
+    chains: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+
+    @property
+    def multi_premise(self) -> set[str]:
+        """The properties the multi-premise rules read or conclude."""
+        found = set(self.transitive)
+        for head, body in self.chains:
+            found.add(head)
+            found.update(body)
+        return found
+
+    def concluded(self) -> set[str]:
+        """Every predicate a rule can conclude (rdf:type included)."""
+        found = {TYPE} | self.multi_premise
+        tables: list[Iterable[list[Template]]] = [
+            self.by_property.values(),
+            self.by_class.values(),
+            *(v.values() for v in self.by_object.values()),
+            *(v.values() for v in self.by_subject.values()),
+        ]
+        for table in tables:
+            for templates in table:
+                found.update(q for _, q, _ in templates)
+        return found
+
+    def read(self) -> set[str]:
+        """Every predicate whose triples reasoning must read (rdf:type included)."""
+        schema = self.schema
+        checked = (
+            schema.functional
+            | schema.inverse_functional
+            | schema.irreflexive
+            | schema.asymmetric
+            | {p for pair in schema.disjoint_properties for p in pair}
+        )
+        return (
+            set(self.by_property)
+            | set(self.by_object)
+            | set(self.by_subject)
+            | self.concluded()
+            | {str(p) for p in checked}
+        )
+
+
+def compile_program(schema: Schema) -> Program:
+    """The templates of every seed: ``?x P ?y`` for each property with a rule, ``?x a C`` for
+    each named class with one, and ``?x P v`` / ``v P ?y`` where a variable reaches the
+    property and value of an ``owl:hasValue`` restriction (``cls-hv2`` needs the constant)."""
+    memo: dict[Pattern, frozenset[Pattern]] = {}
+
+    def closure(seed: Pattern) -> frozenset[Pattern]:
+        if seed not in memo:
+            memo[seed] = _closure(schema, seed)
+        return memo[seed]
+
+    def templates(seed: Pattern) -> list[Template]:
+        return sorted({_template(p) for p in closure(seed) if _emitted(p)}, key=str)
+
+    program = Program(schema)
+    properties: set[Slot] = set(schema.symmetric)
+    for table in (schema.super_properties, schema.inverses, schema.domains, schema.ranges):
+        properties.update(k for k, v in table.items() if v)
+    properties.update(p for p, _ in schema.by_value)
+    for prop in sorted(properties, key=str):
+        if isinstance(prop, ox.NamedNode):
+            seed: Pattern = (_X, prop, _Y)
+            program.by_property[str(prop)] = templates(seed)
+            for _, concluded, end in {seed, *closure(seed)}:
+                if not isinstance(end, ox.Variable):
+                    continue
+                for restricted, value in schema.by_value:
+                    if concluded != restricted or not isinstance(value, (ox.NamedNode, ox.Literal)):
+                        continue
+                    bound = _bind(seed, end, value)
+                    by_value = program.by_object if end == _Y else program.by_subject
+                    by_value.setdefault(str(prop), {})[str(value)] = templates(bound)
+    classes = {c for c, sup in schema.super_classes.items() if sup} | set(schema.has_value)
+    for c in sorted(classes, key=str):
+        if isinstance(c, ox.NamedNode):
+            program.by_class[str(c)] = templates((_X, _TYPE_NODE, c))
+    program.transitive = {str(p) for p in schema.transitive}
+    program.chains = [(str(h), tuple(str(b) for b in body)) for h, body in schema.chains]
+    return program
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the facts: from the store, or from the file a graph was loaded from
+# ---------------------------------------------------------------------------------------------
+
+
+Facts: TypeAlias = dict[str, Pairs]
+"""Triples by predicate: predicate (N-Triples) → {(subject, object)}, terms in N-Triples."""
+
+
+def _read_store(store: PlanStore, graph: ox.NamedNode | ox.DefaultGraph, keep: set[str]) -> Facts:
+    facts: Facts = defaultdict(set)
+    for predicate in sorted(keep):
+        node = ox.NamedNode(predicate[1:-1])
+        pairs = facts[predicate]
+        for quad in store.raw.quads_for_pattern(None, node, None, graph):
+            pairs.add((str(quad.subject), str(quad.object)))
+    return facts
+
+
+def _source_file(store: PlanStore, graph: ox.NamedNode | ox.DefaultGraph) -> Path | None:
+    """The file ``graph`` was loaded from, if its load record says so and it is unchanged."""
+    record = _record_of(store, graph)
+    shown, sha = record.get(_PG_LOADED_FROM), record.get(_PG_SHA256)
+    if not shown or not sha:
+        return None
+    path = Path(shown)
+    if not path.is_absolute():
+        try:
+            path = resources.root() / path
+        except FileNotFoundError:
+            return None
+    try:
+        rdf_format(path)
+        if not path.is_file() or file_sha256(path) != sha:
+            return None
+    except (LoadError, OSError):
+        return None
+    return path
+
+
+def _read_file(path: Path, keep: set[str], expected: int) -> Facts | None:
+    """The facts of a file, or None if it cannot stand for its graph (blank nodes, whose
+    labels the store does not keep, or a triple count other than the graph's)."""
+    try:
+        if rdf_format(path) == ox.RdfFormat.N_TRIPLES:
+            return _read_ntriples(path, keep, expected)
+        wanted = {ox.NamedNode(p[1:-1]): p for p in keep}
+        facts: Facts = defaultdict(set)
+        count = 0
+        for triple in ox.parse(path=path, format=rdf_format(path)):
+            count += 1
+            predicate = wanted.get(triple.predicate)
+            if predicate is None:
+                continue
+            subject, obj = triple.subject, triple.object
+            if isinstance(subject, ox.BlankNode) or isinstance(obj, ox.BlankNode):
+                return None
+            facts[predicate].add((str(subject), str(obj)))
+    except (SyntaxError, OSError, ValueError, LoadError):
+        return None
+    return facts if count == expected else None
+
+
+_XSD_STRING = f"^^<{_XSD}string>"
+
+
+def _read_ntriples(path: Path, keep: set[str], expected: int) -> Facts | None:
+    """N-Triples, read by lines, faster than the parser: a line in the plain form pyoxigraph
+    writes (``<s> <p> o .``, one space apart, no escape sequence or control character, no
+    upper-case language tag, no explicit ``xsd:string``) is split as it is; any other line goes
+    through pyoxigraph's parser, so that every term comes out in the store's canonical form."""
+    facts: Facts = defaultdict(set)
+    count = 0
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line[:1] == "<" and line.endswith(" .\n") and "\\" not in line:
+                subject, predicate, rest = line.split(" ", 2)
+                if (
+                    subject[-1:] == ">"
+                    and predicate[:1] == "<"
+                    and predicate[-1:] == ">"
+                    and line[:-1].isprintable()
+                ):
+                    count += 1
+                    if predicate not in keep:
+                        continue
+                    obj = rest[:-3]
+                    if obj[:2] == "_:":
+                        return None
+                    if obj[:1] != '"':
+                        facts[predicate].add((subject, obj))
+                        continue
+                    tail = obj[obj.rfind('"') + 1 :]
+                    if tail != _XSD_STRING and not (tail[:1] == "@" and tail != tail.lower()):
+                        facts[predicate].add((subject, obj))
+                        continue
+                    count -= 1
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            for triple in ox.parse(line, ox.RdfFormat.N_TRIPLES):
+                count += 1
+                if isinstance(triple.subject, ox.BlankNode) or isinstance(
+                    triple.object, ox.BlankNode
+                ):
+                    return None
+                name = str(triple.predicate)
+                if name in keep:
+                    facts[name].add((str(triple.subject), str(triple.object)))
+    return facts if count == expected else None
+
+
+# ---------------------------------------------------------------------------------------------
+# The engine: templates in bulk, then the multi-premise rules to a fixpoint
+# ---------------------------------------------------------------------------------------------
+
+
+def _apply(templates: list[Template], pairs: Iterable[tuple[str, str]], out: Facts) -> None:
+    """Add the conclusions of ``templates`` for every (subject, object) of ``pairs``."""
+    batch = pairs if isinstance(pairs, (set, list)) else list(pairs)
+    if not batch:
+        return
+    sides: dict[int, set[str]] = {}
+
+    def side(index: int) -> set[str]:  # the distinct subjects (0) or objects (1) of the batch
+        if index not in sides:
+            sides[index] = {pair[index] for pair in batch}
+        return sides[index]
+
+    for s_slot, q, o_slot in templates:
+        target = out[q]
+        if s_slot == 0 and o_slot == 1:
+            target.update(batch)
+        elif s_slot == 1 and o_slot == 0:
+            target.update([(o, s) for s, o in batch])
+        elif isinstance(o_slot, str) and not isinstance(s_slot, str):
+            target.update([(s, o_slot) for s in side(s_slot)])
+        elif isinstance(s_slot, str) and not isinstance(o_slot, str):
+            target.update([(s_slot, o) for o in side(o_slot)])
+        elif isinstance(s_slot, str) and isinstance(o_slot, str):
+            target.add((s_slot, o_slot))
+        else:  # (x, q, x) or (y, q, y)
+            target.update([(n, n) for n in side(int(s_slot))])
+
+
+def _conclude(program: Program, facts: Facts) -> Facts:
+    """The single-premise conclusions of ``facts`` (predicate → pairs), facts not excluded."""
+    out: Facts = defaultdict(set)
+    for predicate, pairs in facts.items():
+        if not pairs:
+            continue
+        if predicate == TYPE:
+            by_class: dict[str, list[tuple[str, str]]] = defaultdict(list)
+            for s, c in pairs:
+                if c in program.by_class:
+                    by_class[c].append((s, c))
+            for c, members in by_class.items():
+                _apply(program.by_class[c], members, out)
+            continue
+        templates = program.by_property.get(predicate)
+        if templates:
+            _apply(templates, pairs, out)
+        for value, bound in program.by_object.get(predicate, {}).items():
+            _apply(bound, [pair for pair in pairs if pair[1] == value], out)
+        for value, bound in program.by_subject.get(predicate, {}).items():
+            _apply(bound, [pair for pair in pairs if pair[0] == value], out)
+    return out
+
+
+class _Index:
+    """The facts of the multi-premise properties: as sets of pairs, and by subject or by
+    object, each table built the first time a rule walks it and kept up to date after."""
+
+    def __init__(self) -> None:
+        self.known: Facts = defaultdict(set)
+        self._forward: dict[str, dict[str, set[str]]] = {}
+        self._backward: dict[str, dict[str, set[str]]] = {}
+
+    def add(self, predicate: str, pairs: Pairs) -> Pairs:
+        """Add ``pairs``; the ones that were not known yet."""
+        fresh = pairs - self.known[predicate]
+        if fresh:
+            self.known[predicate] |= fresh
+            forward = self._forward.get(predicate)
+            if forward is not None:
+                for s, o in fresh:
+                    forward.setdefault(s, set()).add(o)
+            backward = self._backward.get(predicate)
+            if backward is not None:
+                for s, o in fresh:
+                    backward.setdefault(o, set()).add(s)
+        return fresh
+
+    def forward(self, predicate: str) -> dict[str, set[str]]:
+        table = self._forward.get(predicate)
+        if table is None:
+            table = self._forward[predicate] = {}
+            for s, o in self.known[predicate]:
+                table.setdefault(s, set()).add(o)
+        return table
+
+    def backward(self, predicate: str) -> dict[str, set[str]]:
+        table = self._backward.get(predicate)
+        if table is None:
+            table = self._backward[predicate] = {}
+            for s, o in self.known[predicate]:
+                table.setdefault(o, set()).add(s)
+        return table
+
+
+def _reach(
+    index: _Index, start: str, chain: tuple[str, ...], *, forward: bool, skip: Facts | None = None
+) -> set[str]:
+    """The nodes reached from ``start`` along ``chain`` (backwards if not ``forward``), not
+    using the edges in ``skip``."""
+    current = {start}
+    for predicate in chain:
+        table = index.forward(predicate) if forward else index.backward(predicate)
+        excluded = skip.get(predicate) if skip else None
+        following: set[str] = set()
+        for node in current:
+            targets = table.get(node)
+            if not targets:
+                continue
+            if excluded:
+                targets = {
+                    t for t in targets if ((node, t) if forward else (t, node)) not in excluded
+                }
+            following |= targets
+        current = following
+        if not current:
+            break
+    return current
+
+
+def transitive_closure(edges: dict[str, set[str]]) -> Pairs:
+    """Every (a, c) with a path from a to c: strongly connected components (Tarjan, without
+    recursion), then each component's reach from those it points to, sinks first."""
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    component: dict[str, int] = {}
+    components: list[list[str]] = []
+    for root in edges:
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(edges.get(root, ())))]
+        while work:
+            node, successors = work[-1]
+            descended = False
+            for successor in successors:
+                if successor not in order:
+                    order[successor] = low[successor] = len(order)
+                    stack.append(successor)
+                    on_stack.add(successor)
+                    work.append((successor, iter(edges.get(successor, ()))))
+                    descended = True
+                    break
+                if successor in on_stack:
+                    low[node] = min(low[node], order[successor])
+            if descended:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == order[node]:
+                members: list[str] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component[member] = len(components)
+                    members.append(member)
+                    if member == node:
+                        break
+                components.append(members)
+    reach: list[set[str]] = []
+    pairs: Pairs = set()
+    for i, members in enumerate(components):  # a component comes after all it reaches
+        reached: set[str] = set()
+        for member in members:
+            for successor in edges.get(member, ()):
+                j = component[successor]
+                if j != i:
+                    reached.add(successor)
+                    reached |= reach[j]
+        if len(members) > 1 or members[0] in edges.get(members[0], ()):
+            reached.update(members)
+        reach.append(reached)
+        for member in members:
+            pairs.update((member, target) for target in reached)
+    return pairs
+
+
+def _run(program: Program, asserted: Facts) -> Facts:
+    """Every conclusion of the rules from ``asserted`` (asserted triples not removed)."""
+    out = _conclude(program, asserted)
+    index = _Index()
+    delta: Facts = {}
+    for predicate in program.multi_premise:
+        delta[predicate] = index.add(
+            predicate, asserted.get(predicate, set()) | out.get(predicate, set())
+        )
+    reclose = set(program.transitive)
+    while any(delta.values()) or reclose:
+        candidates: Facts = defaultdict(set)
+        for predicate in reclose:  # new edges from elsewhere: close again (cheaper than joins)
+            candidates[predicate] = transitive_closure(index.forward(predicate))
+        for head, body in program.chains:
+            # Semi-naive: link i from this round's delta, the links before it from what was
+            # known before the round, the links after it from everything. Each combination is
+            # then found once; in the first round only link 0 contributes.
+            found = candidates[head]
+            for i, link in enumerate(body):
+                pairs = delta.get(link)
+                if not pairs:
+                    continue
+                before, after = tuple(reversed(body[:i])), body[i + 1 :]
+                if any(len(delta.get(b, ())) == len(index.known[b]) for b in before):
+                    continue  # a link before has nothing older than this round
+                left_of = {
+                    a: _reach(index, a, before, forward=False, skip=delta)
+                    for a in {pair[0] for pair in pairs}
+                }
+                right_of = {
+                    b: _reach(index, b, after, forward=True) for b in {pair[1] for pair in pairs}
+                }
+                found.update(
+                    (left, right) for a, b in pairs for left in left_of[a] for right in right_of[b]
+                )
+        new = {p: pairs - index.known[p] for p, pairs in candidates.items()}
+        new = {p: pairs for p, pairs in new.items() if pairs}
+        concluded = _conclude(program, new)
+        closed = reclose
+        delta, reclose = {}, set()
+        for facts in (new, concluded):
+            for predicate, pairs in facts.items():
+                out[predicate] |= pairs
+                if predicate not in program.multi_premise:
+                    continue
+                fresh = index.add(predicate, pairs)
+                if not fresh:
+                    continue
+                delta[predicate] = delta.get(predicate, set()) | fresh
+                if predicate in program.transitive and (
+                    facts is concluded or predicate not in closed or _from_chain(program, predicate)
+                ):
+                    reclose.add(predicate)
+    return out
+
+
+def _from_chain(program: Program, predicate: str) -> bool:
+    return any(head == predicate for head, _ in program.chains)
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks
+# ---------------------------------------------------------------------------------------------
+
+
+def _check(schema: Schema, asserted: Facts, out: Facts) -> list[Finding]:
+    """The consistency checks over the asserted and concluded facts."""
+
+    def pairs(predicate: str) -> Pairs:
+        return asserted.get(predicate, set()) | out.get(predicate, set())
+
+    findings: list[Finding] = []
+    types = pairs(TYPE)
+    members: dict[str, set[str]] = defaultdict(set)
+    wanted = {str(c) for pair in schema.disjoint for c in pair} | {_NOTHING}
+    for s, c in types:
+        if c in wanted:
+            members[c].add(s)
+    for a, b in sorted(schema.disjoint, key=str):
+        for resource in sorted(members.get(str(a), set()) & members.get(str(b), set())):
+            findings.append(
+                Finding(
+                    "cax-dw",
+                    True,
+                    resource,
+                    (_iri(a), _iri(b)),
+                    f"{resource} is both a {a} and a {b}, which are disjoint classes",
+                )
+            )
+    for resource in sorted(members.get(_NOTHING, set())):
+        findings.append(
+            Finding(
+                "cls-nothing2", True, resource, (_OWL + "Nothing",), f"{resource} is a {_NOTHING}"
+            )
+        )
+    for prop in sorted(schema.irreflexive, key=str):
+        for s, o in sorted(pairs(str(prop))):
+            if s == o:
+                findings.append(
+                    Finding(
+                        "prp-irp",
+                        True,
+                        s,
+                        (prop.value,),
+                        f"{s} is {prop} of itself, which the property does not allow",
+                    )
+                )
+    for prop in sorted(schema.asymmetric, key=str):
+        found = pairs(str(prop))
+        for s, o in sorted(found):
+            if (o, s) in found and s < o:
+                findings.append(
+                    Finding(
+                        "prp-asyp",
+                        True,
+                        s,
+                        (prop.value,),
+                        f"{s} and {o} are {prop} of each other, which the property does not allow",
+                    )
+                )
+    for a, b in sorted(schema.disjoint_properties, key=str):
+        for s, o in sorted(pairs(str(a)) & pairs(str(b))):
+            findings.append(
+                Finding(
+                    "prp-pdw",
+                    True,
+                    s,
+                    (a.value, b.value),
+                    f"{s} links to {o} by both {a} and {b}, which are disjoint properties",
+                )
+            )
+    for rule, props, forward in (
+        ("prp-fp", schema.functional, True),
+        ("prp-ifp", schema.inverse_functional, False),
+    ):
+        for prop in sorted(props, key=str):
+            values: dict[str, set[str]] = defaultdict(set)
+            for s, o in pairs(str(prop)):
+                if forward:
+                    values[s].add(o)
+                else:
+                    values[o].add(s)
+            for resource in sorted(r for r, v in values.items() if len(v) > 1):
+                shown = ", ".join(sorted(values[resource]))
+                kind = "functional" if forward else "inverse functional"
+                findings.append(
+                    Finding(
+                        rule,
+                        False,
+                        resource,
+                        (prop.value,),
+                        f"{resource} has {len(values[resource])} values for {prop}, which is "
+                        f"{kind} ({shown}); OWL 2 RL would make them one resource "
+                        "(owl:sameAs), which plangraph does not do",
+                    )
+                )
+    return findings
+
+
+def _iri(term: Term) -> str:
+    return term.value if isinstance(term, ox.NamedNode) else str(term)
+
+
+# ---------------------------------------------------------------------------------------------
+# reason()
+# ---------------------------------------------------------------------------------------------
+
+
+def reason(
+    store: PlanStore,
+    *,
+    force: bool = False,
+    use_files: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> ReasonResult:
+    """Materialise the OWL 2 RL entailments of the store's graphs into :data:`INFERRED_GRAPH`.
+
+    Does nothing (``skipped``) if the inputs have not changed since the last run, unless
+    ``force``. ``use_files`` lets graphs be read from the files they were loaded from when their
+    load records prove them unchanged. The graph is replaced atomically; the findings of the
+    checks are in the result and never stop the run.
+
+    Raises:
+        UnsupportedConstruct: the ontology uses an OWL 2 RL construct the rules do not cover.
+    """
+    # Millions of tuples of strings, none in a cycle: the cyclic garbage collector would scan
+    # them again and again for nothing (it doubled the national run's time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _reason(store, force=force, use_files=use_files, progress=progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _reason(
+    store: PlanStore,
+    *,
+    force: bool,
+    use_files: bool,
+    progress: Callable[[str], None] | None,
+) -> ReasonResult:
+    say = progress or (lambda _: None)
+    started = time.perf_counter()
+    phases: dict[str, float] = {}
+    clock = [started]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        phases[name] = round(now - clock[0], 3)
+        clock[0] = now
+
+    graphs = input_graphs(store)
+    names = tuple(_graph_name(g) for g in graphs)
+    say("checking the inputs")
+    fingerprints = _fingerprints(store, graphs)
+    digest = _digest(fingerprints)
+    lap("checksum")
+    if not force and _recorded_inputs_sha256(store) == digest:
+        return ReasonResult(
+            INFERRED_GRAPH,
+            store.triple_count(INFERRED_GRAPH),
+            names,
+            digest,
+            True,
+            round(time.perf_counter() - started, 3),
+            phases,
+        )
+
+    say("closing the ontology (owlrl)")
+    schema = compile_schema(schema_triples(store, graphs))
+    program = compile_program(schema)
+    lap("tbox")
+
+    say("reading the facts")
+    keep = program.read()
+    asserted: Facts = defaultdict(set)
+    from_files: list[str] = []
+    for graph in graphs:
+        facts = None
+        path = _source_file(store, graph) if use_files else None
+        if path is not None:
+            facts = _read_file(path, keep, fingerprints[_graph_name(graph)][1])
+            if facts is not None:
+                from_files.append(_graph_name(graph))
+        if facts is None:
+            facts = _read_store(store, graph, keep)
+        for predicate, pairs in facts.items():
+            asserted[predicate].update(pairs)
+    lap("read")
+
+    say("applying the rules")
+    out = _run(program, asserted)
+    for predicate, pairs in out.items():
+        pairs.difference_update(asserted.get(predicate, ()))
+        literal_subjects = {pair for pair in pairs if pair[0].startswith('"')}
+        pairs.difference_update(literal_subjects)
+    entailed = [f"{s} {p} {o} .\n" for s, p, o in schema.entailed]
+    lap("rules")
+
+    say("writing the inferred graph")
+    total = sum(len(pairs) for pairs in out.values()) + len(entailed)
+    with tempfile.TemporaryDirectory(prefix="plangraph-reason-") as folder:
+        path = Path(folder) / "inferred.nt"
+        with path.open("w", encoding="utf-8") as handle:
+            handle.writelines(entailed)
+            for predicate, pairs in out.items():
+                handle.writelines(f"{s} {predicate} {o} .\n" for s, o in pairs)
+        lap("write-file")
+        if total == 0:
+            store.drop(INFERRED_GRAPH)
+        else:
+            store.load([(INFERRED_GRAPH, path)], force=True)
+            _record(store, graphs, digest)
+    lap("write")
+
+    say("checking consistency")
+    findings = _check(schema, asserted, out)
+    lap("checks")
+    return ReasonResult(
+        INFERRED_GRAPH,
+        total,
+        names,
+        digest,
+        False,
+        round(time.perf_counter() - started, 3),
+        phases,
+        tuple(findings),
+        tuple(from_files),
+    )
+
+
+def _record(store: PlanStore, graphs: Graphs, digest: str) -> None:
+    """Make the inferred graph's load record say what it was derived from."""
+    meta = ox.NamedNode(META_GRAPH)
+    node = ox.NamedNode(INFERRED_GRAPH)
+    raw = store.raw
+    for prop in (_PG_LOADED_FROM, _PG_SHA256, _PROV_DERIVED):
+        for quad in list(raw.quads_for_pattern(node, ox.NamedNode(prop), None, meta)):
+            raw.remove(quad)
+    quads = [
+        ox.Quad(node, ox.NamedNode(_PG_LOADED_FROM), ox.Literal(MADE_BY), meta),
+        ox.Quad(node, ox.NamedNode(_PG_SHA256), ox.Literal(digest), meta),
+    ]
+    quads += [
+        ox.Quad(node, ox.NamedNode(_PROV_DERIVED), g, meta)
+        for g in graphs
+        if isinstance(g, ox.NamedNode)
+    ]
+    raw.extend(quads)

@@ -1,0 +1,301 @@
+"""``/validate``: validate a plan submission over HTTP, and a page with a form to do it by hand.
+
+* ``GET /validate`` — the form (upload a file or paste the plan), in nb or en (``?lang=``).
+* ``POST /validate`` — the submission as the request body (its format by ``Content-Type``, or
+  ``?format=``), or as a form (``multipart/form-data`` or urlencoded: field ``file`` or ``data``,
+  optional ``format`` and ``lang``). The answer's format follows ``Accept``: JSON (the default),
+  Turtle (a SHACL validation report), CSV (one row per finding), HTML (the report grouped by
+  rule) or plain text.
+
+A report is answered with 200 whether or not the submission conforms (see ``conforms``). A
+submission that cannot be read is answered with 400 (malformed or refused), 413 (too large) or
+415 (unknown format), with a message that names the problem and where; 406 if ``Accept`` names
+nothing this can answer with. The body is read with a cap (the rest is never read). Validation
+runs in plain ``def`` handlers, in the server's thread pool, never on the event loop; it uses the
+fast path only (pyshacl is not thread-safe) and never writes to the store.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from html import escape
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.datastructures import UploadFile
+
+from plangraph.validation import render
+from plangraph.validation.register import Register, RegisterError
+from plangraph.validation.render import MEDIA_TYPES, OutputFormat, page, words
+from plangraph.validation.submission import MAX_BYTES, Format, SubmissionError, parse
+from plangraph.validation.validator import shipped_register, validate
+
+router = APIRouter(tags=["validation"])
+
+_ACCEPTED = {
+    "application/json": OutputFormat.json,
+    "text/turtle": OutputFormat.turtle,
+    "text/html": OutputFormat.html,
+    "application/xhtml+xml": OutputFormat.html,
+    "text/plain": OutputFormat.text,
+    "text/csv": OutputFormat.csv,
+}
+_FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+_register_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Upload:
+    """What a request submitted, read with a cap; or why it could not be read."""
+
+    data: bytes = b""
+    name: str = "request body"
+    media_type: str | None = None
+    declared: str | None = None
+    lang: str = "nb"
+    error: SubmissionError | None = None
+
+
+def _limit(request: Request) -> int:
+    settings = getattr(request.app.state, "settings", None)
+    configured = getattr(settings, "max_body_bytes", MAX_BYTES)
+    return min(int(configured), MAX_BYTES)
+
+
+def _lang(value: object, request: Request) -> str:
+    if value in ("nb", "en"):
+        return str(value)
+    accepted = request.headers.get("accept-language", "").lower()
+    if accepted.startswith("en"):
+        return "en"
+    return "nb"
+
+
+async def read_upload(request: Request) -> Upload:
+    """Read the request body (at most the limit) and, for a form, its fields.
+
+    Only I/O happens here, on the event loop; parsing and validation happen in the handler.
+    """
+    limit = _limit(request)
+    lang = _lang(request.query_params.get("lang"), request)
+    declared = request.query_params.get("format")
+    too_large = SubmissionError(
+        "request body", f"the submission is larger than {limit:,} bytes", status=413
+    )
+    length = request.headers.get("content-length")
+    if length is not None and length.isdigit() and int(length) > limit:
+        return Upload(lang=lang, error=too_large)
+    chunks: list[bytes] = []
+    received = 0
+    async for chunk in request.stream():
+        received += len(chunk)
+        if received > limit:
+            return Upload(lang=lang, error=too_large)
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    content_type = request.headers.get("content-type", "")
+    if not content_type.lower().startswith(_FORM_TYPES):
+        name = request.query_params.get("name") or "request body"
+        return Upload(body, name, content_type or None, declared, lang)
+    return await _read_form(request, body, limit, lang, declared)
+
+
+async def _read_form(
+    request: Request, body: bytes, limit: int, lang: str, declared: str | None
+) -> Upload:
+    sent = False
+
+    async def replay() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    receive: Callable[[], Awaitable[dict[str, Any]]] = replay
+    form_request = Request(request.scope, receive=receive)
+    try:
+        form = await form_request.form(max_files=1, max_fields=10, max_part_size=limit)
+    except Exception as error:  # a malformed form, from python-multipart or starlette
+        return Upload(lang=lang, error=SubmissionError("form", f"the form cannot be read: {error}"))
+    try:
+        lang = _lang(form.get("lang") or request.query_params.get("lang"), request)
+        chosen = form.get("format")
+        if isinstance(chosen, str) and chosen and chosen != "auto":
+            declared = chosen
+        upload = form.get("file")
+        if isinstance(upload, UploadFile) and upload.filename:
+            data = await upload.read()
+            if data.strip():
+                media = upload.content_type
+                return Upload(data, upload.filename, media, declared, lang)
+        pasted = form.get("data")
+        if isinstance(pasted, str) and pasted.strip():
+            return Upload(pasted.encode("utf-8"), "pasted text", None, declared, lang)
+        message = (
+            "ingen innsending: last opp en fil eller lim inn planen"
+            if lang == "nb"
+            else "nothing submitted: upload a file or paste the plan"
+        )
+        return Upload(lang=lang, error=SubmissionError("form", message))
+    finally:
+        await form.close()
+
+
+def _output(request: Request) -> OutputFormat | None:
+    """The answer's format by ``Accept`` (quality values respected); None if none fits."""
+    header = request.headers.get("accept", "").strip()
+    if not header:
+        return OutputFormat.json
+    best: tuple[float, int, OutputFormat] | None = None
+    for position, part in enumerate(header.split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        quality = 1.0
+        for field in fields[1:]:
+            if field.startswith("q="):
+                try:
+                    quality = float(field[2:])
+                except ValueError:
+                    quality = 0.0
+        if quality <= 0:
+            continue
+        if media in _ACCEPTED:
+            fmt = _ACCEPTED[media]
+        elif media in ("*/*", "application/*"):
+            fmt = OutputFormat.json
+        elif media == "text/*":
+            fmt = OutputFormat.html
+        else:
+            continue
+        candidate = (quality, -position, fmt)
+        if best is None or candidate[:2] > best[:2]:
+            best = candidate
+    return best[2] if best else None
+
+
+def app_register(app: FastAPI) -> Register:
+    """The register validation uses in this app: the app's store if there is one, read once
+    (read-only, copied into memory), else plangraph's shipped datasets."""
+    found = getattr(app.state, "validation_register", None)
+    if isinstance(found, Register):
+        return found
+    with _register_lock:
+        found = getattr(app.state, "validation_register", None)
+        if isinstance(found, Register):
+            return found
+        settings = getattr(app.state, "settings", None)
+        store = getattr(settings, "store", None)
+        try:
+            register = (
+                Register.from_store(store)
+                if store is not None and store.is_dir()
+                else shipped_register()
+            )
+        except RegisterError:
+            register = shipped_register()
+        app.state.validation_register = register
+        return register
+
+
+@router.get("/validate", response_class=HTMLResponse, summary="The validation form")
+def validation_form(request: Request, lang: str = "nb") -> HTMLResponse:
+    """A page to validate a plan by hand: upload a file or paste it, and read the report."""
+    chosen = _lang(lang, request)
+    return HTMLResponse(page(str(words(chosen)["title"]), form_html(chosen), chosen))
+
+
+@router.post(
+    "/validate",
+    summary="Validate a plan submission",
+    responses={
+        200: {"description": "The validation report (conforms or not)."},
+        400: {"description": "The submission is malformed or refused."},
+        406: {"description": "Accept names no format this can answer with."},
+        413: {"description": "The submission is too large."},
+        415: {"description": "The submission's format is not one plangraph reads."},
+    },
+)
+def validate_submission(
+    request: Request, upload: Annotated[Upload, Depends(read_upload)]
+) -> Response:
+    """Validate the submission against the register and answer with the report."""
+    output = _output(request)
+    if output is None:
+        return PlainTextResponse(
+            "Error 406: this answers with application/json, text/turtle, text/csv, text/html "
+            "or text/plain\n",
+            status_code=406,
+        )
+    if upload.error is not None:
+        return _error(upload.error, output, upload.lang)
+    try:
+        submission = parse(
+            upload.data, name=upload.name, media_type=upload.media_type, declared=upload.declared
+        )
+    except SubmissionError as error:
+        return _error(error, output, upload.lang)
+    report = validate([submission], register=app_register(request.app))
+    if output is OutputFormat.html:
+        body = render.html_report(report, upload.lang)
+        body += f'\n<p><a href="validate?lang={upload.lang}">{escape(_again(upload.lang))}</a></p>'
+        title = str(words(upload.lang)["title"])
+        return HTMLResponse(page(title, f"<h1>{escape(title)}</h1>\n{body}", upload.lang))
+    return Response(render.render(report, output, upload.lang), media_type=MEDIA_TYPES[output])
+
+
+def _again(lang: str) -> str:
+    return "Valider en annen plan" if lang == "nb" else "Validate another plan"
+
+
+def _error(error: SubmissionError, output: OutputFormat, lang: str) -> Response:
+    details = {
+        "status": error.status,
+        "message": error.message,
+        "source": error.source,
+        "line": error.line,
+        "column": error.column,
+        "where": error.where,
+    }
+    if output is OutputFormat.json:
+        return JSONResponse({"error": details}, status_code=error.status)
+    if output is OutputFormat.html:
+        heading = "Innsendingen kan ikke leses" if lang == "nb" else "The submission cannot be read"
+        body = (
+            f'<h1>{escape(heading)}</h1>\n<p class="fail">{escape(str(error))}</p>\n'
+            f"{form_html(lang)}"
+        )
+        return HTMLResponse(page(heading, body, lang), status_code=error.status)
+    return PlainTextResponse(f"Error {error.status}: {error}\n", status_code=error.status)
+
+
+def form_html(lang: str) -> str:
+    """The validation form as an HTML fragment."""
+    nb = lang == "nb"
+    title = str(words(lang)["title"])
+    other = "en" if nb else "nb"
+    formats = [("auto", "automatisk" if nb else "automatic")] + [(f.value, f.value) for f in Format]
+    options = "".join(f'<option value="{v}">{escape(label)}</option>' for v, label in formats)
+    intro = (
+        "Last opp en plan eller lim den inn (Turtle, JSON-LD, JSON eller YAML). Planen "
+        "kontrolleres sammen med registeret mot reglene i plansystemet, og hvert funn viser "
+        "regelen og lovgrunnlaget."
+        if nb
+        else "Upload a plan or paste it (Turtle, JSON-LD, JSON or YAML). The plan is checked "
+        "together with the register against the rules of the plan system, and every finding "
+        "shows its rule and legal basis."
+    )
+    return f"""<h1>{escape(title)}</h1>
+<p>{escape(intro)} <a href="validate?lang={other}">{"English" if nb else "Norsk"}</a></p>
+<form method="post" action="validate" enctype="multipart/form-data">
+<input type="hidden" name="lang" value="{escape(lang)}">
+<fieldset><legend>{"Fil" if nb else "File"}</legend>
+<input type="file" name="file" accept=".ttl,.nt,.rdf,.owl,.xml,.jsonld,.json,.yaml,.yml"></fieldset>
+<fieldset><legend>{"… eller lim inn" if nb else "… or paste"}</legend>
+<textarea name="data" rows="16"></textarea></fieldset>
+<label>Format: <select name="format">{options}</select></label>
+<button type="submit">{"Valider" if nb else "Validate"}</button>
+</form>"""

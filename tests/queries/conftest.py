@@ -1,0 +1,57 @@
+"""Stores for the question library's tests: Bergen's register with its inferences, and a small
+synthetic register, each on disk in a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from plangraph import datasets, reasoning, synthetic
+from plangraph.store import PlanStore
+
+SYNTHETIC_MUNICIPALITIES = 3
+
+
+@pytest.fixture(scope="session")
+def reasoned_store_path(tmp_path_factory: pytest.TempPathFactory, loaded_store_path: Path) -> Path:
+    """A copy of the default datasets' store (Bergen) with the inferences of `reason`."""
+    target = tmp_path_factory.mktemp("reasoned") / "store"
+    shutil.copytree(loaded_store_path, target)
+    store = PlanStore.open(target)
+    reasoning.reason(store)
+    store.close()
+    return target
+
+
+@pytest.fixture
+def reasoned_store(reasoned_store_path: Path) -> Iterator[PlanStore]:
+    store = PlanStore.open(reasoned_store_path)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def synthetic_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("synthetic") / "synthetic.nt"
+    synthetic.write(path, municipalities=SYNTHETIC_MUNICIPALITIES)
+    return path
+
+
+@pytest.fixture(scope="session")
+def synthetic_store_path(tmp_path_factory: pytest.TempPathFactory, synthetic_file: Path) -> Path:
+    """The ontology, the reference data and a small synthetic register, with inferences."""
+    target = tmp_path_factory.mktemp("synthetic-store") / "store"
+    store = PlanStore.open(target)
+    items = [
+        item
+        for ds in datasets.default_datasets()
+        if ds.id in ("ontology", "sdg", "reference")
+        for item in ds.graphs()
+    ]
+    store.load([*items, (synthetic.SYNTHETIC_GRAPH, synthetic_file)])
+    reasoning.reason(store)
+    store.close()
+    return target
