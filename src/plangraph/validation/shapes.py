@@ -290,9 +290,19 @@ def shape_files() -> list[Path]:
 
 @cache
 def load() -> ShapesModel:
-    """Read the shipped shapes once per process."""
+    """Read the shipped shapes once per process.
+
+    Raises:
+        FileNotFoundError: if the shapes are missing (an install without ``shapes/``): validating
+            with no shapes would pass everything.
+    """
+    files = shape_files()
+    if not files:
+        raise FileNotFoundError(
+            f"plangraph's SHACL shapes were not found in {shapes_dir()}; reinstall the package"
+        )
     graph = rdflib.Graph()
-    for file in shape_files():
+    for file in files:
         graph.parse(file, format="turtle")
     return read(graph)
 
