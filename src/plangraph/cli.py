@@ -16,9 +16,10 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from plangraph import datasets, overview, synthetic
+from plangraph.cli_common import StoreOption, open_store
 from plangraph.namespaces import GRAPH_BASE
 from plangraph.settings import Settings
-from plangraph.store import LoadError, LoadResult, PlanStore, StoreLockedError
+from plangraph.store import LoadError, LoadResult, PlanStore
 
 
 class Language(enum.StrEnum):
@@ -38,24 +39,9 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
-StoreOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--store",
-        help="Folder of the embedded store [default: $PLANGRAPH_STORE, else "
-        "$XDG_DATA_HOME/plangraph/store, else ~/.local/share/plangraph/store].",
-        show_default=False,
-    ),
-]
-
 
 def _open(store: Path | None) -> PlanStore:
-    path = store if store is not None else Settings().store
-    try:
-        return PlanStore.open(path)
-    except StoreLockedError as error:
-        err.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(2) from None
+    return open_store(store, err)
 
 
 @app.command()

@@ -22,8 +22,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from plangraph import queries, reasoning
-from plangraph.settings import Settings
-from plangraph.store import LoadError, PlanStore, StoreLockedError
+from plangraph.cli_common import StoreOption, open_store
+from plangraph.store import LoadError, PlanStore
 
 out = Console()
 err = Console(stderr=True)
@@ -44,24 +44,8 @@ class OutputFormat(enum.StrEnum):
     json = "json"
 
 
-StoreOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--store",
-        help="Folder of the embedded store [default: $PLANGRAPH_STORE, else "
-        "$XDG_DATA_HOME/plangraph/store, else ~/.local/share/plangraph/store].",
-        show_default=False,
-    ),
-]
-
-
 def _open(store: Path | None) -> PlanStore:
-    path = store if store is not None else Settings().store
-    try:
-        return PlanStore.open(path)
-    except StoreLockedError as error:
-        err.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(2) from None
+    return open_store(store, err)
 
 
 def _fail(message: str) -> typer.Exit:
