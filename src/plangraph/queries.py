@@ -17,8 +17,11 @@ of comment lines at the top of the file::
 plain-language answer the query gives. A parameter has a name (a variable of the query), a type
 (``iri``, ``date``, ``integer`` or ``string``), an example (used by the cookbook and by the
 expected-results test), and may be ``optional``. Parameters are bound as RDF terms: a
-``VALUES ?name { term }`` block is put first in the query's outermost ``WHERE`` group, built from
-a validated pyoxigraph term (whose ``str()`` is its N-Triples form), never from the user's text.
+``VALUES ?name { term }`` block is put first in the query's first ``WHERE { … }`` group, built
+from a validated pyoxigraph term (whose ``str()`` is its N-Triples form), never from the user's
+text. That group is the outermost one, unless the query writes its outer group without the
+``WHERE`` keyword to have its parameters bound inside a sub-query (pyoxigraph evaluates a
+sub-query, a ``UNION`` branch or a ``MINUS`` without the bindings from outside it).
 An optional parameter that is not given is left unbound, so every query also runs as it stands
 (in YASGUI, for instance): the decision trail of every plan, plans due as of today.
 
@@ -209,7 +212,7 @@ class NamedQuery:
 
 
 def bind_terms(text: str, terms: Mapping[str, Term]) -> str:
-    """``text`` with ``VALUES ?name { term }`` first in its outermost WHERE group."""
+    """``text`` with ``VALUES ?name { term }`` first in its first ``WHERE { … }`` group."""
     if not terms:
         return text
     at = _where_brace(text)
@@ -220,7 +223,7 @@ def bind_terms(text: str, terms: Mapping[str, Term]) -> str:
 
 
 def _where_brace(text: str) -> int | None:
-    """The position of the "{" that opens the outermost WHERE group."""
+    """The position of the "{" that opens the first WHERE group of the text."""
     position = 0
     while position < len(text):
         skipped = _SKIP.match(text, position)
@@ -443,10 +446,12 @@ def labels(iris: Iterable[str], lang: str, run: Runner) -> dict[str, str]:
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         values = " ".join(str(ox.NamedNode(iri)) for iri in chunk)
-        properties = " ".join(f"<{p}>" for p in _LABEL_PROPERTIES)
+        properties = ", ".join(f"<{p}>" for p in _LABEL_PROPERTIES)
+        # One VALUES and a FILTER: pyoxigraph looks up each IRI's triples (a second VALUES for
+        # the properties made it scan every label of the store).
         result = run(
-            f"SELECT ?x ?p ?label WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ {properties} }} "
-            "?x ?p ?label FILTER(isLiteral(?label)) }"
+            f"SELECT ?x ?p ?label WHERE {{ VALUES ?x {{ {values} }} ?x ?p ?label "
+            f"FILTER(?p IN ({properties}) && isLiteral(?label)) }}"
         )
         for x, p, label in result.rows:
             if not isinstance(x, ox.NamedNode) or not isinstance(label, ox.Literal):
@@ -685,7 +690,8 @@ def cookbook(queries: Sequence[NamedQuery] | None = None) -> str:
         "`description@en` (the plain-language answer), one `param` line per parameter",
         "(`# param: NAME (TYPE, example VALUE[, optional]): what it is`, TYPE one of",
         "`iri`, `date`, `integer`, `string`) and `tags`. A line of `#` and two or more spaces",
-        "continues the value above. Parameters are bound as RDF terms in a `VALUES` block.",
+        "continues the value above. Parameters are bound as RDF terms, in a `VALUES` block put",
+        "first in the query's first `WHERE { … }` group.",
         "Every query has its expected answer on Bergen's register, the illustrative examples and",
         "the inferences in `queries/expected/NAME.csv`, checked by the test suite.",
         "",

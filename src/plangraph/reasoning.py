@@ -89,10 +89,14 @@ __all__ = [
     "Finding",
     "ReasonResult",
     "UnsupportedConstruct",
+    "compile_program",
+    "compile_schema",
     "input_graphs",
     "inputs_sha256",
     "is_current",
     "reason",
+    "schema_triples",
+    "transitive_closure",
 ]
 
 INFERRED_GRAPH: Final = GRAPH_BASE + "inferred"
