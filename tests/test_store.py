@@ -263,6 +263,18 @@ def national_like(tmp_path: Path, name: str, seed: int) -> Path:
     return path
 
 
+def test_a_bulk_load_compacts_the_store_and_a_small_one_does_not(tmp_path: Path) -> None:
+    store = PlanStore.open(tmp_path / "store")
+    said: list[str] = []
+    store.load([(GRAPH_BASE + "small", write(tmp_path / "small.ttl", GOOD))], progress=said.append)
+    assert "compacting the store" not in said
+    big = national_like(tmp_path, "big.nt", seed=3)
+    store.load([(GRAPH_BASE + "big", big)], progress=said.append)
+    assert said[-1] == "compacting the store"
+    assert store.triple_count(GRAPH_BASE + "big") == sum(1 for _ in ox.parse(path=big))
+    store.close()
+
+
 def test_replacing_a_big_graph_rebuilds_the_store_and_keeps_the_rest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
