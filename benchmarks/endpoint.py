@@ -3,23 +3,33 @@
 For each dataset (Bergen's register with the reference data, and the synthetic national
 register on top of it), in one run and on the same data:
 
-* ``plangraph``: ``plangraph serve`` (the endpoint with its worker processes), over HTTP;
+* ``plangraph``: ``plangraph serve`` (the endpoint with its worker processes), over HTTP, as
+  configured by default: with its answer cache. The mix repeats its seven queries, so after the
+  first round every answer comes from the cache: this measures the cache, not the engine;
+* ``plangraph-nocache``: the same with the answer cache off (``PLANGRAPH_ANSWER_CACHE_BYTES=0``):
+  every query goes to a worker process;
+* ``plangraph@SRC``: the plangraph package in the folder ``SRC`` (another checkout's ``src``),
+  as configured by default: to compare two versions side by side;
 * ``pyoxigraph``: the same queries in process (``Store.query`` and ``serialize``, one thread per
   client; no HTTP): the floor;
 * ``oxigraph``: the Oxigraph server (``oxigraph serve --union-default-graph``), over HTTP;
 * ``rdflib-endpoint``: rdflib-endpoint over an rdflib ``Dataset`` (default union), over HTTP
   (only up to ``--rdflib-max-triples``: rdflib takes minutes to load millions of triples).
 
-Each runs the mix at 1, 8 and 32 concurrent clients for ``--duration`` seconds per level. A
-client is a thread with one keep-alive HTTP connection that sends the queries of the mix in
-turn (each client starts at another query). Reported: requests, errors, throughput, median and
-p99 latency, per level; and per query at one client, plangraph's overhead over pyoxigraph.
+Each runs the mix at 1, 8 and 32 concurrent clients for ``--duration`` seconds per level,
+after ``--warm-up`` seconds of unmeasured load. A client is a process (a thread in process) with
+one keep-alive HTTP connection that sends the queries of the mix in turn (each client starts at
+another query). All systems are up at once and are measured in turn, ``--rounds`` times, each
+round in another order, so that the machine's changing load falls on all alike. Reported per
+level: requests, errors, the median throughput of the rounds, median and p99 latency (of all
+rounds); and per query at one client, plangraph's overhead over pyoxigraph.
 
 The load generator runs on the same machine as the servers and takes CPU from them; every
 system pays the same. Read ratios, not single figures. Needs the ``bench`` extra:
 
     .venv/bin/pip install -e '.[bench]'
     python benchmarks/endpoint.py [--municipalities 357] [--duration 10] [--concurrency 1,8,32]
+        [--rounds 3] [--datasets bergen,national]
 """
 
 from __future__ import annotations
@@ -41,7 +51,7 @@ import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -206,7 +216,7 @@ def system(name: str, data: Data, work: Path) -> Iterator[Callable[[], Client]]:
         del store
         return
     port = free_port()
-    if name == "plangraph":
+    if name in ("plangraph", "plangraph-nocache") or name.startswith("plangraph@"):
         command = [
             sys.executable,
             "-m",
@@ -218,6 +228,10 @@ def system(name: str, data: Data, work: Path) -> Iterator[Callable[[], Client]]:
             str(port),
         ]
         env = {"PLANGRAPH_MAX_CONCURRENT_PER_CLIENT": "1000", "PLANGRAPH_QUERY_TIMEOUT": "120"}
+        if name == "plangraph-nocache":
+            env["PLANGRAPH_ANSWER_CACHE_BYTES"] = "0"
+        elif name.startswith("plangraph@"):  # another checkout's plangraph, to compare with
+            env["PYTHONPATH"] = name.partition("@")[2]
         context = server(command, port, env)
     elif name == "oxigraph":
         oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
@@ -237,7 +251,7 @@ def system(name: str, data: Data, work: Path) -> Iterator[Callable[[], Client]]:
     else:
         raise ValueError(name)
     with context:
-        path = "/sparql" if name == "plangraph" else ("/query" if name == "oxigraph" else "/")
+        path = {"oxigraph": "/query", "rdflib-endpoint": "/"}.get(name, "/sparql")
         yield lambda: HttpClient(port, path)
 
 
@@ -297,13 +311,21 @@ class Level:
     errors: int = 0
     elapsed: float = 0.0
 
-    def summary(self) -> dict[str, Any]:
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
+
+    def summary(self, rounds: list[Level] | None = None) -> dict[str, Any]:
+        """The figures of this level; with ``rounds`` (this level run several times, this one
+        holding all their latencies), the median throughput of the rounds."""
         ok = sorted(self.latencies)
+        throughputs = [r.throughput for r in rounds] if rounds else [self.throughput]
         return {
             "concurrency": self.concurrency,
             "requests": len(ok),
             "errors": self.errors,
-            "throughput": len(ok) / self.elapsed if self.elapsed else 0.0,
+            "throughput": statistics.median(throughputs),
+            "throughput_rounds": throughputs,
             "median_ms": statistics.median(ok) * 1000 if ok else None,
             "p99_ms": ok[min(len(ok) - 1, int(len(ok) * 0.99))] * 1000 if ok else None,
             "per_query_median_ms": {
@@ -394,7 +416,7 @@ def warm_up(make: Callable[[], Client]) -> dict[str, int]:
 def report(results: dict[str, Any]) -> str:
     lines = [
         f"machine: {results['machine']}",
-        f"duration per level: {results['duration']} s",
+        f"duration per level: {results['duration']} s, median of {results['rounds']} rounds",
         "",
     ]
     for data_name, by_system in results["datasets"].items():
@@ -414,6 +436,13 @@ def report(results: dict[str, Any]) -> str:
                     f"| {lv['throughput']:.1f} | {median} | {p99} |"
                 )
         lines.append("")
+        loads = by_system.get("load_average", [])
+        if loads:
+            lines.append(
+                f"load average (1 min) before each measured level: median "
+                f"{statistics.median(loads):.2f}, from {min(loads):.2f} to {max(loads):.2f}"
+            )
+            lines.append("")
         lines.extend(ratios(by_system["systems"]))
         lines.append("")
     return "\n".join(lines)
@@ -421,13 +450,19 @@ def report(results: dict[str, Any]) -> str:
 
 def ratios(systems: dict[str, Any]) -> list[str]:
     out: list[str] = []
-    ours = systems.get("plangraph")
-    if not isinstance(ours, list):
-        return out
+    for name in ("plangraph-nocache", "plangraph"):
+        ours = systems.get(name)
+        if isinstance(ours, list):
+            out.extend(ratios_of(name, ours, systems))
+    return out
+
+
+def ratios_of(name: str, ours: list[dict[str, Any]], systems: dict[str, Any]) -> list[str]:
+    out: list[str] = []
     floor = systems.get("pyoxigraph")
     if isinstance(floor, list):
         one_ours, one_floor = ours[0], floor[0]
-        out.append("plangraph over pyoxigraph in process, one client, median per query:")
+        out.append(f"{name} over pyoxigraph in process, one client, median per query:")
         for q, ms in one_ours["per_query_median_ms"].items():
             base = one_floor["per_query_median_ms"].get(q)
             if base:
@@ -446,8 +481,64 @@ def ratios(systems: dict[str, Any]) -> list[str]:
                 parts.append(
                     f"{a['concurrency']} clients: {a['throughput'] / b['throughput']:.2f}×"
                 )
-        out.append(f"throughput plangraph / {other} (target ≥ {target}×): " + ", ".join(parts))
+        out.append(f"throughput {name} / {other} (target ≥ {target}×): " + ", ".join(parts))
     return out
+
+
+def measure(
+    data: Data,
+    systems: list[str],
+    levels: list[int],
+    args: argparse.Namespace,
+    work: Path,
+    entry: dict[str, Any],
+) -> None:
+    """Every system at every level, ``args.rounds`` times, interleaved: all systems run side by
+    side (the servers idle while another is measured), and each round takes the systems in
+    another order, so that a change in the machine's load falls on all of them alike."""
+    names = [
+        name
+        for name in systems
+        if not (name == "rdflib-endpoint" and data.triples > args.rdflib_max_triples)
+    ]
+    for name in systems:
+        if name not in names:
+            entry["systems"][name] = f"skipped: over {args.rdflib_max_triples:,} triples"
+    rounds: dict[tuple[str, int], list[Level]] = {}
+    with ExitStack() as stack:
+        makers: dict[str, Callable[[], Client]] = {}
+        for name in names:
+            print(f"{data.name}: starting {name}")
+            makers[name] = stack.enter_context(system(name, data, work))
+            warm_up(makers[name])
+        for round_no in range(args.rounds):
+            shift = round_no % len(names)
+            order = names[shift:] + names[:shift]
+            for c in levels:
+                for name in order:
+                    run_level(makers[name], c, args.warm_up)  # not measured
+                    load = os.getloadavg()[0]
+                    entry["load_average"].append(load)
+                    level = run_level(makers[name], c, args.duration)
+                    rounds.setdefault((name, c), []).append(level)
+                    print(
+                        f"  round {round_no + 1}, {name}, {c:>2} clients: "
+                        f"{level.throughput:8.1f} req/s, {level.errors} errors "
+                        f"(load average {load:.2f})"
+                    )
+    for name in names:
+        summaries = []
+        for c in levels:
+            runs = rounds[(name, c)]
+            pooled = Level(c)
+            for run in runs:
+                pooled.latencies.extend(run.latencies)
+                pooled.errors += run.errors
+                pooled.elapsed += run.elapsed
+                for query, took in run.per_query.items():
+                    pooled.per_query.setdefault(query, []).extend(took)
+            summaries.append(pooled.summary(runs))
+        entry["systems"][name] = summaries
 
 
 def main() -> None:
@@ -455,8 +546,16 @@ def main() -> None:
     parser.add_argument("--municipalities", type=int, default=synthetic.DEFAULT_MUNICIPALITIES)
     parser.add_argument("--seed", type=int, default=synthetic.DEFAULT_SEED)
     parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="times each level is measured (median reported)"
+    )
+    parser.add_argument(
+        "--warm-up", type=float, default=1.0, help="seconds of load before each measured level"
+    )
     parser.add_argument("--concurrency", default="1,8,32")
-    parser.add_argument("--systems", default="pyoxigraph,plangraph,oxigraph,rdflib-endpoint")
+    parser.add_argument(
+        "--systems", default="pyoxigraph,plangraph-nocache,plangraph,oxigraph,rdflib-endpoint"
+    )
     parser.add_argument("--datasets", default="bergen,national")
     parser.add_argument("--rdflib-max-triples", type=int, default=500_000)
     parser.add_argument("--out", type=Path, default=HERE / "out" / "endpoint.json")
@@ -469,7 +568,12 @@ def main() -> None:
         f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"pyoxigraph {ox.__version__}"
     )
-    results: dict[str, Any] = {"machine": machine, "duration": args.duration, "datasets": {}}
+    results: dict[str, Any] = {
+        "machine": machine,
+        "duration": args.duration,
+        "rounds": args.rounds,
+        "datasets": {},
+    }
     with tempfile.TemporaryDirectory(prefix="plangraph-bench-") as tmp:
         work = Path(tmp)
         print("preparing the data")
@@ -485,26 +589,9 @@ def main() -> None:
             ]
             all_data.append(prepare(f"national-{args.municipalities}", items, work))
         for data in all_data:
-            entry: dict[str, Any] = {"triples": data.triples, "systems": {}}
+            entry: dict[str, Any] = {"triples": data.triples, "systems": {}, "load_average": []}
             results["datasets"][data.name] = entry
-            for name in systems:
-                if name == "rdflib-endpoint" and data.triples > args.rdflib_max_triples:
-                    entry["systems"][name] = f"skipped: over {args.rdflib_max_triples:,} triples"
-                    continue
-                print(f"{data.name}: {name}")
-                with system(name, data, work) as make:
-                    warm_up(make)
-                    summaries = []
-                    for c in levels:
-                        level = run_level(make, c, args.duration)
-                        summary = level.summary()
-                        summaries.append(summary)
-                        print(
-                            f"  {c:>2} clients: {summary['throughput']:8.1f} req/s, median "
-                            f"{summary['median_ms'] or 0:8.2f} ms, p99 {summary['p99_ms'] or 0:8.2f} ms, "
-                            f"{summary['errors']} errors"
-                        )
-                    entry["systems"][name] = summaries
+            measure(data, systems, levels, args, work, entry)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2))
     text = report(results)

@@ -218,6 +218,9 @@ def serve(
             host=host or settings.host,
             port=settings.port if port is None else port,
             log_level="info",
+            # The query log has a line for every request, with more in it; uvicorn's access
+            # log would only double the cost of logging.
+            access_log=False,
         )
     finally:
         log.stop()

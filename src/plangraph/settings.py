@@ -95,6 +95,12 @@ class Settings(BaseSettings):
         description="Most query worker processes at once: more start when all are busy, so "
         "that quick queries do not wait behind slow ones (default: two per core, at least 8).",
     )
+    answer_cache_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=0,
+        description="Bytes of complete query answers kept for repeated queries, for the current "
+        "store generation only (every write starts afresh); 0 turns the cache off.",
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Origins allowed to call the endpoint from a browser "

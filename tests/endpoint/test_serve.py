@@ -93,6 +93,7 @@ def test_the_readme_documents_every_endpoint_setting() -> None:
         "max_concurrent_per_client",
         "workers",
         "max_workers",
+        "answer_cache_bytes",
         "cors_origins",
         "service_allowlist",
     ]

@@ -17,14 +17,41 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from plangraph import __version__
 from plangraph.settings import Settings
 from plangraph.web import graph_store, queries, sparql, yasgui
+from plangraph.web.answer_cache import AnswerCache
 from plangraph.web.engine import Engine
 from plangraph.web.limits import BodySizeLimit, ClientLimiter
 from plangraph.web.protocol import Endpoint
 from plangraph.web.validate import router as validation_router
+
+
+class _App(FastAPI):
+    """FastAPI, with a short way in for ``/sparql``.
+
+    Every request to FastAPI passes its middleware stack (error handling, exception handlers,
+    telemetry, body limits, the router: a dozen layers of coroutines, each resumed at every
+    wait), about as long as a quick query takes. ``GET``/``POST /sparql`` go straight to
+    :func:`plangraph.web.sparql.asgi` behind the same body-size limit and CORS; every other
+    request goes the usual way.
+    """
+
+    sparql_asgi: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            self.sparql_asgi is not None
+            and scope["type"] == "http"
+            and scope["path"] == "/sparql"
+            and scope["method"] in sparql.METHODS
+        ):
+            scope["app"] = self
+            await self.sparql_asgi(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -40,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await run_in_threadpool(engine.stop)
 
-    app = FastAPI(
+    app = _App(
         title="plangraph",
         version=__version__,
         lifespan=lifespan,
@@ -49,7 +76,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.endpoint = Endpoint(
-        settings, engine, ClientLimiter(settings.max_concurrent_per_client)
+        settings,
+        engine,
+        ClientLimiter(settings.max_concurrent_per_client),
+        AnswerCache(settings.answer_cache_bytes),
     )
     # The protocol endpoints are plain Starlette routes: they read the request themselves, and
     # FastAPI's parameter machinery would only add time to every query.
@@ -76,15 +106,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(state, status_code=200 if healthy else 503)
 
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    fast: ASGIApp = BodySizeLimit(sparql.asgi, limit=settings.max_body_bytes)
     if settings.cors_origins:
         # Outermost, so that every answer (a 413 too) carries the CORS headers.
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=settings.cors_origins,
-            allow_credentials=False,  # the update token goes in a header, never in a cookie
-            allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "Accept"],
-            expose_headers=["X-Request-Id", "Location"],
-            max_age=600,
-        )
+        cors: dict[str, Any] = {
+            "allow_origins": settings.cors_origins,
+            "allow_credentials": False,  # the update token goes in a header, never a cookie
+            "allow_methods": ["GET", "HEAD", "POST", "PUT", "DELETE"],
+            "allow_headers": ["Authorization", "Content-Type", "Accept"],
+            "expose_headers": ["X-Request-Id", "Location", sparql.CACHE_HEADER],
+            "max_age": 600,
+        }
+        app.add_middleware(CORSMiddleware, **cors)
+        fast = CORSMiddleware(fast, **cors)
+    app.sparql_asgi = fast
     return app

@@ -41,11 +41,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from plangraph.web.worker import INLINE_BYTES
+
 _WRITER_START_TIMEOUT = 300.0
 _TRIM_EVERY = 5.0  # seconds between looks for idle readers to stop
 _IDLE_LIMIT = 30.0  # seconds a reader beyond the minimum may stay idle
-# Answers larger than this are read from the worker on a thread, not on the event loop.
-_INLINE_BYTES = 1 << 20
 _STOP_GRACE = 2.0
 
 
@@ -62,6 +62,8 @@ class Answer:
     rows: int | None = None
     message: str | None = None
     info: dict[str, Any] = field(default_factory=dict)
+    generation: str = ""
+    """The generation the answer was read from (empty for writes and failures)."""
 
     @property
     def ok(self) -> bool:
@@ -190,7 +192,7 @@ class Engine:
             w.kill()
             raise EngineError(f"the store at {self.store_path} did not open in time")
         try:
-            status, info = w.conn.recv()
+            status, info, _ = w.conn.recv()
         except EOFError:
             w.kill()
             raise EngineError(
@@ -317,7 +319,10 @@ class Engine:
         if reader is None:
             return self._busy(timeout)
         generation = self._bind(reader)
-        return self._exchange(reader, (str(generation.path), job), deadline, timeout, cancel)
+        answer = self._exchange(reader, (str(generation.path), job), deadline, timeout, cancel)
+        if answer.ok:
+            answer.generation = generation.path.name
+        return answer
 
     def _exchange(
         self,
@@ -340,16 +345,15 @@ class Engine:
                     return self._timed_out(timeout, writer=writer)
                 if w.conn.poll(min(remaining, 0.25)):
                     break
-            status, info = w.conn.recv()
-            body = w.conn.recv_bytes() if status == "ok" else b""
+            status, info, body = w.conn.recv()
+            if status == "ok" and body is None:
+                body = w.conn.recv_bytes()
         except (EOFError, OSError) as error:
             self._replace(w, writer=writer)
             return Answer(500, message=f"the worker stopped unexpectedly ({error or 'EOF'})")
         if not writer:
             self._give(w)
-        if status == "ok":
-            return Answer(200, body, rows=info.get("rows"), info=info)
-        return Answer(int(info["code"]), message=str(info["message"]), info=info)
+        return _answer(status, info, body)
 
     async def aread(
         self,
@@ -364,54 +368,63 @@ class Engine:
         loop = asyncio.get_running_loop()
         deadline = time.monotonic() + timeout
         reader = None
-        if len(job.get("query") or "") <= _INLINE_BYTES // 4:  # a large job is sent by a thread
+        if len(job.get("query") or "") <= INLINE_BYTES // 4:  # a large job is sent by a thread
             reader = self._take_idle()
         if reader is None or not reader.alive():
             if reader is not None:
                 await loop.run_in_executor(None, self._replace_reader, reader)
             return await loop.run_in_executor(None, self.read, job, timeout)
         generation = self._bind(reader)
-        ready = loop.create_future()
         fd = reader.conn.fileno()
+        # One future per wait: True when the worker's socket is readable, False when a slice
+        # of the wait (at most a second, to ask whether the client is still there) is over.
+        waiting: asyncio.Future[bool] = loop.create_future()
 
         def readable() -> None:
-            if not ready.done():
-                ready.set_result(None)
+            if not waiting.done():
+                waiting.set_result(True)
+
+        def slice_over(future: asyncio.Future[bool]) -> None:
+            if not future.done():
+                future.set_result(False)
 
         try:
             reader.conn.send((str(generation.path), job))
             loop.add_reader(fd, readable)
             try:
                 stopped = None
-                while not ready.done():
+                while True:
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         stopped = self._timed_out(timeout, writer=False)
                         break
-                    await asyncio.wait({ready}, timeout=min(remaining, 1.0))
-                    if not ready.done() and gone is not None and await gone():
+                    timer = loop.call_later(min(remaining, 1.0), slice_over, waiting)
+                    try:
+                        if await waiting:
+                            break
+                    finally:
+                        timer.cancel()
+                    if gone is not None and await gone():
                         stopped = Answer(499, message="the client went away; the query was stopped")
                         break
+                    waiting = loop.create_future()
             finally:
                 loop.remove_reader(fd)
                 os.set_blocking(fd, True)  # uvloop makes a watched socket non-blocking
             if stopped is not None:
                 await loop.run_in_executor(None, self._replace_reader, reader)
                 return stopped
-            status, info = reader.conn.recv()
-            body = b""
-            if status == "ok":
-                if info.get("size", 0) > _INLINE_BYTES:
-                    body = await loop.run_in_executor(None, reader.conn.recv_bytes)
-                else:
-                    body = reader.conn.recv_bytes()
+            status, info, body = reader.conn.recv()
+            if status == "ok" and body is None:  # a large answer follows: read it on a thread
+                body = await loop.run_in_executor(None, reader.conn.recv_bytes)
         except (EOFError, OSError) as error:
             await loop.run_in_executor(None, self._replace_reader, reader)
             return Answer(500, message=f"the worker stopped unexpectedly ({error or 'EOF'})")
         self._give(reader)
-        if status == "ok":
-            return Answer(200, body, rows=info.get("rows"), info=info)
-        return Answer(int(info["code"]), message=str(info["message"]), info=info)
+        answer = _answer(status, info, body)
+        if answer.ok:
+            answer.generation = generation.path.name
+        return answer
 
     def _busy(self, timeout: float) -> Answer:
         return Answer(
@@ -502,3 +515,10 @@ class Engine:
         if answer.ok:
             threading.Thread(target=self._refresh_idle, daemon=True).start()
         return answer
+
+
+def _answer(status: str, info: dict[str, Any], body: bytes | None) -> Answer:
+    """The :class:`Answer` for a worker's reply."""
+    if status == "ok":
+        return Answer(200, body or b"", rows=info.get("rows"), info=info)
+    return Answer(int(info["code"]), message=str(info["message"]), info=info)

@@ -10,6 +10,7 @@ or a media type), which wins over ``Accept``. What cannot be served is a 406 tha
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Family = Literal["results", "graph"]
@@ -194,6 +195,15 @@ def negotiate(
             f"{'query results' if family == 'results' else 'graphs'}; use one of: "
             + ", ".join(f.short_names[0] for f in offered)
         )
+    if accept is not None and len(accept) > 1024:  # keep the memo small
+        return _by_accept.__wrapped__(family, accept, html)
+    return _by_accept(family, accept, html)
+
+
+@lru_cache(maxsize=512)
+def _by_accept(family: Family, accept: str | None, html: bool) -> Format | None:
+    """The format ``Accept`` asks for (remembered: clients send the same few headers)."""
+    offered = formats(family)
     if not accept or not accept.strip():
         return offered[0]
     ranges = _ranges(accept)

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from plangraph.namespaces import PREFIXES
 from plangraph.settings import Settings
+from plangraph.web.answer_cache import AnswerCache
 from plangraph.web.engine import Answer, Engine
 from plangraph.web.limits import ClientLimiter
 from plangraph.web.querylog import QueryLog
@@ -24,6 +25,7 @@ class Endpoint:
     settings: Settings
     engine: Engine
     limiter: ClientLimiter
+    cache: AnswerCache
 
     @property
     def allowlist(self) -> frozenset[str]:
@@ -116,9 +118,27 @@ def check_iri(value: str, parameter: str) -> str:
     return value
 
 
+_URLS: dict[tuple[Any, ...], str] = {}
+_URLS_KEPT = 256
+
+
 def endpoint_url(request: Request) -> str:
-    """The URL of the resource asked for, without its query string."""
-    return str(request.url.replace(query="", fragment=""))
+    """The URL of the resource asked for, without its query string (remembered for the few
+    addresses a server is called by: building it costs as much as some queries)."""
+    scope = request.scope
+    key = (
+        scope.get("scheme"),
+        scope.get("server"),
+        request.headers.get("host"),
+        scope.get("root_path"),
+        scope.get("path"),
+    )
+    url = _URLS.get(key)
+    if url is None:
+        url = str(request.url.replace(query="", fragment=""))
+        if len(_URLS) < _URLS_KEPT:  # the Host header is the client's: keep the memo bounded
+            _URLS[key] = url
+    return url
 
 
 def answer_status_message(answer: Answer) -> str:

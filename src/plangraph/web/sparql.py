@@ -10,6 +10,11 @@
 * ``GET`` with neither: the service description (RDF), or YASGUI for a browser.
 * ``timeout=`` (seconds) asks for a shorter deadline (or a longer one, up to the maximum);
   ``format=`` names the answer's format for download links.
+* A complete answer is kept in the answer cache for the current store generation
+  (:mod:`plangraph.web.answer_cache`); ``X-Plangraph-Cache`` says ``hit`` or ``miss``.
+
+The app calls :func:`asgi` for ``/sparql`` directly, not through FastAPI's router and
+middleware: on a small store those cost more than the query.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from urllib.parse import unquote_to_bytes
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
 
 from plangraph.web import negotiation, service_description, sparql_text, yasgui
 from plangraph.web.negotiation import NotAcceptable
@@ -42,6 +48,7 @@ from plangraph.web.protocol import (
 from plangraph.web.querylog import QueryLog, sha256
 
 METHODS = ["GET", "POST"]
+CACHE_HEADER = "X-Plangraph-Cache"
 
 _FORM = "application/x-www-form-urlencoded"
 _QUERY = "application/sparql-query"
@@ -156,6 +163,13 @@ async def _read_request(request: Request) -> tuple[_Params, str | None, str | No
     return params, query, update
 
 
+async def asgi(scope: Scope, receive: Receive, send: Send) -> None:
+    """``/sparql`` as a bare ASGI app (``GET`` and ``POST``)."""
+    request = Request(scope, receive, send)
+    response = await sparql(request)
+    await response(scope, receive, send)
+
+
 async def sparql(request: Request) -> Response:
     """The SPARQL 1.1 Protocol endpoint (see the module documentation)."""
     context = endpoint(request)
@@ -211,16 +225,36 @@ async def _query(
         job["default_graph"], job["named_graphs"] = default, named
     else:
         job["union"] = not shape.names_dataset
+    headers = {"X-Request-Id": log.id, "Vary": "Accept"}
+    cache, engine = context.cache, context.engine
+    key = (
+        query,
+        job["base_iri"],
+        fmt.media_type,
+        tuple(default),
+        tuple(named),
+        job.get("union"),
+        settings.max_rows,
+        settings.max_result_bytes,
+    )
+    if cache.enabled:
+        cached = cache.get(engine.generation, key)
+        headers[CACHE_HEADER] = "miss" if cached is None else "hit"
+        if cached is not None:
+            log.set(cache="hit")
+            log.write(200, rows=cached.rows, size=len(cached.body))
+            return Response(cached.body, media_type=fmt.content_type, headers=headers)
     with context.limiter.slot(log.client) as allowed:
         if not allowed:
             raise _too_many(context)
-        answer = await context.engine.aread(job, timeout, request.is_disconnected)
+        answer = await engine.aread(job, timeout, request.is_disconnected)
     if not answer.ok:
         raise ProtocolError(answer.status, answer_status_message(answer))
+    if cache.enabled and answer.generation == engine.generation:
+        # Read from the generation that is still current: no write came in between.
+        cache.put(answer.generation, key, answer.body, answer.rows)
     log.write(200, rows=answer.rows, size=len(answer.body))
-    return Response(
-        answer.body, media_type=fmt.content_type, headers={"X-Request-Id": log.id, "Vary": "Accept"}
-    )
+    return Response(answer.body, media_type=fmt.content_type, headers=headers)
 
 
 def _too_many(context: Endpoint) -> ProtocolError:

@@ -16,8 +16,10 @@ updates and Graph Store writes, each as one pyoxigraph transaction, then takes t
 generation. A write past its deadline is killed too: pyoxigraph writes a transaction only when
 it commits, so the store reopens as it was before the write.
 
-Messages are ``(path, job)`` tuples in; ``(status, info)`` out, followed by the body as raw
-bytes when the status is ``"ok"``.
+Messages are ``(path, job)`` tuples in; ``(status, info, body)`` tuples out, one message per
+answer (a quick query costs one write each way). An answer larger than :data:`INLINE_BYTES`
+comes as ``(status, info, None)`` followed by its body as raw bytes, so that the engine can read
+it off the event loop.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ from typing import Any
 import pyoxigraph as ox
 
 Job = dict[str, Any]
+
+INLINE_BYTES = 1 << 20
+"""Answers up to this size travel in the one message with their status; larger ones follow it."""
 
 
 class _CapExceeded(Exception):
@@ -104,6 +109,26 @@ def _dataset_args(job: Job) -> dict[str, Any]:
     return args
 
 
+# Formats with one triple a line (a line break inside a literal is escaped): pyoxigraph writes
+# them straight from the result, and the lines are counted afterwards.
+_LINE_FORMATS = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
+
+
+def _construct_answer(result: ox.QueryTriples, job: Job) -> tuple[bytes, int]:
+    """Serialise the triples of a ``CONSTRUCT``/``DESCRIBE``, consumed here, within the caps."""
+    fmt = ox.RdfFormat.from_media_type(job["media_type"])
+    assert fmt is not None
+    if fmt not in _LINE_FORMATS:
+        return _triples_answer(result, job)
+    buffer = _CappedBuffer(int(job["max_bytes"]))
+    result.serialize(buffer, fmt)
+    body = buffer.value()
+    triples = body.count(b"\n")
+    if triples > int(job["max_rows"]):
+        raise _CapExceeded(f"the answer has more than the cap of {job['max_rows']:,} triples")
+    return body, triples
+
+
 def _triples_answer(triples: Any, job: Job) -> tuple[bytes, int]:
     """Serialise triples from an iterator, consumed here, stopping at the caps."""
     fmt = ox.RdfFormat.from_media_type(job["media_type"])
@@ -157,7 +182,7 @@ def _query(store: ox.Store, job: Job) -> tuple[bytes, int]:
         if rows > int(job["max_rows"]):
             raise _CapExceeded(f"the answer has more than the cap of {job['max_rows']:,} rows")
         return body, rows
-    return _triples_answer(result, job)
+    return _construct_answer(result, job)
 
 
 def _graph(store: ox.Store, job: Job) -> tuple[bytes, int] | None:
@@ -199,14 +224,14 @@ def _error_message(error: BaseException) -> str:
     return str(error)
 
 
-def _failure(error: Exception) -> tuple[str, dict[str, Any]]:
+def _failure(error: Exception) -> tuple[str, dict[str, Any], None]:
     """The answer to a job that raised: the request's fault (400) or the server's (500)."""
     if isinstance(error, SyntaxError):
-        return "error", {"code": 400, "message": _error_message(error)}
+        return "error", {"code": 400, "message": _error_message(error)}, None
     if isinstance(error, (RuntimeError, ValueError, TypeError)):
         # pyoxigraph's evaluation errors: a graph that does not exist, an unbound SERVICE, …
-        return "error", {"code": 400, "message": f"the request failed: {error}"}
-    return "error", {"code": 500, "message": f"{type(error).__name__}: {error}"}
+        return "error", {"code": 400, "message": f"the request failed: {error}"}, None
+    return "error", {"code": 500, "message": f"{type(error).__name__}: {error}"}, None
 
 
 def _ignore_interrupts() -> None:
@@ -236,15 +261,14 @@ def reader_main(conn: Connection) -> None:
             assert store is not None
             op = job["op"]
             if op == "open":
-                conn.send(("ok", {}))
-                conn.send_bytes(b"")
+                conn.send(("ok", {}, b""))
                 continue
             if op == "query":
                 body, rows = _query(store, job)
             elif op == "graph":
                 answer = _graph(store, job)
                 if answer is None:
-                    conn.send(("error", {"code": 404, "message": "no such graph"}))
+                    conn.send(("error", {"code": 404, "message": "no such graph"}, None))
                     continue
                 body, rows = answer
             elif op == "stats":
@@ -252,12 +276,20 @@ def reader_main(conn: Connection) -> None:
             else:
                 raise ValueError(f"unknown job {op!r}")
         except _CapExceeded as error:
-            conn.send(("error", {"code": 422, "message": str(error), "cap": True}))
+            conn.send(("error", {"code": 422, "message": str(error), "cap": True}, None))
             continue
         except Exception as error:
             conn.send(_failure(error))
             continue
-        conn.send(("ok", {"rows": rows, "size": len(body)}))
+        _send_answer(conn, body, {"rows": rows, "size": len(body)})
+
+
+def _send_answer(conn: Connection, body: bytes, info: dict[str, Any]) -> None:
+    """An ``ok`` answer: in one message, or the body after it when it is large."""
+    if len(body) <= INLINE_BYTES:
+        conn.send(("ok", info, body))
+    else:
+        conn.send(("ok", info, None))
         conn.send_bytes(body)
 
 
@@ -321,7 +353,7 @@ def writer_main(conn: Connection, store_path: str, first_generation: str, fresh:
     try:
         plan_store = PlanStore.open(Path(store_path))
     except (StoreLockedError, OSError) as error:
-        conn.send(("error", {"code": 500, "message": str(error)}))
+        conn.send(("error", {"code": 500, "message": str(error)}, None))
         return
     store = plan_store.raw
     generations = Path(first_generation).parent
@@ -329,7 +361,7 @@ def writer_main(conn: Connection, store_path: str, first_generation: str, fresh:
         shutil.rmtree(generations, ignore_errors=True)
     generations.mkdir(parents=True, exist_ok=True)
     store.backup(first_generation)
-    conn.send(("ready", {"generation": first_generation}))
+    conn.send(("ready", {"generation": first_generation}, None))
     while True:
         try:
             message = conn.recv()
@@ -346,8 +378,7 @@ def writer_main(conn: Connection, store_path: str, first_generation: str, fresh:
         except Exception as error:
             conn.send(_failure(error))
             continue
-        conn.send(("ok", info))
-        conn.send_bytes(b"")
+        conn.send(("ok", info, b""))
     plan_store.close()
 
 
