@@ -81,6 +81,31 @@ def test_the_dataset_is_part_of_the_key(cached: Server) -> None:
     assert r_again.text == r.text
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT (NOW() AS ?t) {}",
+        "SELECT (RAND() AS ?r) {}",
+        "SELECT ?s (STRUUID() AS ?id) { ?s a <https://w3id.org/plangraph/ontology#Plan> } LIMIT 1",
+        "select (uuid () as ?u) {}",
+    ],
+)
+def test_a_query_whose_answer_may_change_without_a_write_is_not_cached(
+    cached: Server, query: str
+) -> None:
+    with cached.client() as client:
+        answers = [ask(client, query, format="csv") for _ in range(2)]
+    assert [r.status_code for r in answers] == [200, 200]
+    assert [r.headers[HEADER] for r in answers] == ["bypass", "bypass"]
+
+
+def test_a_word_that_only_looks_volatile_is_cached(cached: Server) -> None:
+    query = 'SELECT ("NOW()" AS ?now) { }'
+    with cached.client() as client:
+        answers = [ask(client, query, format="csv") for _ in range(2)]
+    assert [r.headers[HEADER] for r in answers] == ["miss", "hit"]
+
+
 def test_an_update_through_sparql_invalidates_the_cache(cached: Server) -> None:
     insert = (
         f"INSERT DATA {{ GRAPH <{GRAPH}> {{ <http://example.org/a> <http://example.org/b> 1 }} }}"

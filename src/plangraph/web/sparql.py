@@ -11,7 +11,8 @@
 * ``timeout=`` (seconds) asks for a shorter deadline (or a longer one, up to the maximum);
   ``format=`` names the answer's format for download links.
 * A complete answer is kept in the answer cache for the current store generation
-  (:mod:`plangraph.web.answer_cache`); ``X-Plangraph-Cache`` says ``hit`` or ``miss``.
+  (:mod:`plangraph.web.answer_cache`); ``X-Plangraph-Cache`` says ``hit`` or ``miss``, or
+  ``bypass`` for a query whose answer may change without a write (``NOW()``, ``RAND()``…).
 
 The app calls :func:`asgi` for ``/sparql`` directly, not through FastAPI's router and
 middleware: on a small store those cost more than the query.
@@ -237,7 +238,10 @@ async def _query(
         settings.max_rows,
         settings.max_result_bytes,
     )
-    if cache.enabled:
+    cacheable = cache.enabled and not shape.volatile
+    if cache.enabled and not cacheable:
+        headers[CACHE_HEADER] = "bypass"
+    if cacheable:
         cached = cache.get(engine.generation, key)
         headers[CACHE_HEADER] = "miss" if cached is None else "hit"
         if cached is not None:
@@ -250,7 +254,7 @@ async def _query(
         answer = await engine.aread(job, timeout, request.is_disconnected)
     if not answer.ok:
         raise ProtocolError(answer.status, answer_status_message(answer))
-    if cache.enabled and answer.generation == engine.generation:
+    if cacheable and answer.generation == engine.generation:
         # Read from the generation that is still current: no write came in between.
         cache.put(answer.generation, key, answer.body, answer.rows)
     log.write(200, rows=answer.rows, size=len(answer.body))

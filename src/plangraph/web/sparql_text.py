@@ -63,6 +63,7 @@ _LOAD = re.compile(r"load", re.IGNORECASE | re.ASCII)
 _ESCAPE = re.compile(_UCHAR)
 _IRI_BODY = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')
 _FORMS = ("select", "construct", "describe", "ask")
+_VOLATILE = frozenset({"now", "rand", "uuid", "struuid"})
 
 
 class SparqlRefused(ValueError):
@@ -139,6 +140,19 @@ class Shape:
     """The endpoint of each ``SERVICE`` the engine could read (None: not a plain IRI)."""
     loads: bool
     """Whether an update holds a ``LOAD`` operation (operations are at brace depth 0)."""
+
+    @property
+    def volatile(self) -> bool:
+        """Whether the answer may differ from one run to the next on the same data: the text
+        calls ``NOW()``, ``RAND()``, ``UUID()`` or ``STRUUID()`` (such answers are not cached)."""
+        tokens = self.tokens
+        return any(
+            token.kind == "word"
+            and token.lower in _VOLATILE
+            and i + 1 < len(tokens)
+            and tokens[i + 1].text == "("
+            for i, token in enumerate(tokens)
+        )
 
 
 def _plain_endpoint(tokens: list[Token], i: int, prefixes: dict[str, str]) -> str | None:
