@@ -259,3 +259,8 @@ from plangraph.query_command import query_command, reason_command  # noqa: E402
 
 app.command("query")(query_command)
 app.command("reason")(reason_command)
+
+
+from plangraph.importers.command import import_app  # noqa: E402
+
+app.add_typer(import_app, name="import")

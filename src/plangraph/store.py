@@ -7,7 +7,8 @@ time the store is opened. A file that does not parse is refused before the store
 
 Deleting quads is the slow part of pyoxigraph (about 30 s per million on a 2-core machine), so
 a file whose content has not changed since it was loaded is skipped: loading is idempotent and
-cheap to repeat.
+cheap to repeat. Content that is not a file (an import from a web service) is written the same
+way, atomically and only when it changed, by :meth:`PlanStore.replace_graph`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import gc
 import hashlib
 import shutil
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -250,7 +251,7 @@ class PlanStore:
                 count = check_syntax(file)
             if count == 0:
                 raise LoadError(file, "the file holds no triples")
-            changes.append(_Change(node, file, sha, quads))
+            changes.append(_Change(node, file, sha, quads, _shown(file)))
 
         if changes:
             replaced = {c.graph for c in changes if self._store.contains_named_graph(c.graph)}
@@ -275,6 +276,43 @@ class PlanStore:
             LoadResult(graph, Path(file), self.triple_count(graph), graph in skipped)
             for graph, file in items
         ]
+
+    def replace_graph(
+        self,
+        graph: str,
+        triples: Iterable[ox.Triple],
+        *,
+        sha256: str,
+        loaded_from: str,
+        force: bool = False,
+    ) -> bool:
+        """Make the named graph hold exactly ``triples``, atomically; whether it changed.
+
+        For content that does not come from a file (an import from a web service). ``sha256``
+        identifies the content: if it is the one recorded for the graph, nothing is written and
+        the answer is False (unless ``force`` is set). ``loaded_from`` is what the load record
+        shows as the origin (a URL or a file).
+        An empty set of triples is refused (a LoadError): an import that found nothing is an
+        error to report, not a graph to empty.
+        """
+        if not force and self._recorded_sha256(graph) == sha256:
+            return False
+        node = ox.NamedNode(graph)
+        quads = [ox.Quad(t.subject, t.predicate, t.object, node) for t in triples]
+        if not quads:
+            raise LoadError(Path(loaded_from), "no triples to write")
+        existed = self._store.contains_named_graph(node)
+        change = _Change(node, Path(), sha256, quads, loaded_from)
+        # Into an empty graph, one transaction is atomic; replacing one needs the checkpoint.
+        with self._checkpoint(enabled=existed):
+            if existed:
+                self._store.clear_graph(node)
+            _write(self._store, [change])
+        return True
+
+    def recorded_sha256(self, graph: str) -> str | None:
+        """The SHA-256 of the content last written to the named graph, if recorded."""
+        return self._recorded_sha256(graph)
 
     def drop(self, graph: str) -> bool:
         """Remove a named graph and its load record; whether it existed."""
@@ -364,6 +402,7 @@ class _Change:
     file: Path
     sha: str
     quads: list[ox.Quad] | None
+    loaded_from: str
 
 
 def _parse(file: Path) -> Iterator[ox.Quad]:
@@ -397,7 +436,7 @@ def _write(store: ox.Store, changes: list[_Change]) -> None:
             small.extend(change.quads)
         small += [
             ox.Quad(
-                change.graph, ox.NamedNode(_PG_LOADED_FROM), ox.Literal(_shown(change.file)), meta
+                change.graph, ox.NamedNode(_PG_LOADED_FROM), ox.Literal(change.loaded_from), meta
             ),
             ox.Quad(change.graph, ox.NamedNode(_PG_SHA256), ox.Literal(change.sha), meta),
             ox.Quad(change.graph, ox.NamedNode(_DCT_MODIFIED), now, meta),

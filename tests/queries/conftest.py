@@ -1,5 +1,6 @@
-"""Stores for the question library's tests: Bergen's register with its inferences, and a small
-synthetic register, each on disk in a temporary folder."""
+"""Stores for the question library's tests: Bergen's register with the saved SSB answers
+imported and its inferences, and a small synthetic register, each on disk in a temporary
+folder."""
 
 from __future__ import annotations
 
@@ -9,18 +10,30 @@ from pathlib import Path
 
 import pytest
 
-from plangraph import datasets, reasoning, synthetic
+from plangraph import datasets, reasoning, resources, synthetic
+from plangraph.importers import base, ssb
 from plangraph.store import PlanStore
 
 SYNTHETIC_MUNICIPALITIES = 3
 
+#: The saved SSB answers the question library is tested with, and the imports that read them.
+SSB_SAVED = (
+    (lambda: ssb.job("07459", "all"), "07459-municipalities-2022.json"),
+    (lambda: ssb.job("05300", "none"), "05300-culture-distance-1991-2021.json"),
+)
+
 
 @pytest.fixture(scope="session")
 def reasoned_store_path(tmp_path_factory: pytest.TempPathFactory, loaded_store_path: Path) -> Path:
-    """A copy of the default datasets' store (Bergen) with the inferences of `reason`."""
+    """A copy of the default datasets' store (Bergen), with the saved SSB answers imported as
+    `plangraph import ssb --saved` does (the series of the illustrative indicators), and the
+    inferences of `reason`."""
     target = tmp_path_factory.mktemp("reasoned") / "store"
     shutil.copytree(loaded_store_path, target)
     store = PlanStore.open(target)
+    saved = resources.root() / "data" / "saved" / "ssb"
+    for job, file in SSB_SAVED:
+        base.run(job(), store, saved=[saved / file])
     reasoning.reason(store)
     store.close()
     return target
