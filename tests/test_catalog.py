@@ -89,3 +89,18 @@ def test_the_cli_exports_the_catalogue(tmp_path: Path) -> None:
     # pyoxigraph reads JSON-LD without rdflib's deprecated ConjunctiveGraph path.
     quads = {(str(q.subject), str(q.predicate), str(q.object)) for q in ox.parse(path=out)}
     assert (f"<{catalog.CATALOG_BASE}>", f"<{RDF.type}>", f"<{DCAT.Catalog}>") in quads
+
+
+def test_the_catalogue_follows_the_published_base(loaded_store: PlanStore) -> None:
+    """Published under another base, the catalogue and the graphs it lists are under it too."""
+    graph = catalog.build(
+        datasets.default_datasets(),
+        loaded_store.graphs(),
+        "http://127.0.0.1:8000/",
+        base_iri="http://127.0.0.1:8000/",
+    )
+    assert (URIRef("http://127.0.0.1:8000/catalog"), RDF.type, DCAT.Catalog) in graph
+    subsets = {str(o) for o in graph.objects(None, URIRef("http://rdfs.org/ns/void#subset"))}
+    assert "http://127.0.0.1:8000/graph/bergen/plans" in subsets
+    assert not any(s.startswith("https://w3id.org/") for s in subsets)
+    assert [f for f in results(graph) if f[0] == "Violation"] == []

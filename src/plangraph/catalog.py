@@ -11,15 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
 from plangraph.datasets import Dataset
+from plangraph.namespaces import BASE
 from plangraph.store import GraphInfo
 
 EU = "http://publications.europa.eu/resource/authority/"
 VOID = Namespace("http://rdfs.org/ns/void#")
-CATALOG_BASE = "https://w3id.org/plangraph/catalog"
+CATALOG_BASE = BASE + "catalog"
+ALL = "all"
+"""The id of the dump of every graph (``/dumps/all.ttl``), besides the datasets' own."""
 FDK_ORGANISATION = "https://organization-catalog.fellesdatakatalog.digdir.no/organizations/"
 
 # EU authority tables used, and the concepts used from each.
@@ -60,24 +64,28 @@ def build(
     graphs: Iterable[GraphInfo],
     public_url: str,
     publisher: Publisher | None = None,
+    base_iri: str = BASE,
 ) -> Graph:
     """The catalogue as an RDF graph.
 
     ``public_url`` is where this plangraph server answers (its SPARQL endpoint and dumps are
-    below it), for example ``https://plangraph.example.org/``.
+    below it), for example ``https://plangraph.example.org/``. ``base_iri`` is the base the
+    data is published under (``PLANGRAPH_BASE_IRI``): the catalogue's own IRIs are below it, as
+    ``{base_iri}catalog``, and so are the graph IRIs it lists.
     """
     publisher = publisher or Publisher()
     base = public_url.rstrip("/") + "/"
+    catalog_base = base_iri + "catalog"
     by_iri = {g.iri: g for g in graphs}
     g = Graph()
     for prefix, namespace in (("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("skos", SKOS)):
         g.bind(prefix, namespace)
     g.bind("void", VOID)
 
-    catalog = URIRef(CATALOG_BASE)
-    service = URIRef(f"{CATALOG_BASE}/service/sparql")
+    catalog = URIRef(catalog_base)
+    service = URIRef(f"{catalog_base}/service/sparql")
     g.add((catalog, RDF.type, DCAT.Catalog))
-    g.add((catalog, DCTERMS.identifier, Literal(CATALOG_BASE)))
+    g.add((catalog, DCTERMS.identifier, Literal(catalog_base)))
     g.add(
         (catalog, DCTERMS.title, Literal("plangraph: kommunale planer som lenkede data", lang="nb"))
     )
@@ -130,7 +138,7 @@ def build(
 
     latest: list[str] = []
     for ds in datasets:
-        dataset = URIRef(f"{CATALOG_BASE}/dataset/{ds.id}")
+        dataset = URIRef(f"{catalog_base}/dataset/{ds.id}")
         g.add((catalog, DCAT.dataset, dataset))
         g.add((service, DCAT.servesDataset, dataset))
         g.add((dataset, RDF.type, DCAT.Dataset))
@@ -165,7 +173,7 @@ def build(
                 g.add((dataset, DCTERMS.modified, Literal(max(stamps), datatype=XSD.dateTime)))
                 latest.append(max(stamps))
         for iri, _ in ds.graphs():
-            g.add((dataset, VOID.subset, URIRef(iri)))
+            g.add((dataset, VOID.subset, URIRef(base_iri + iri[len(BASE) :])))
 
         for suffix, file_type, media_type, name in _DUMPS:
             distribution = URIRef(f"{dataset}/distribution/{suffix}")
@@ -211,3 +219,36 @@ def _licence(g: Graph, distribution: URIRef, ds: Dataset) -> None:
         g.add((distribution, DCTERMS.rights, rights))
         g.add((rights, RDF.type, DCTERMS.RightsStatement))
         g.add((rights, RDFS.label, Literal(ds.license, lang="en")))
+
+
+PREFIXES = {
+    "dcat": str(DCAT),
+    "dct": str(DCTERMS),
+    "foaf": str(FOAF),
+    "skos": str(SKOS),
+    "void": str(VOID),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+}
+
+MEDIA_TYPES = {
+    "turtle": "text/turtle",
+    "nt": "application/n-triples",
+    "json-ld": "application/ld+json",
+    "xml": "application/rdf+xml",
+}
+"""The formats the catalogue is written in, by short name (``plangraph catalog --format``)."""
+
+
+def serialize(graph: Graph, media_type: str) -> bytes:
+    """The catalogue in the RDF format of ``media_type``, always the same bytes for the same
+    graph (the triples sorted), so that the command and the server agree to the byte."""
+    fmt = ox.RdfFormat.from_media_type(media_type)
+    if fmt is None:
+        raise ValueError(f"no RDF format has the media type {media_type!r}")
+    lines = sorted(set(graph.serialize(format="nt", encoding="utf-8").splitlines()))
+    triples = [q.triple for q in ox.parse(b"\n".join(lines), ox.RdfFormat.N_TRIPLES)]
+    items: list[ox.Triple] | list[ox.Quad] = triples
+    if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+        items = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+    return ox.serialize(items, format=fmt, prefixes=PREFIXES) or b""

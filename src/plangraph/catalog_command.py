@@ -1,8 +1,14 @@
-"""``plangraph catalog``: export the DCAT-AP-NO catalogue of the loaded register."""
+"""``plangraph catalog``: export the DCAT-AP-NO catalogue of the loaded register.
+
+The same catalogue, to the byte, as a server over the same store answers at ``/catalog`` when
+its public URL is ``--public-url`` (both call :func:`plangraph.catalog.build` and
+:func:`plangraph.catalog.serialize`).
+"""
 
 from __future__ import annotations
 
 import enum
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +23,7 @@ class CatalogFormat(enum.StrEnum):
     """The RDF formats the catalogue is exported in."""
 
     turtle = "turtle"
+    ntriples = "nt"
     jsonld = "json-ld"
     xml = "xml"
 
@@ -29,22 +36,32 @@ def catalog_command(
         CatalogFormat.turtle
     ),
     public_url: Annotated[
-        str,
-        typer.Option(help="Where the plangraph server answers: its /sparql and /dumps."),
-    ] = "http://127.0.0.1:8000/",
+        str | None,
+        typer.Option(
+            help="Where the plangraph server answers: its /sparql and /dumps "
+            "[default: $PLANGRAPH_PUBLIC_URL, else http://127.0.0.1:8000/]."
+        ),
+    ] = None,
     store: Annotated[
         Path | None, typer.Option("--store", help="Folder of the embedded store.")
     ] = None,
 ) -> None:
     """Export the register's DCAT-AP-NO catalogue (datasets, distributions, SPARQL service)."""
-    plan_store = PlanStore.open(store if store is not None else Settings().store)
+    settings = Settings()
+    plan_store = PlanStore.open(store if store is not None else settings.store)
     try:
-        graph = catalog.build(datasets.default_datasets(), plan_store.graphs(), public_url)
+        graph = catalog.build(
+            datasets.default_datasets(),
+            plan_store.graphs(),
+            public_url or settings.public_url or "http://127.0.0.1:8000/",
+            base_iri=settings.base_iri,
+        )
     finally:
         plan_store.close()
-    text = graph.serialize(format=fmt.value)
+    data = catalog.serialize(graph, catalog.MEDIA_TYPES[fmt.value])
     if out_file is None:
-        typer.echo(text)
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
     else:
-        out_file.write_text(text, encoding="utf-8")
+        out_file.write_bytes(data)
         typer.echo(f"wrote the catalogue ({len(graph)} triples) to {out_file}", err=True)

@@ -8,6 +8,14 @@ GRAPH_BASE = BASE + "graph/"
 META_GRAPH = GRAPH_BASE + "_meta"
 STAGING_PREFIX = "urn:plangraph:staging:"
 
+LABELS = (
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://purl.org/dc/terms/title",
+    "http://xmlns.com/foaf/0.1/name",
+)
+"""What names a resource on a page, in the order a page prefers them."""
+
 PREFIXES: dict[str, str] = {
     "pg": PG,
     "pgkind": BASE + "concept/plan-kind/",

@@ -6,8 +6,11 @@ import os
 from pathlib import Path
 from typing import Annotated, Self
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from plangraph.namespaces import BASE
+from plangraph.rebase import check_base
 
 
 def default_workers() -> int:
@@ -111,6 +114,34 @@ class Settings(BaseSettings):
         description="Endpoints a query may call with SERVICE (comma-separated IRIs). "
         "Empty: SERVICE is refused.",
     )
+
+    # -- publishing: Linked Data, the catalogue, the dumps ------------------------------------
+
+    base_iri: str = Field(
+        default=BASE,
+        description="The base IRI the data is published under. The server answers for the IRIs "
+        "under it at the matching paths (`{base}id/…` at `/id/…`); set it to the server's own "
+        "address and every resource is served at its IRI. The store keeps the canonical IRIs "
+        f"(under {BASE}); the server rewrites them to this base in what it serves.",
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="Where the server is reached from outside (for example "
+        "https://plangraph.example.org/): the absolute URLs of the catalogue's distributions. "
+        "Unset: the address each request came to.",
+    )
+
+    @field_validator("base_iri")
+    @classmethod
+    def _base_iri(cls, value: str) -> str:
+        return check_base(value)
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return check_base(value if value.endswith("/") else value + "/")
 
     @model_validator(mode="before")
     @classmethod

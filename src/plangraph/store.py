@@ -73,6 +73,8 @@ class GraphInfo:
     triples: int
     loaded_from: str | None = None
     modified: str | None = None
+    sha256: str | None = None
+    """The SHA-256 of the file last loaded into the graph (None if it was written otherwise)."""
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,7 @@ class PlanStore:
                 triples=n,
                 loaded_from=records.get(iri, {}).get(_PG_LOADED_FROM),
                 modified=records.get(iri, {}).get(_DCT_MODIFIED),
+                sha256=records.get(iri, {}).get(_PG_SHA256),
             )
             for iri, n in sorted(counts.items())
         ]

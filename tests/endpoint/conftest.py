@@ -42,20 +42,23 @@ class Server:
 
 
 @contextlib.contextmanager
-def serve(store: Path, **overrides: Any) -> Iterator[Server]:
-    """Run plangraph over ``store`` in this process (uvicorn in a thread) until the block ends."""
+def serve(store: Path, *, own_base: bool = False, **overrides: Any) -> Iterator[Server]:
+    """Run plangraph over ``store`` in this process (uvicorn in a thread) until the block ends.
+
+    ``own_base``: publish the data under the server's own address (``PLANGRAPH_BASE_IRI``)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
     values: dict[str, Any] = {
         "store": store,
         "update_token": TOKEN,
         "workers": 2,
         "query_timeout": 20.0,
+        **({"base_iri": f"http://127.0.0.1:{port}/"} if own_base else {}),
         **overrides,
     }
     settings = Settings(**values)
     app = create_app(settings)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
     config = uvicorn.Config(app, log_config=None, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

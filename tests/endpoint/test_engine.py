@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from plangraph.web.engine import Engine
+from plangraph.web.engine import Engine, StreamError
 from plangraph.web.worker import count_rows
 
 TRICKY = [
@@ -177,5 +177,42 @@ def test_the_pool_grows_when_all_readers_are_busy_and_shrinks_back(
             time.sleep(0.1)
         assert engine.health()["readers"] == 1
         assert _select(engine, "ASK {}").strip() == b"true"
+    finally:
+        engine.stop()
+
+
+def test_a_stream_comes_in_chunks_and_a_stream_left_part_way_replaces_its_reader(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "store"
+    store = ox.Store(str(path))
+    graph = ox.NamedNode("http://x/g")
+    store.extend(
+        ox.Quad(ox.NamedNode(f"http://x/s{i}"), ox.NamedNode("http://x/p"), ox.Literal(i), graph)
+        for i in range(50_000)
+    )
+    store.flush()
+    del store
+    engine = Engine(path, readers=1)
+    engine.start()
+    job = {"op": "dump", "graphs": ["http://x/g"], "media_type": "application/n-quads"}
+    try:
+        chunks = list(engine.stream(job, 10))
+        assert len(chunks) > 2  # the header, then one per batch of quads
+        assert len(list(ox.parse(b"".join(chunks), ox.RdfFormat.N_QUADS))) == 50_000
+        pid = engine._readers[0].process.pid
+        stream = engine.stream(job, 10)
+        next(stream)
+        stream.close()  # the consumer went away part-way: the reader is mid-job
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and (
+            engine.health()["readers"] != 1 or engine._readers[0].process.pid == pid
+        ):
+            time.sleep(0.05)
+        assert engine._readers[0].process.pid != pid
+        # The new reader answers; a job it cannot do is an error before any chunk.
+        assert len(b"".join(engine.stream(job, 10))) == len(b"".join(chunks))
+        with pytest.raises(StreamError, match="Turtle or N-Quads"):
+            next(engine.stream({**job, "media_type": "application/rdf+xml"}, 10))
     finally:
         engine.stop()

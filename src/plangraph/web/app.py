@@ -1,8 +1,10 @@
 """The FastAPI app factory. Nothing is built at import time; tests build their own app.
 
 The app serves the SPARQL endpoint (``/sparql``, see :mod:`plangraph.web.sparql`), the Graph
-Store Protocol (``/store``, :mod:`plangraph.web.graph_store`), YASGUI's files (``/static``) and
-``/health``. Its query engine (:mod:`plangraph.web.engine`) starts with the app and stops with
+Store Protocol (``/store``, :mod:`plangraph.web.graph_store`), the named queries (``/queries``),
+the catalogue and the dumps (``/catalog``, ``/dumps``, :mod:`plangraph.web.publish`), the data's
+IRIs as Linked Data (``/id/…``, ``/concept/…``, ``/ontology``, :mod:`plangraph.web.linked_data`),
+YASGUI's files (``/static``) and ``/health``. Its query engine (:mod:`plangraph.web.engine`) starts with the app and stops with
 it: worker processes over the store at ``settings.store``.
 """
 
@@ -21,7 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from plangraph import __version__
 from plangraph.settings import Settings
-from plangraph.web import graph_store, queries, sparql, yasgui
+from plangraph.web import graph_store, linked_data, publish, queries, sparql, yasgui
 from plangraph.web.answer_cache import AnswerCache
 from plangraph.web.engine import Engine
 from plangraph.web.limits import BodySizeLimit, ClientLimiter
@@ -85,7 +87,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # FastAPI's parameter machinery would only add time to every query.
     app.add_route("/sparql", sparql.sparql, methods=sparql.METHODS, include_in_schema=False)
     app.add_route(
-        "/store", graph_store.graph_store, methods=graph_store.METHODS, include_in_schema=False
+        "/store",
+        graph_store.graph_store,
+        methods=graph_store.METHODS,
+        name="graph-store",
+        include_in_schema=False,
     )
     app.add_route(
         "/store/{path:path}",
@@ -95,6 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(validation_router)
     app.include_router(queries.router)
+    app.include_router(publish.router)
+    app.include_router(linked_data.router)
     app.mount("/static", StaticFiles(directory=yasgui.STATIC_DIR), name="static")
 
     @app.get("/health")

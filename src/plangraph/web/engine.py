@@ -35,7 +35,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -51,6 +51,14 @@ _STOP_GRACE = 2.0
 
 class EngineError(RuntimeError):
     """The engine could not start (the store is locked, or cannot be opened)."""
+
+
+class StreamError(RuntimeError):
+    """A streamed answer failed: before its first chunk, or part-way (then the answer is cut)."""
+
+    def __init__(self, answer: Answer) -> None:
+        super().__init__(answer.message)
+        self.answer = answer
 
 
 @dataclass
@@ -133,6 +141,7 @@ class Engine:
         self._current: _Generation | None = None
         self._counter = itertools.count()
         self._statistics: tuple[_Generation, dict[str, Any]] | None = None
+        self._graphs: tuple[_Generation, list[dict[str, Any]]] | None = None
         self._running = False
 
     # -- life cycle ------------------------------------------------------------------------
@@ -492,6 +501,74 @@ class Engine:
         if current is not None:
             self._statistics = (current, stats)
         return stats
+
+    def graphs(self, timeout: float) -> tuple[str, list[dict[str, Any]]] | None:
+        """``(generation, graphs)``: every named graph with its triple count and load record
+        (the fields of :class:`plangraph.store.GraphInfo`), cached per generation."""
+        cached = self._graphs
+        if cached is not None and cached[0] is self._current:
+            return cached[0].path.name, cached[1]
+        current = self._current
+        answer = self.read({"op": "graphs"}, timeout)
+        if not answer.ok or current is None:
+            return None
+        graphs: list[dict[str, Any]] = json.loads(answer.body)
+        self._graphs = (current, graphs)
+        return current.path.name, graphs
+
+    def stream(
+        self, job: dict[str, Any], timeout: float, cancel: threading.Event | None = None
+    ) -> Generator[bytes]:
+        """Run a streamed read job (``dump``) on a reader: its chunks, as they come.
+
+        ``timeout`` bounds the wait for each chunk, not the whole answer (a dump of millions of
+        triples takes as long as it takes, but never stalls). Raises :class:`StreamError` if the
+        job fails or stalls; the reader is replaced if the stream ends early (a failure, a set
+        ``cancel``, or the consumer closing the iterator). Blocks: run it on a thread.
+        """
+        deadline = time.monotonic() + timeout
+        reader = self._take(deadline)
+        if reader is None:
+            raise StreamError(self._busy(timeout))
+        generation = self._bind(reader)
+        finished = False
+        try:
+            reader.conn.send((str(generation.path), job))
+            while True:
+                deadline = time.monotonic() + timeout
+                while not reader.conn.poll(0.25):
+                    if cancel is not None and cancel.is_set():
+                        return
+                    if time.monotonic() > deadline:
+                        raise StreamError(
+                            Answer(
+                                503,
+                                message=f"the worker sent nothing for {timeout:g} s; "
+                                "the answer was stopped",
+                            )
+                        )
+                status, info = reader.conn.recv()
+                if status == "chunk":
+                    yield reader.conn.recv_bytes()
+                    continue
+                if status == "ok":
+                    reader.conn.recv_bytes()
+                    finished = True
+                    self._give(reader)
+                    return
+                finished = True
+                self._give(reader)
+                raise StreamError(
+                    Answer(int(info["code"]), message=str(info["message"]), info=info)
+                )
+        except (EOFError, OSError) as error:
+            raise StreamError(
+                Answer(500, message=f"the worker stopped unexpectedly ({error or 'EOF'})")
+            ) from None
+        finally:
+            if not finished:
+                # Part-way through a job: only a new process is in a known state.
+                threading.Thread(target=self._replace_reader, args=(reader,), daemon=True).start()
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -35,6 +35,8 @@ from plangraph.web.protocol import (
     error_response,
     job_limits,
     output_prefixes,
+    rebase,
+    rebase_job,
 )
 from plangraph.web.querylog import QueryLog
 
@@ -121,6 +123,7 @@ async def _read(
         "media_type": fmt.media_type,
         "prefixes": output_prefixes(),
         **job_limits(context.settings),
+        **rebase_job(context.settings),
     }
     answer = await context.engine.aread(job, timeout, request.is_disconnected)
     if answer.status == 404:
@@ -189,6 +192,7 @@ async def _write(
         "graph": graph,
         "parts": parts,
         "base_iri": graph or endpoint_url(request),
+        **rebase_job(context.settings),
     }
     answer = await run_in_threadpool(context.engine.write, job, timeout)
     if not answer.ok:
@@ -196,7 +200,8 @@ async def _write(
     headers = {"X-Request-Id": log.id}
     if created_iri is not None:
         log.write(201)
-        return Response(status_code=201, headers={**headers, "Location": created_iri})
+        location = rebase(context.settings).to_public(created_iri)
+        return Response(status_code=201, headers={**headers, "Location": location})
     if answer.info.get("created"):
         log.write(201)
         return Response(status_code=201, headers=headers)
@@ -205,9 +210,8 @@ async def _write(
 
 
 async def _delete(context: Endpoint, graph: str | None, timeout: float, log: QueryLog) -> Response:
-    answer = await run_in_threadpool(
-        context.engine.write, {"op": "delete", "graph": graph}, timeout
-    )
+    job = {"op": "delete", "graph": graph, **rebase_job(context.settings)}
+    answer = await run_in_threadpool(context.engine.write, job, timeout)
     if not answer.ok:
         raise ProtocolError(answer.status, answer_status_message(answer))
     if answer.info.get("missing"):

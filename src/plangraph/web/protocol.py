@@ -10,7 +10,8 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
-from plangraph.namespaces import PREFIXES
+from plangraph.namespaces import BASE, PREFIXES
+from plangraph.rebase import Rebase
 from plangraph.settings import Settings
 from plangraph.web.answer_cache import AnswerCache
 from plangraph.web.engine import Answer, Engine
@@ -154,6 +155,24 @@ def answer_status_message(answer: Answer) -> str:
 def output_prefixes() -> dict[str, str]:
     """The prefixes graph answers are written with (Turtle, TriG, RDF/XML)."""
     return dict(PREFIXES)
+
+
+def public_url(request: Request, settings: Settings) -> str:
+    """Where clients reach this server (ending in ``/``): ``PLANGRAPH_PUBLIC_URL`` if set, else
+    the address the request came to."""
+    return settings.public_url or str(request.base_url)
+
+
+def rebase(settings: Settings) -> Rebase:
+    """The mapping between the stored IRIs and those the server publishes."""
+    return Rebase(BASE, settings.base_iri)
+
+
+def rebase_job(settings: Settings) -> dict[str, Any]:
+    """What a worker job needs to write (and read) IRIs under the public base."""
+    if settings.base_iri == BASE:
+        return {}
+    return {"rebase": [BASE, settings.base_iri]}
 
 
 def job_limits(settings: Settings) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from plangraph.web.protocol import (
     deadline,
     endpoint,
     job_limits,
+    rebase_job,
 )
 
 router = APIRouter()
@@ -59,6 +60,7 @@ def _runner(context: Endpoint, timeout: float) -> named.Runner:
             "media_type": "application/sparql-results+json",
             "union": True,
             **job_limits(context.settings),
+            **rebase_job(context.settings),
         }
         answer = context.engine.read(job, timeout)
         if not answer.ok:

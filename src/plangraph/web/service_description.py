@@ -13,6 +13,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from plangraph import __version__
+from plangraph.namespaces import BASE
+from plangraph.rebase import Rebase
 from plangraph.settings import Settings
 from plangraph.web.negotiation import GRAPH_FORMATS, RESULT_FORMATS, Format
 
@@ -91,13 +93,14 @@ def triples(url: str, settings: Settings, stats: dict[str, Any] | None) -> list[
         ox.Triple(default, a, _n(SD + "Graph")),
         ox.Triple(default, _n(VOID + "triples"), _count(int(stats.get("union", 0)))),
     ]
+    rebase = Rebase(BASE, settings.base_iri)
     for i, (iri, n) in enumerate(sorted(stats.get("named", {}).items())):
         named = ox.BlankNode(f"named{i}")
         graph = ox.BlankNode(f"graph{i}")
         out += [
             ox.Triple(dataset, _n(SD + "namedGraph"), named),
             ox.Triple(named, a, _n(SD + "NamedGraph")),
-            ox.Triple(named, _n(SD + "name"), _n(iri)),
+            ox.Triple(named, _n(SD + "name"), _n(rebase.to_public(iri))),
             ox.Triple(named, _n(SD + "graph"), graph),
             ox.Triple(graph, a, _n(SD + "Graph")),
             ox.Triple(graph, _n(VOID + "triples"), _count(int(n))),

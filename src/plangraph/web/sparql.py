@@ -45,6 +45,7 @@ from plangraph.web.protocol import (
     error_response,
     job_limits,
     output_prefixes,
+    rebase_job,
 )
 from plangraph.web.querylog import QueryLog, sha256
 
@@ -221,6 +222,7 @@ async def _query(
         "media_type": fmt.media_type,
         "prefixes": output_prefixes() if family == "graph" else None,
         **job_limits(settings),
+        **rebase_job(settings),
     }
     if default or named:
         job["default_graph"], job["named_graphs"] = default, named
@@ -286,7 +288,12 @@ async def _update(
         raise ProtocolError(400, str(error)) from None
     timeout = deadline(params.all("timeout"), context.settings)
     log.set(timeout_s=timeout)
-    job = {"op": "update", "update": text, "base_iri": endpoint_url(request)}
+    job = {
+        "op": "update",
+        "update": text,
+        "base_iri": endpoint_url(request),
+        **rebase_job(context.settings),
+    }
     with context.limiter.slot(log.client) as allowed:
         if not allowed:
             raise _too_many(context)

@@ -31,11 +31,15 @@ import json
 import re
 import shutil
 import signal
+from collections.abc import Iterable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+
+from plangraph.namespaces import LABELS
+from plangraph.rebase import Rebase
 
 Job = dict[str, Any]
 
@@ -102,11 +106,18 @@ def _dataset_args(job: Job) -> dict[str, Any]:
     if default_graph is not None or named_graphs is not None:
         # A dataset given by the protocol replaces the query's own, wholly: graphs it does not
         # name are not in it (an empty default graph, or no named graphs).
-        args["default_graph"] = [ox.NamedNode(g) for g in default_graph or []]
-        args["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]
+        rebase = _rebase(job)
+        args["default_graph"] = [ox.NamedNode(rebase.to_stored(g)) for g in default_graph or []]
+        args["named_graphs"] = [ox.NamedNode(rebase.to_stored(g)) for g in named_graphs or []]
     elif job.get("union"):
         args["use_default_graph_as_union"] = True
     return args
+
+
+def _rebase(job: Job) -> Rebase:
+    """The job's mapping between stored and public IRIs (none: the identity)."""
+    pair = job.get("rebase")
+    return Rebase(pair[0], pair[1]) if pair else Rebase()
 
 
 # Formats with one triple a line (a line break inside a literal is escaped): pyoxigraph writes
@@ -118,7 +129,7 @@ def _construct_answer(result: ox.QueryTriples, job: Job) -> tuple[bytes, int]:
     """Serialise the triples of a ``CONSTRUCT``/``DESCRIBE``, consumed here, within the caps."""
     fmt = ox.RdfFormat.from_media_type(job["media_type"])
     assert fmt is not None
-    if fmt not in _LINE_FORMATS:
+    if fmt not in _LINE_FORMATS or not _rebase(job).identity:
         return _triples_answer(result, job)
     buffer = _CappedBuffer(int(job["max_bytes"]))
     result.serialize(buffer, fmt)
@@ -134,8 +145,9 @@ def _triples_answer(triples: Any, job: Job) -> tuple[bytes, int]:
     fmt = ox.RdfFormat.from_media_type(job["media_type"])
     assert fmt is not None
     max_rows = int(job["max_rows"])
+    rebase = _rebase(job)
     kept: list[ox.Triple] = []
-    for triple in triples:
+    for triple in rebase.triples(triples):
         kept.append(triple)
         if len(kept) > max_rows:
             raise _CapExceeded(f"the answer has more than the cap of {max_rows:,} triples")
@@ -144,17 +156,17 @@ def _triples_answer(triples: Any, job: Job) -> tuple[bytes, int]:
         items: list[Any] = [ox.Quad(t.subject, t.predicate, t.object) for t in kept]
     else:
         items = kept
-    ox.serialize(items, buffer, fmt, prefixes=job.get("prefixes") or None)
+    ox.serialize(items, buffer, fmt, prefixes=rebase.prefixes(job.get("prefixes")) or None)
     body = buffer.value()
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-        body = _used_prefixes_only(body)
+        body = used_prefixes_only(body)
     return body, len(kept)
 
 
 _PREFIX_LINE = re.compile(rb"@prefix ([^:\s]*): <[^>]*> \.\n")
 
 
-def _used_prefixes_only(body: bytes) -> bytes:
+def used_prefixes_only(body: bytes) -> bytes:
     """Turtle without the ``@prefix`` lines of prefixes it does not use."""
     header_end = 0
     names: list[tuple[bytes, bytes]] = []
@@ -167,7 +179,8 @@ def _used_prefixes_only(body: bytes) -> bytes:
 
 
 def _query(store: ox.Store, job: Job) -> tuple[bytes, int]:
-    result = store.query(job["query"], **_dataset_args(job))
+    rebase = _rebase(job)
+    result = store.query(rebase.query(job["query"]), **_dataset_args(job))
     if isinstance(result, ox.QueryBoolean):
         fmt = ox.QueryResultsFormat.from_media_type(job["media_type"])
         assert fmt is not None
@@ -181,7 +194,7 @@ def _query(store: ox.Store, job: Job) -> tuple[bytes, int]:
         rows = count_rows(body, fmt)
         if rows > int(job["max_rows"]):
             raise _CapExceeded(f"the answer has more than the cap of {job['max_rows']:,} rows")
-        return body, rows
+        return rebase.results(body, job["media_type"]), rows
     return _construct_answer(result, job)
 
 
@@ -192,7 +205,7 @@ def _graph(store: ox.Store, job: Job) -> tuple[bytes, int] | None:
     if name is None:
         graph = ox.DefaultGraph()
     else:
-        graph = ox.NamedNode(name)
+        graph = ox.NamedNode(_rebase(job).to_stored(name))
         if not store.contains_named_graph(graph):
             return None
     if job.get("head"):
@@ -216,6 +229,140 @@ def _statistics(store: ox.Store) -> bytes:
     total = next(iter(union))["n"]
     assert isinstance(total, ox.Literal)
     return json.dumps({"default": default, "union": int(total.value), "named": named}).encode()
+
+
+def _graphs(store: ox.Store) -> bytes:
+    """Every named graph with its triple count and load record, as JSON (see ``GraphInfo``)."""
+    from dataclasses import asdict
+
+    from plangraph.store import PlanStore
+
+    return json.dumps([asdict(g) for g in PlanStore(store, None).graphs()]).encode()
+
+
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_OWL_ONTOLOGY = ox.NamedNode("http://www.w3.org/2002/07/owl#Ontology")
+_LABEL_NODES = tuple(ox.NamedNode(iri) for iri in LABELS)
+
+
+def _labels_of(store: ox.Store, nodes: set[ox.NamedNode]) -> set[ox.Triple]:
+    found: set[ox.Triple] = set()
+    for node in nodes:
+        for predicate in _LABEL_NODES:
+            found.update(q.triple for q in store.quads_for_pattern(node, predicate, None, None))
+    return found
+
+
+def _describe(store: ox.Store, job: Job) -> bytes | None:
+    """What the store knows about one IRI, as JSON of N-Triples texts (None: nothing).
+
+    * ``description``: the resource's triples and the closure of its blank nodes (a Concise
+      Bounded Description), over all graphs; for an ``owl:Ontology``, the whole graph that
+      declares it (the ontology document, which also describes its ``#`` terms);
+    * ``labels``: the labels of every IRI the description points to (predicates too);
+    * ``incoming``: up to ``incoming_limit`` triples that point at the resource,
+      ``incoming_labels`` the labels of their subjects and predicates, and ``incoming_total``,
+      how many such triples there are.
+    """
+    rebase = _rebase(job)
+    node = ox.NamedNode(rebase.to_stored(job["iri"]))
+    max_rows = int(job["max_rows"])
+    description: set[ox.Triple] = set()
+    documents = {
+        q.graph_name
+        for q in store.quads_for_pattern(node, _RDF_TYPE, _OWL_ONTOLOGY, None)
+        if isinstance(q.graph_name, ox.NamedNode)
+    }
+    for graph in documents:
+        description.update(q.triple for q in store.quads_for_pattern(None, None, None, graph))
+    todo: list[ox.NamedNode | ox.BlankNode] = [node]
+    seen: set[ox.NamedNode | ox.BlankNode] = {node}
+    while todo:
+        subject = todo.pop()
+        for quad in store.quads_for_pattern(subject, None, None, None):
+            description.add(quad.triple)
+            if isinstance(quad.object, ox.BlankNode) and quad.object not in seen:
+                seen.add(quad.object)
+                todo.append(quad.object)
+        if len(description) > max_rows:
+            raise _CapExceeded(f"the description has more than the cap of {max_rows:,} triples")
+    limit = int(job.get("incoming_limit", 500))
+    incoming: list[ox.Triple] = []
+    known: set[ox.Triple] = set()
+    total = 0
+    for quad in store.quads_for_pattern(None, None, node, None):
+        triple = quad.triple
+        if triple in known:
+            continue
+        known.add(triple)
+        total += 1
+        if len(incoming) < limit:
+            incoming.append(triple)
+    if not description and not total:
+        return None
+    pointed = {t.object for t in description if isinstance(t.object, ox.NamedNode)}
+    pointed |= {t.predicate for t in description}
+    labels = _labels_of(store, pointed - {node}) - description
+    pointing = {t.subject for t in incoming if isinstance(t.subject, ox.NamedNode)}
+    pointing |= {t.predicate for t in incoming}
+    incoming_labels = _labels_of(store, pointing - pointed - {node})
+
+    def text(triples: Iterable[ox.Triple]) -> str:
+        data = ox.serialize(list(rebase.triples(triples)), format=ox.RdfFormat.N_TRIPLES)
+        return (data or b"").decode("utf-8")
+
+    return json.dumps(
+        {
+            "description": text(description),
+            "labels": text(labels),
+            "incoming": text(incoming),
+            "incoming_labels": text(incoming_labels),
+            "incoming_total": total,
+        }
+    ).encode()
+
+
+_DUMP_BATCH = 10_000
+
+
+def _dump(store: ox.Store, job: Job, conn: Connection) -> int:
+    """Stream the named graphs ``job["graphs"]`` as chunks, each a ``("chunk", {})`` message and
+    its bytes; the number of quads written. Turtle is the union of the graphs' triples (the
+    ``@prefix`` lines once, at the start), N-Quads keeps each graph's name."""
+    rebase = _rebase(job)
+    fmt = ox.RdfFormat.from_media_type(job["media_type"])
+    if fmt not in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_QUADS):
+        raise ValueError(f"a dump is Turtle or N-Quads, not {job['media_type']}")
+    prefixes = rebase.prefixes(job.get("prefixes")) or {}
+    header = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in prefixes.items())
+    conn.send(("chunk", {}))
+    conn.send_bytes(header.encode() if fmt == ox.RdfFormat.TURTLE else b"")
+    written = 0
+    for name in job["graphs"]:
+        graph = ox.NamedNode(rebase.to_stored(name))
+        batch: list[ox.Quad] = []
+        quads = store.quads_for_pattern(None, None, None, graph)
+        while True:
+            batch.clear()
+            for quad in quads:
+                batch.append(quad)
+                if len(batch) >= _DUMP_BATCH:
+                    break
+            if not batch:
+                break
+            written += len(batch)
+            mapped = list(rebase.quads(batch))
+            if fmt == ox.RdfFormat.TURTLE:
+                data = ox.serialize([q.triple for q in mapped], format=fmt, prefixes=prefixes)
+                data = _PREFIX_BLOCK.sub(b"", data or b"", count=1)
+            else:
+                data = ox.serialize(mapped, format=fmt)
+            conn.send(("chunk", {}))
+            conn.send_bytes(data or b"")
+    return written
+
+
+_PREFIX_BLOCK = re.compile(rb"\A(?:@prefix [^:\s]*: <[^>]*> \.\n)+")
 
 
 def _error_message(error: BaseException) -> str:
@@ -273,6 +420,16 @@ def reader_main(conn: Connection) -> None:
                 body, rows = answer
             elif op == "stats":
                 body, rows = _statistics(store), 0
+            elif op == "graphs":
+                body, rows = _graphs(store), 0
+            elif op == "describe":
+                described = _describe(store, job)
+                if described is None:
+                    conn.send(("error", {"code": 404, "message": "nothing is known about it"}))
+                    continue
+                body, rows = described, 0
+            elif op == "dump":
+                body, rows = b"", _dump(store, job, conn)
             else:
                 raise ValueError(f"unknown job {op!r}")
         except _CapExceeded as error:
@@ -305,8 +462,9 @@ def _insert_data(graph: str | None, data: bytes) -> str:
     return f"INSERT DATA {{ GRAPH <{graph}> {{ {inner} }} }}"
 
 
-def _parse_parts(parts: list[tuple[str, bytes]], base_iri: str | None) -> bytes:
-    """The triples of every part, as N-Triples (blank nodes kept apart per part)."""
+def _parse_parts(parts: list[tuple[str, bytes]], base_iri: str | None, rebase: Rebase) -> bytes:
+    """The triples of every part, as N-Triples (blank nodes kept apart per part), with IRIs
+    under the public base read as stored ones."""
     triples: list[ox.Triple] = []
     for fmt_name, data in parts:
         fmt = getattr(ox.RdfFormat, fmt_name)
@@ -314,15 +472,19 @@ def _parse_parts(parts: list[tuple[str, bytes]], base_iri: str | None) -> bytes:
             if not isinstance(quad.graph_name, ox.DefaultGraph):
                 raise ValueError("a graph's content must be triples, not quads")
             triples.append(quad.triple)
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    stored = list(rebase.triples(triples, public=False))
+    return ox.serialize(stored, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 def _write(store: ox.Store, job: Job, meta_graph: str) -> dict[str, Any]:
     op = job["op"]
+    rebase = _rebase(job)
     if op == "update":
-        store.update(job["update"], base_iri=job.get("base_iri"))
+        store.update(rebase.query(job["update"]), base_iri=job.get("base_iri"))
         return {}
     graph: str | None = job.get("graph")
+    if graph is not None:
+        graph = rebase.to_stored(graph)
     node = ox.NamedNode(graph) if graph is not None else None
     existed = store.contains_named_graph(node) if node is not None else True
     forget = f"DELETE WHERE {{ GRAPH <{meta_graph}> {{ <{graph}> ?p ?o }} }}" if graph else ""
@@ -332,7 +494,7 @@ def _write(store: ox.Store, job: Job, meta_graph: str) -> dict[str, Any]:
         target = f"GRAPH <{graph}>" if graph else "DEFAULT"
         store.update(" ;\n".join(x for x in (f"DROP {target}", forget) if x))
         return {}
-    data = _parse_parts(job["parts"], job.get("base_iri"))
+    data = _parse_parts(job["parts"], job.get("base_iri"), rebase)
     operations: list[str] = []
     if op == "put":
         operations.append(f"DROP SILENT GRAPH <{graph}>" if graph else "DROP SILENT DEFAULT")
