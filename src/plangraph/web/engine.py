@@ -547,12 +547,13 @@ class Engine:
                                 "the answer was stopped",
                             )
                         )
-                status, info = reader.conn.recv()
+                status, info, body = reader.conn.recv()
                 if status == "chunk":
-                    yield reader.conn.recv_bytes()
+                    yield reader.conn.recv_bytes() if body is None else body
                     continue
                 if status == "ok":
-                    reader.conn.recv_bytes()
+                    if body is None:
+                        reader.conn.recv_bytes()
                     finished = True
                     self._give(reader)
                     return

@@ -326,8 +326,8 @@ _DUMP_BATCH = 10_000
 
 
 def _dump(store: ox.Store, job: Job, conn: Connection) -> int:
-    """Stream the named graphs ``job["graphs"]`` as chunks, each a ``("chunk", {})`` message and
-    its bytes; the number of quads written. Turtle is the union of the graphs' triples (the
+    """Stream the named graphs ``job["graphs"]`` as chunks, each a ``("chunk", {}, None)``
+    message and its bytes; the number of quads written. Turtle is the union of the graphs' triples (the
     ``@prefix`` lines once, at the start), N-Quads keeps each graph's name."""
     rebase = _rebase(job)
     fmt = ox.RdfFormat.from_media_type(job["media_type"])
@@ -335,7 +335,7 @@ def _dump(store: ox.Store, job: Job, conn: Connection) -> int:
         raise ValueError(f"a dump is Turtle or N-Quads, not {job['media_type']}")
     prefixes = rebase.prefixes(job.get("prefixes")) or {}
     header = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in prefixes.items())
-    conn.send(("chunk", {}))
+    conn.send(("chunk", {}, None))
     conn.send_bytes(header.encode() if fmt == ox.RdfFormat.TURTLE else b"")
     written = 0
     for name in job["graphs"]:
@@ -357,7 +357,7 @@ def _dump(store: ox.Store, job: Job, conn: Connection) -> int:
                 data = _PREFIX_BLOCK.sub(b"", data or b"", count=1)
             else:
                 data = ox.serialize(mapped, format=fmt)
-            conn.send(("chunk", {}))
+            conn.send(("chunk", {}, None))
             conn.send_bytes(data or b"")
     return written
 
@@ -425,7 +425,9 @@ def reader_main(conn: Connection) -> None:
             elif op == "describe":
                 described = _describe(store, job)
                 if described is None:
-                    conn.send(("error", {"code": 404, "message": "nothing is known about it"}))
+                    conn.send(
+                        ("error", {"code": 404, "message": "nothing is known about it"}, None)
+                    )
                     continue
                 body, rows = described, 0
             elif op == "dump":
