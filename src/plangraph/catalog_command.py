@@ -55,6 +55,7 @@ def catalog_command(
             plan_store.graphs(),
             public_url or settings.public_url or "http://127.0.0.1:8000/",
             base_iri=settings.base_iri,
+            imported=catalog.imports(plan_store.raw),
         )
     finally:
         plan_store.close()

@@ -12,12 +12,15 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCAT
 
 from plangraph import catalog, datasets
+from plangraph.importers import base, klass
 from plangraph.namespaces import BASE
+from plangraph.store import PlanStore
 from tests.conftest import run_cli
 from tests.endpoint.conftest import Server, copy_of, serve
 from tests.test_catalog import results
 
 PLAN = BASE + "id/4601/plan-kommuneplan"
+TABLE_1236 = Path(__file__).resolve().parents[2] / "data/saved/klass/correspondencetables-1236.csv"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
@@ -166,6 +169,52 @@ def test_dumps_have_validators_and_unknown_ones_are_404(own: Server) -> None:
         assert missing.status_code == 404
         assert "bergen" in missing.text  # it lists the datasets there are
         assert client.get("/dumps/bergen.csv").status_code == 404
+
+
+def test_an_import_is_in_the_served_catalogue_and_dumps(
+    loaded_store_path: Path, tmp_path: Path
+) -> None:
+    """An import (a saved real answer of KLASS) is a dataset of /catalog with its licence and
+    source, and /dumps/import-klass.* holds its graph with its PROV-O record."""
+    path = copy_of(loaded_store_path, tmp_path)
+    store = PlanStore.open(path)
+    try:
+        base.run(klass.organisations_job(), store, saved=[TABLE_1236])
+    finally:
+        store.close()
+    graph_iri = "https://w3id.org/plangraph/graph/import/klass/correspondence-1236"
+    with serve(path) as server, server.client() as client:
+        served = client.get("/catalog", headers={"Accept": "text/turtle"})
+        page = client.get("/catalog", headers={"Accept": BROWSER})
+        nq = client.get("/dumps/import-klass.nq")
+        ttl = client.get("/dumps/import-klass.ttl")
+        missing = client.get("/dumps/import-ssb.ttl")
+    assert served.status_code == 200
+    cat = Graph().parse(data=served.text, format="turtle")
+    dataset = URIRef(catalog.CATALOG_BASE + "/dataset/import-klass")
+    assert (URIRef(catalog.CATALOG_BASE), DCAT.dataset, dataset) in cat
+    assert (
+        dataset,
+        URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"),
+        URIRef("https://data.ssb.no/api/klass/v1/correspondencetables/1236.csv"),
+    ) in cat
+    assert [f for f in results(cat) if f[0] == "Violation"] == []
+    assert f'href="{server.url}/dumps/import-klass.ttl"' in page.text
+    assert nq.status_code == 200 and ttl.status_code == 200
+    quads = _quads(nq.content, ox.RdfFormat.N_QUADS)
+    assert {q.graph_name for q in quads} == {ox.NamedNode(graph_iri)}
+    assert (
+        ox.Quad(
+            ox.NamedNode(graph_iri),
+            ox.NamedNode("http://purl.org/dc/terms/license"),
+            ox.NamedNode("https://creativecommons.org/licenses/by/4.0/"),
+            ox.NamedNode(graph_iri),
+        )
+        in quads
+    )
+    assert len(Graph().parse(data=ttl.text, format="turtle")) == len(quads)
+    assert missing.status_code == 404  # no SSB import in this store
+    assert "import-klass" in missing.text
 
 
 def test_a_dump_streams_in_chunks(bergen: Server) -> None:

@@ -92,6 +92,16 @@ def in_scope(triple: Triple, terms: set[URIRef]) -> bool:
     return p in terms
 
 
+def other_names(inputs: set[Triple]) -> set[object]:
+    """The IRIs the inputs give a resource only as another name (``owl:sameAs`` objects that
+    the inputs say nothing else about, such as Bergen kommune's IRI in the national data
+    catalogue). owlrl copies every triple of the resource onto them (eq-rep-s/o); plangraph
+    does not reason with ``owl:sameAs``."""
+    aliases = {o for s, p, o in inputs if p == OWL.sameAs and o != s}
+    described = {s for s, p, _ in inputs if p != OWL.sameAs}
+    return aliases - described
+
+
 def excluded(triple: Triple, schema_nodes: set[URIRef]) -> str | None:
     """Why an entailment of owlrl's is deliberately not materialised (None: no reason)."""
     s, p, o = triple
@@ -118,7 +128,12 @@ def test_the_inferences_contain_owlrls_closure_for_the_projects_vocabulary(
     inferred graph."""
     inputs, inferred, closure = sides
     terms = vocabulary()
-    expected = {t for t in closure - inputs if in_scope(t, terms)}
+    aliases = other_names(inputs)
+    expected = {
+        t
+        for t in closure - inputs
+        if in_scope(t, terms) and t[0] not in aliases and t[2] not in aliases
+    }
     assert len(expected) > 1000
     assert expected - inferred == set()
 
@@ -146,8 +161,11 @@ def test_what_owlrl_concludes_beyond_the_inferences_is_left_out_on_purpose(
     }
     reasons: dict[str, int] = {}
     unexplained = []
+    aliases = other_names(inputs)
     for triple in closure - inputs - inferred:
         why = excluded(triple, schema_nodes)  # type: ignore[arg-type]
+        if why is None and (triple[0] in aliases or triple[2] in aliases):
+            why = "a copy through owl:sameAs onto a resource's other name"
         if why is None:
             unexplained.append(triple)
         else:

@@ -100,3 +100,35 @@ def test_a_bad_parameter_is_a_400_and_an_unknown_query_a_404(server: Server, suf
     assert unknown.status_code == 404
     assert twice.status_code == 400
     assert language.status_code == 400
+
+
+def test_only_http_iris_become_links_and_the_data_s_own_lead_to_their_pages(
+    server: Server,
+) -> None:
+    """A ``javascript:`` IRI in the data is shown as text, never as a link (XSS); an IRI of
+    the register links to its page on this server; another web IRI links to itself."""
+    graph = "https://w3id.org/plangraph/graph/test-hostile-iris"
+    update = (
+        f"INSERT DATA {{ GRAPH <{graph}> {{ "
+        "<javascript:alert(1)> a <https://w3id.org/plangraph/ontology#PlanDocument> ; "
+        "<https://w3id.org/plangraph/ontology#planKind> "
+        "<https://w3id.org/plangraph/concept/plan-kind/kommuneplan> ; "
+        "<https://w3id.org/plangraph/ontology#owner> <JavaScript:alert(2)> , "
+        "<data:text/html,alert(3)> , <https://example.org/owner> } }"
+    )
+    with server.client() as client:
+        r = client.post("/sparql", data={"update": update}, headers=server.auth())
+        assert r.status_code in (200, 204), r.text
+        try:
+            page = client.get("/queries/plan-register")
+        finally:
+            client.delete("/store", params={"graph": graph}, headers=server.auth())
+    assert page.status_code == 200
+    hrefs = [part.split('"', 1)[0] for part in page.text.split('href="')[1:]]
+    assert hrefs
+    assert not [h for h in hrefs if not h.startswith(("/", "http://", "https://"))]
+    assert 'title="javascript:alert(1)"' in page.text  # still shown, as text
+    assert "<script>" not in page.text
+    assert 'href="https://example.org/owner"' in page.text
+    assert 'href="/id/4601/plan-kommuneplan"' in page.text
+    assert f'href="{BK}plan-kommuneplan"' not in page.text

@@ -163,6 +163,22 @@ for _prefix in SERVED:
 router.add_api_route("/graph/{rest:path}", _graph, methods=["GET", "HEAD"], include_in_schema=False)
 
 
+def href(iri: str, base: str, root_path: str = "") -> str | None:
+    """Where a link to ``iri`` on a page goes: its local path (below ``root_path``) if it is
+    under the data's ``base`` and this server answers for it, the IRI itself if it is an
+    ``http(s)`` IRI, else nowhere (None): an IRI such as ``javascript:…`` in the data must
+    never become a link. The one rule for every HTML page that shows the data's IRIs."""
+    if iri.startswith(base):
+        rest = iri[len(base) :]
+        if rest.startswith(LINKED):
+            page, hash_, fragment = rest.partition("#")
+            local = root_path + "/" + quote(page, safe="/:@!$&'()*+,;=-._~")
+            return local + (hash_ + quote(fragment, safe="-._~") if hash_ else "")
+    if iri.lower().startswith(("http://", "https://")):
+        return iri
+    return None
+
+
 class _Page:
     """The HTML page of one resource."""
 
@@ -203,17 +219,7 @@ class _Page:
         return known.get("nb") or known.get("en") or next(iter(known.values()))
 
     def href(self, iri: str) -> str | None:
-        """Where a link to ``iri`` goes: its local path if this server answers for it, the IRI
-        itself if it is on the web, else nowhere."""
-        if iri.startswith(self.base):
-            rest = iri[len(self.base) :]
-            if rest.startswith(LINKED):
-                page, hash_, fragment = rest.partition("#")
-                local = self.root_path + "/" + quote(page, safe="/:@!$&'()*+,;=-._~")
-                return local + (hash_ + quote(fragment, safe="-._~") if hash_ else "")
-        if iri.startswith(("http://", "https://")):
-            return iri
-        return None
+        return href(iri, self.base, self.root_path)
 
     def link(self, term: ox.NamedNode) -> str:
         label = self.name(term)

@@ -5,7 +5,9 @@
   ``format=``, or as an HTML page for a browser. Its distributions are this server's: the
   dumps below and ``/sparql``, with absolute URLs from ``PLANGRAPH_PUBLIC_URL`` or the request.
 * ``/dumps/{dataset}.ttl`` and ``/dumps/{dataset}.nq``: every graph of a dataset of
-  ``data/datasets.toml`` (or of the whole store: ``all``), as Turtle (the union of the graphs'
+  ``data/datasets.toml``, of one source's imports (``import-ssb``, ``import-brreg`` …: the
+  graphs below ``…/graph/import/{source}/``, PROV-O records included), or of the whole store
+  (``all``), as Turtle (the union of the graphs'
   triples) or N-Quads (each triple in its graph). Streamed from a worker process in chunks, so
   the server never holds a dump whole; the ETag comes from the checksums of the files loaded
   (the store's ``_meta`` records), so a client can ask again with ``If-None-Match``. A dump that
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import threading
 from collections.abc import AsyncGenerator, Generator
 from contextlib import ExitStack
@@ -62,6 +65,17 @@ def _graphs(context: Endpoint) -> tuple[str, list[GraphInfo]]:
     return generation, [GraphInfo(**g) for g in graphs]
 
 
+def _imports(context: Endpoint) -> list[catalog.Imported]:
+    """The store's imported graphs with their PROV-O records, for the catalogue."""
+    answer = context.engine.read({"op": "imports"}, min(context.settings.query_timeout, 60.0))
+    if not answer.ok:
+        raise ProtocolError(503, "the store's imported graphs could not be read; try again")
+    return [
+        catalog.Imported(**{**i, "derived_from": tuple(i["derived_from"])})
+        for i in json.loads(answer.body)
+    ]
+
+
 # -- /catalog ---------------------------------------------------------------------------------
 
 
@@ -83,6 +97,7 @@ def catalog_page(request: Request) -> Response:
         return error_response(406, str(error), log)
     try:
         _, graphs = _graphs(context)
+        imported = _imports(context)
     except ProtocolError as error:
         log.write(error.status)
         return error_response(error.status, error.message, log)
@@ -91,6 +106,7 @@ def catalog_page(request: Request) -> Response:
         graphs,
         public_url(request, context.settings),
         base_iri=context.settings.base_iri,
+        imported=imported,
     )
     headers = {"Vary": "Accept", "X-Request-Id": log.id}
     if fmt is None:
@@ -161,6 +177,10 @@ def _dump_graphs(name: str, graphs: list[GraphInfo]) -> list[GraphInfo] | None:
     loaded = [g for g in graphs if not g.iri.startswith(STAGING_PREFIX)]
     if name == catalog.ALL:
         return loaded
+    if name.startswith(catalog.IMPORT_PREFIX):
+        source = name[len(catalog.IMPORT_PREFIX) :]
+        members = [g for g in loaded if catalog.import_source(g.iri) == source]
+        return members or None
     for ds in datasets.default_datasets():
         if ds.id == name:
             wanted = {iri for iri, _ in ds.graphs()}
@@ -255,7 +275,12 @@ async def dump(request: Request, name: str) -> Response:
         generation, graphs = await run_in_threadpool(_graphs, context)
         members = _dump_graphs(stem, graphs)
         if members is None:
-            known = [catalog.ALL, *(ds.id for ds in datasets.default_datasets())]
+            sources = sorted({s for g in graphs if (s := catalog.import_source(g.iri))})
+            known = [
+                catalog.ALL,
+                *(ds.id for ds in datasets.default_datasets()),
+                *(catalog.IMPORT_PREFIX + s for s in sources),
+            ]
             raise ProtocolError(
                 404, f"there is no dataset {stem!r}; the dumps are of: {', '.join(known)}"
             )

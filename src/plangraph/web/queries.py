@@ -22,6 +22,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from plangraph import queries as named
+from plangraph.web.linked_data import href
 from plangraph.web.protocol import (
     Endpoint,
     ProtocolError,
@@ -233,7 +234,9 @@ def query_page(request: Request, slug: str) -> Response:
             media_type=_CSV,
             headers={"Content-Disposition": f'inline; filename="{query.name}.csv"'},
         )
-    return HTMLResponse(_answer_page(query, data))
+    return HTMLResponse(
+        _answer_page(query, data, context.settings.base_iri, request.scope.get("root_path", ""))
+    )
 
 
 def _error(
@@ -267,24 +270,34 @@ def _form(query: named.NamedQuery, values: dict[str, str], lang: str) -> str:
     )
 
 
-def _shown(cell: dict[str, str] | None) -> str:
+def _shown(cell: dict[str, str] | None, base: str, root_path: str) -> str:
+    """A cell of the table: an IRI is a link only where :func:`linked_data.href` allows one
+    (an IRI of the data to its local page, an http(s) IRI to itself), else plain text."""
     if cell is None:
         return ""
     if cell["type"] == "iri":
+        target = href(cell["value"], base, root_path)
+        if target is None:
+            return f'<span title="{escape(cell["value"])}">{escape(cell["label"])}</span>'
         return (
-            f'<a href="{escape(cell["value"])}" title="{escape(cell["value"])}">'
+            f'<a href="{escape(target)}" title="{escape(cell["value"])}">'
             f"{escape(cell['label'])}</a>"
         )
     return escape(cell.get("label", cell["value"]))
 
 
-def _answer_page(query: named.NamedQuery, data: dict[str, Any]) -> str:
-    """The HTML view of one answer, made from its JSON (``data``) alone."""
+def _answer_page(
+    query: named.NamedQuery, data: dict[str, Any], base: str, root_path: str = ""
+) -> str:
+    """The HTML view of one answer, made from its JSON (``data``) alone; IRIs under ``base``
+    (the data's base IRI) link to their pages on this server, below ``root_path``."""
     links = data["links"]
     lang = data["lang"]
     head = "".join(f"<th>{escape(c)}</th>" for c in data["columns"])
     rows = "".join(
-        "<tr>" + "".join(f"<td>{_shown(row[c])}</td>" for c in data["columns"]) + "</tr>"
+        "<tr>"
+        + "".join(f"<td>{_shown(row[c], base, root_path)}</td>" for c in data["columns"])
+        + "</tr>"
         for row in data["rows"]
     )
     values = dict(data["parameters"])

@@ -240,6 +240,15 @@ def _graphs(store: ox.Store) -> bytes:
     return json.dumps([asdict(g) for g in PlanStore(store, None).graphs()]).encode()
 
 
+def _imports(store: ox.Store) -> bytes:
+    """The imported graphs with their PROV-O records, as JSON (see ``catalog.Imported``)."""
+    from dataclasses import asdict
+
+    from plangraph.catalog import imports
+
+    return json.dumps([asdict(i) for i in imports(store)]).encode()
+
+
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _OWL_ONTOLOGY = ox.NamedNode("http://www.w3.org/2002/07/owl#Ontology")
 _LABEL_NODES = tuple(ox.NamedNode(iri) for iri in LABELS)
@@ -422,6 +431,8 @@ def reader_main(conn: Connection) -> None:
                 body, rows = _statistics(store), 0
             elif op == "graphs":
                 body, rows = _graphs(store), 0
+            elif op == "imports":
+                body, rows = _imports(store), 0
             elif op == "describe":
                 described = _describe(store, job)
                 if described is None:
