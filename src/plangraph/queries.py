@@ -25,6 +25,14 @@ sub-query, a ``UNION`` branch or a ``MINUS`` without the bindings from outside i
 An optional parameter that is not given is left unbound, so every query also runs as it stands
 (in YASGUI, for instance): the decision trail of every plan, plans due as of today.
 
+Answers come in a set order, so that one run can be compared with the next: the query's own
+``ORDER BY``, or, for a query without one, plangraph's: rows sorted column by column, left to
+right (unbound first, then blank nodes, IRIs, numbers, other literals). A query leaves out
+``ORDER BY`` where the store would pay dearly for it: pyoxigraph compares terms by looking up
+their text in the store at each comparison, which on the national register made ordering
+100,000 rows cost more than finding them (``benchmarks/queries.py``); sorting the decoded rows
+in Python costs a fraction of a second.
+
 Queries run on the union of all graphs, the inferred graph included (see
 :mod:`plangraph.reasoning`), so they use class and property hierarchies, inverses and transitive
 properties without property paths. They return resources; labels (in ``nb`` or ``en``, with a
@@ -65,6 +73,7 @@ __all__ = [
     "execute",
     "get",
     "local_runner",
+    "sorted_result",
 ]
 
 LANGUAGES: Final = ("nb", "en")
@@ -90,6 +99,7 @@ _SKIP = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _WHERE = re.compile(r"(?<![\w:?$])WHERE\s*\{", re.IGNORECASE)
+_ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
 
 
 class QueryFormatError(ValueError):
@@ -184,6 +194,12 @@ class NamedQuery:
         while start < len(lines) and lines[start].startswith("#"):
             start += 1
         return "".join(lines[start:]).lstrip("\n")
+
+    @property
+    def ordered(self) -> bool:
+        """Whether the query orders its rows itself (an ``ORDER BY`` after its last group)."""
+        tail = _SKIP.sub(" ", self.sparql)
+        return _ORDER_BY.search(tail[tail.rfind("}") + 1 :]) is not None
 
     def parameter(self, name: str) -> Parameter:
         for p in self.parameters:
@@ -573,14 +589,66 @@ def _value(term: Term | None) -> str:
     return term.value
 
 
+_NUMERIC: Final = frozenset(
+    _XSD + name
+    for name in [
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    ]
+)
+
+
+def _term_key(term: Term | None) -> tuple[int, float, str, str]:
+    """A term's place in plangraph's order: unbound, blank nodes, IRIs, numbers, literals."""
+    if term is None:
+        return (0, 0.0, "", "")
+    if isinstance(term, ox.BlankNode):
+        return (1, 0.0, term.value, "")
+    if isinstance(term, ox.NamedNode):
+        return (2, 0.0, term.value, "")
+    if term.datatype.value in _NUMERIC:
+        try:
+            return (3, float(term.value), term.value, "")
+        except ValueError:
+            pass
+    return (4, 0.0, term.value, term.language or term.datatype.value)
+
+
+def _row_key(row: tuple[Term | None, ...]) -> tuple[tuple[int, float, str, str], ...]:
+    return tuple(_term_key(term) for term in row)
+
+
+def sorted_result(result: Result) -> Result:
+    """The rows sorted column by column, left to right, in plangraph's order (the order of a
+    named query that has no ORDER BY of its own)."""
+    return Result(result.variables, tuple(sorted(result.rows, key=_row_key)))
+
+
 def execute(query: NamedQuery, values: Mapping[str, str], run: Runner, lang: str = "en") -> Answer:
     """Run ``query`` with ``values`` for its parameters (ParameterError if they do not fit),
-    then look up the labels of the IRIs in its result."""
+    sort its rows if it does not order them itself, then look up the labels of the IRIs in its
+    result."""
     if lang not in LANGUAGES:
         raise ParameterError(f"lang={lang!r}: labels are in {' or '.join(LANGUAGES)}")
     terms = query.terms(values)
     text = bind_terms(query.text, terms)
     result = run(text)
+    if not query.ordered:
+        result = sorted_result(result)
     iris = {t.value for row in result.rows for t in row if isinstance(t, ox.NamedNode)}
     return Answer(
         query,

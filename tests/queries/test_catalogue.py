@@ -137,6 +137,38 @@ def test_the_catalogue_offers_name_title_and_text_for_every_query() -> None:
         queries.get("no-such-question")
 
 
+NO_PARAMETERS = "".join(line for line in HEADER.splitlines(True) if "# param:" not in line)
+UNORDERED = """SELECT ?x ?n WHERE {
+  VALUES (?x ?n) {
+    (<urn:b> 10) (<urn:a> "z") (<urn:a> 10) (<urn:c> UNDEF) (<urn:a> 9) (UNDEF 1)
+  }
+}
+"""
+
+
+def test_an_answer_comes_sorted_when_its_query_does_not_order_it(tmp_path: Path) -> None:
+    query = queries.parse(write(tmp_path, NO_PARAMETERS + UNORDERED))
+    assert not query.ordered
+    answer = queries.execute(query, {}, queries.local_runner(PlanStore.in_memory()))
+    a, b, c = (ox.NamedNode(f"urn:{x}") for x in "abc")
+    assert list(answer.result.rows) == [
+        (None, ox.Literal(1)),
+        (a, ox.Literal(9)),  # numbers by value: 9 before 10
+        (a, ox.Literal(10)),
+        (a, ox.Literal("z")),
+        (b, ox.Literal(10)),
+        (c, None),
+    ]
+
+
+def test_an_answer_keeps_the_order_its_query_gives(tmp_path: Path) -> None:
+    query = queries.parse(write(tmp_path, NO_PARAMETERS + UNORDERED + "ORDER BY DESC(?n)\n"))
+    assert query.ordered
+    run = queries.local_runner(PlanStore.in_memory())
+    answer = queries.execute(query, {}, run)
+    assert answer.result.rows == run(query.text).rows
+
+
 def test_labels_come_in_the_language_asked_for_then_the_other(reasoned_store: PlanStore) -> None:
     run = queries.local_runner(reasoned_store)
     iris = [BK + "plan-skyfritt", BK + "event-skyfritt-adoption", "urn:example:nothing"]

@@ -3,18 +3,21 @@
 YASGUI comes from the npm registry (``@zazuko/yasgui``, pinned; see ``static/yasgui/README.md``)
 and is served from the package, so the page works offline. It is configured for this endpoint
 only, with the project's prefixes in every new query, its ``class``/``property`` autocompleters
-(which call a web service) off, and one tab per named query in ``queries/`` on a first visit.
+(which call a web service) off, and one tab per named query of the library on a first visit:
+named by the query's name (as in ``plangraph query NAME`` and ``/queries/NAME``), with its text,
+header included, and its required parameters bound to their examples, so that it runs as it is.
+When the library changes, a returning browser gets the tabs it does not have yet.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import re
 from html import escape
 from importlib.resources import files
 from pathlib import Path
 
-from plangraph import resources
+from plangraph import queries
 from plangraph.namespaces import PREFIXES
 
 VERSION = "4.6.2"
@@ -40,25 +43,21 @@ def prologue() -> str:
     return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
 
 
-def _title(path: Path, text: str) -> str:
-    found = re.search(r"^#\s*title:\s*(.+)$", text, re.MULTILINE | re.IGNORECASE)
-    return found.group(1).strip() if found else path.stem
-
-
 def tabs() -> list[dict[str, str]]:
     """The tabs a first visit opens: a starter query, the graphs, then each named query."""
     out = [
         {"name": "Plans by kind", "query": prologue() + "\n" + _STARTER},
         {"name": "Graphs", "query": _GRAPHS},
     ]
-    try:
-        folder = resources.root() / "queries"
-    except FileNotFoundError:
-        return out
-    for path in sorted(folder.glob("*.rq")) if folder.is_dir() else []:
-        text = path.read_text(encoding="utf-8")
-        out.append({"name": _title(path, text), "query": text})
+    for query in queries.catalogue():
+        required = {p.name: p.example for p in query.parameters if not p.optional}
+        out.append({"name": query.name, "query": query.bind(required)})
     return out
+
+
+def _digest(tabs: list[dict[str, str]]) -> str:
+    text = json.dumps(tabs, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _script_json(value: object) -> str:
@@ -68,10 +67,12 @@ def _script_json(value: object) -> str:
 
 def page(endpoint: str) -> str:
     """The HTML page for the endpoint at ``endpoint`` (an absolute URL)."""
+    opened = tabs()
     config = {
         "endpoint": endpoint,
         "prologue": prologue(),
-        "tabs": tabs(),
+        "tabs": opened,
+        "tabsDigest": _digest(opened),
         "version": VERSION,
     }
     return _PAGE.format(
@@ -115,16 +116,29 @@ _PAGE = """<!doctype html>
     endpointCatalogueOptions: {{ getData: () => [{{ endpoint: config.endpoint }}] }},
     persistenceId: "plangraph-" + config.version
   }});
-  const seen = "plangraph-tabs-" + config.version;
-  if (!window.localStorage.getItem(seen)) {{
-    const first = yasgui.getTab();
+  // The tabs are opened once per version of the library. Tab.setQuery needs a tab's editor,
+  // which only the shown tab has: new tabs get their query in their configuration instead.
+  const prefix = "plangraph-tabs-";
+  const key = prefix + config.tabsDigest;
+  const storage = window.localStorage;
+  if (!storage.getItem(key)) {{
+    const marks = Object.keys(storage).filter(function (k) {{ return k.indexOf(prefix) === 0; }});
+    const persisted = yasgui.persistentConfig;
+    const open = new Set(persisted.getTabs().map(function (id) {{
+      return (persisted.getTab(id) || {{}}).name;
+    }}));
+    const first = marks.length === 0 ? yasgui.getTab() : undefined;
     config.tabs.forEach(function (tab, i) {{
-      const added = i === 0 && first ? first : yasgui.addTab(false);
-      added.setName(tab.name);
-      added.setQuery(tab.query);
+      if (i === 0 && first) {{
+        first.setName(tab.name);
+        first.setQuery(tab.query);
+      }} else if (!open.has(tab.name)) {{
+        yasgui.addTab(false, {{ name: tab.name, yasqe: {{ value: tab.query }} }});
+      }}
     }});
     if (first) {{ yasgui.selectTabId(first.getId()); }}
-    window.localStorage.setItem(seen, "1");
+    marks.forEach(function (k) {{ storage.removeItem(k); }});
+    storage.setItem(key, "1");
   }}
 }})();
 </script>
