@@ -37,6 +37,7 @@ from plangraph.web.protocol import (
     output_prefixes,
     rebase,
     rebase_job,
+    too_many,
 )
 from plangraph.web.querylog import QueryLog
 
@@ -84,12 +85,7 @@ async def _handle(request: Request, *, direct: bool) -> Response:
         timeout = deadline(request.query_params.getlist("timeout"), context.settings)
         with context.limiter.slot(log.client) as allowed:
             if not allowed:
-                raise ProtocolError(
-                    429,
-                    f"this client already has {context.limiter.limit} requests running; "
-                    "wait for one to finish",
-                    {"Retry-After": "1"},
-                )
+                raise too_many(context)
             if method in ("GET", "HEAD"):
                 return await _read(request, context, graph, timeout, log)
             authorize(request, context)

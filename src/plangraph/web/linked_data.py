@@ -43,6 +43,7 @@ from plangraph.web.protocol import (
     output_prefixes,
     rebase,
     rebase_job,
+    too_many,
 )
 from plangraph.web.querylog import QueryLog
 from plangraph.web.worker import used_prefixes_only
@@ -95,12 +96,7 @@ def _resource(request: Request) -> Response:
         }
         with context.limiter.slot(log.client) as allowed:
             if not allowed:
-                raise ProtocolError(
-                    429,
-                    f"this client already has {context.limiter.limit} requests running; "
-                    "wait for one to finish",
-                    {"Retry-After": "1"},
-                )
+                raise too_many(context)
             answer = context.engine.read(job, settings.query_timeout)
         if answer.status == 404:
             raise ProtocolError(404, f"nothing is known about <{iri}>")

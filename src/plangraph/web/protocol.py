@@ -67,6 +67,16 @@ def error_response(
     )
 
 
+def too_many(context: Endpoint) -> ProtocolError:
+    """The 429 for a client that already has as many requests running as it may."""
+    return ProtocolError(
+        429,
+        f"this client already has {context.limiter.limit} requests running "
+        "(PLANGRAPH_MAX_CONCURRENT_PER_CLIENT); wait for one to finish",
+        {"Retry-After": "1"},
+    )
+
+
 def client_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 

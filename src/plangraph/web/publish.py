@@ -48,6 +48,7 @@ from plangraph.web.protocol import (
     output_prefixes,
     public_url,
     rebase_job,
+    too_many,
 )
 from plangraph.web.querylog import QueryLog
 
@@ -318,11 +319,8 @@ async def dump(request: Request, name: str) -> Response:
     if not slot.enter_context(context.limiter.slot(log.client)):
         slot.close()
         log.write(429)
-        message = (
-            f"this client already has {context.limiter.limit} requests running; "
-            "wait for one to finish"
-        )
-        return error_response(429, message, log, {"Retry-After": "1"})
+        refused = too_many(context)
+        return error_response(429, refused.message, log, refused.headers)
     try:
         first, stream, cancel = await run_in_threadpool(_chunks, context, job)
     except StreamError as error:

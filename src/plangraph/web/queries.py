@@ -32,6 +32,7 @@ from plangraph.web.protocol import (
     endpoint,
     job_limits,
     rebase_job,
+    too_many,
 )
 
 router = APIRouter()
@@ -212,11 +213,7 @@ def query_page(request: Request, slug: str) -> Response:
         timeout = deadline(request.query_params.getlist("timeout"), context.settings)
         with context.limiter.slot(client_of(request)) as allowed:
             if not allowed:
-                raise _Failed(
-                    429,
-                    f"this client already has {context.limiter.limit} requests running; "
-                    "wait for one to finish",
-                )
+                raise too_many(context)
             answer = named.execute(query, values, _runner(context, timeout), lang)
     except named.ParameterError as error:
         return _error(kind, 400, str(error), query, values)

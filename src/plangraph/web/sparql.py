@@ -46,6 +46,7 @@ from plangraph.web.protocol import (
     job_limits,
     output_prefixes,
     rebase_job,
+    too_many,
 )
 from plangraph.web.querylog import QueryLog, sha256
 
@@ -252,7 +253,7 @@ async def _query(
             return Response(cached.body, media_type=fmt.content_type, headers=headers)
     with context.limiter.slot(log.client) as allowed:
         if not allowed:
-            raise _too_many(context)
+            raise too_many(context)
         answer = await engine.aread(job, timeout, request.is_disconnected)
     if not answer.ok:
         raise ProtocolError(answer.status, answer_status_message(answer))
@@ -261,15 +262,6 @@ async def _query(
         cache.put(answer.generation, key, answer.body, answer.rows)
     log.write(200, rows=answer.rows, size=len(answer.body))
     return Response(answer.body, media_type=fmt.content_type, headers=headers)
-
-
-def _too_many(context: Endpoint) -> ProtocolError:
-    return ProtocolError(
-        429,
-        f"this client already has {context.limiter.limit} requests running "
-        "(PLANGRAPH_MAX_CONCURRENT_PER_CLIENT); wait for one to finish",
-        {"Retry-After": "1"},
-    )
 
 
 async def _update(
@@ -296,7 +288,7 @@ async def _update(
     }
     with context.limiter.slot(log.client) as allowed:
         if not allowed:
-            raise _too_many(context)
+            raise too_many(context)
         answer = await run_in_threadpool(context.engine.write, job, timeout)
     if not answer.ok:
         raise ProtocolError(answer.status, answer_status_message(answer))
