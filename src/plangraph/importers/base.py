@@ -62,16 +62,18 @@ import pyoxigraph as ox
 
 from plangraph import __version__, resources
 from plangraph.importers.errors import FetchFailed, ImportFailed, UnexpectedResponse
-from plangraph.namespaces import BASE, GRAPH_BASE
+from plangraph.importers.vocab import (
+    OWL_VERSION_INFO,
+    RDF_TYPE,
+    RDFS_COMMENT,
+    RDFS_LABEL,
+    XSD_DATETIME,
+)
+from plangraph.namespaces import BASE, GRAPH_BASE, PREFIXES
 from plangraph.store import LoadError, PlanStore
 
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
-XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
-OWL_VERSION_INFO = ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
+PROV = PREFIXES["prov"]
+DCT = PREFIXES["dct"]
 
 #: The software agent every import is associated with.
 AGENT = ox.NamedNode(BASE + "agent/plangraph")

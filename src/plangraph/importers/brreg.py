@@ -23,7 +23,7 @@ How the answer becomes RDF
   ``org:hasRegisteredSite``), ``dct:spatial`` the municipality number's resource from
   :mod:`plangraph.importers.klass` (``…/id/municipality/{kommunenummer}``). The street address
   itself is not imported.
-* A unit deleted from the register (``slettedato``) keeps its name and number and says when it
+* RDF_TYPE unit deleted from the register (``slettedato``) keeps its name and number and says when it
   was deleted, in ``rdfs:comment`` (nb and en).
 
 Register data: Brønnøysundregistrene, licence NLOD 2.0.
@@ -43,7 +43,21 @@ from plangraph.importers.klass import (
     municipality_iri,
     organisation_iri,
 )
-from plangraph.namespaces import BASE, PG
+from plangraph.importers.vocab import (
+    DCT_IDENTIFIER,
+    DCT_SPATIAL,
+    FOAF_NAME,
+    OWL_SAME_AS,
+    PG_ORGANISATION_NUMBER,
+    RDF_TYPE,
+    RDFS_COMMENT,
+    RDFS_LABEL,
+    SKOS_CONCEPT,
+    SKOS_NOTATION,
+    SKOS_PREF_LABEL,
+    term,
+)
+from plangraph.namespaces import BASE
 
 SOURCE = Source(
     key="brreg",
@@ -61,29 +75,12 @@ SOURCE = Source(
 ORGANISATION_FORM = "https://data.brreg.no/enhetsregisteret/api/organisasjonsformer/"
 SITE = BASE + "id/organisation/"
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_ORG = "http://www.w3.org/ns/org#"
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
-_DCT = "http://purl.org/dc/terms/"
-_XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 
-A = ox.NamedNode(_RDF + "type")
-RDFS_LABEL = ox.NamedNode(_RDFS + "label")
-RDFS_COMMENT = ox.NamedNode(_RDFS + "comment")
-ORG_FORMAL = ox.NamedNode(_ORG + "FormalOrganization")
-ORG_CLASSIFICATION = ox.NamedNode(_ORG + "classification")
-ORG_SUB_OF = ox.NamedNode(_ORG + "subOrganizationOf")
-ORG_SITE = ox.NamedNode(_ORG + "Site")
-ORG_REGISTERED_SITE = ox.NamedNode(_ORG + "hasRegisteredSite")
-SKOS_CONCEPT = ox.NamedNode(_SKOS + "Concept")
-SKOS_NOTATION = ox.NamedNode(_SKOS + "notation")
-SKOS_PREF_LABEL = ox.NamedNode(_SKOS + "prefLabel")
-DCT_IDENTIFIER = ox.NamedNode(_DCT + "identifier")
-DCT_SPATIAL = ox.NamedNode(_DCT + "spatial")
-OWL_SAME_AS = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
-FOAF_NAME = ox.NamedNode("http://xmlns.com/foaf/0.1/name")
-PG_ORGANISATION_NUMBER = ox.NamedNode(PG + "organisationNumber")
+ORG_FORMAL = term("org:FormalOrganization")
+ORG_CLASSIFICATION = term("org:classification")
+ORG_SUB_OF = term("org:subOrganizationOf")
+ORG_SITE = term("org:Site")
+ORG_REGISTERED_SITE = term("org:hasRegisteredSite")
 
 _WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 
@@ -95,7 +92,7 @@ class InvalidOrganisationNumber(ValueError):
 def check_orgnr(text: str) -> str:
     """The organisation number in ``text`` (spaces allowed), or InvalidOrganisationNumber.
 
-    A Norwegian organisation number has nine digits, the last a modulus-11 check digit.
+    RDF_TYPE Norwegian organisation number has nine digits, the last a modulus-11 check digit.
     """
     orgnr = re.sub(r"\s", "", text)
     if not (orgnr.isascii() and orgnr.isdigit() and len(orgnr) == 9):
@@ -158,7 +155,7 @@ def parse_unit(body: bytes, orgnr: str | None = None) -> list[ox.Triple]:
 
     org = organisation_iri(number)
     triples = [
-        ox.Triple(org, A, ORG_FORMAL),
+        ox.Triple(org, RDF_TYPE, ORG_FORMAL),
         ox.Triple(org, DCT_IDENTIFIER, ox.Literal(number)),
         ox.Triple(org, PG_ORGANISATION_NUMBER, ox.Literal(number)),
         ox.Triple(org, FOAF_NAME, ox.Literal(title)),
@@ -171,7 +168,7 @@ def parse_unit(body: bytes, orgnr: str | None = None) -> list[ox.Triple]:
         concept = ox.NamedNode(ORGANISATION_FORM + code)
         triples += [
             ox.Triple(org, ORG_CLASSIFICATION, concept),
-            ox.Triple(concept, A, SKOS_CONCEPT),
+            ox.Triple(concept, RDF_TYPE, SKOS_CONCEPT),
             ox.Triple(concept, SKOS_NOTATION, ox.Literal(code)),
         ]
         label = form.get("beskrivelse") if isinstance(form, dict) else None
@@ -190,7 +187,7 @@ def parse_unit(body: bytes, orgnr: str | None = None) -> list[ox.Triple]:
             site = ox.NamedNode(f"{SITE}{number}/registered-site")
             triples += [
                 ox.Triple(org, ORG_REGISTERED_SITE, site),
-                ox.Triple(site, A, ORG_SITE),
+                ox.Triple(site, RDF_TYPE, ORG_SITE),
                 ox.Triple(site, DCT_SPATIAL, municipality_iri(kommune)),
                 ox.Triple(
                     site, RDFS_LABEL, ox.Literal(f"Forretningsadresse for {title}", language="nb")

@@ -19,7 +19,7 @@ How the answers become RDF
 --------------------------
 * One resource per **code**: ``https://w3id.org/plangraph/id/municipality/{code}``, a
   ``skos:Concept`` in the scheme ``https://w3id.org/plangraph/id/municipality`` (plangraph's
-  copy of classification 131; KLASS publishes no RDF IRIs of its own). A code is a municipality
+  copy of classification 131; KLASS publishes no RDF IRIs of its own). RDF_TYPE code is a municipality
   as an area during the years the number was in use: Bergen was ``…/municipality/1201`` until
   2019 and is ``…/municipality/4601`` from 2020. ``skos:notation`` is the number,
   ``skos:prefLabel`` the name (``@nb``; an earlier name within the period is a
@@ -61,6 +61,25 @@ import pyoxigraph as ox
 
 from plangraph.importers.base import ImportJob, Request, Source, graph_iri, read_json
 from plangraph.importers.errors import UnexpectedResponse
+from plangraph.importers.vocab import (
+    DCT_IS_REPLACED_BY,
+    DCT_REPLACES,
+    DCT_SPATIAL,
+    FOAF_NAME,
+    OWL_SAME_AS,
+    PG_ORGANISATION_NUMBER,
+    RDF_TYPE,
+    RDFS_SEE_ALSO,
+    SKOS_ALT_LABEL,
+    SKOS_CLOSE_MATCH,
+    SKOS_CONCEPT,
+    SKOS_EXACT_MATCH,
+    SKOS_IN_SCHEME,
+    SKOS_NOTATION,
+    SKOS_PREF_LABEL,
+    SKOS_SCHEME,
+    XSD_DATE,
+)
 from plangraph.namespaces import BASE, PG
 
 SOURCE = Source(
@@ -90,34 +109,11 @@ BRREG_UNIT = "https://data.brreg.no/enhetsregisteret/api/enheter/"
 #: The first day of the default period: the start of the 2017 version of classification 131.
 DEFAULT_START = date(2017, 1, 1)
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
-_DCT = "http://purl.org/dc/terms/"
-_OWL = "http://www.w3.org/2002/07/owl#"
-_FOAF = "http://xmlns.com/foaf/0.1/"
-_XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 
-A = ox.NamedNode(_RDF + "type")
-RDFS_SEE_ALSO = ox.NamedNode(_RDFS + "seeAlso")
-SKOS_CONCEPT = ox.NamedNode(_SKOS + "Concept")
-SKOS_SCHEME = ox.NamedNode(_SKOS + "ConceptScheme")
-SKOS_IN_SCHEME = ox.NamedNode(_SKOS + "inScheme")
-SKOS_NOTATION = ox.NamedNode(_SKOS + "notation")
-SKOS_PREF_LABEL = ox.NamedNode(_SKOS + "prefLabel")
-SKOS_ALT_LABEL = ox.NamedNode(_SKOS + "altLabel")
-SKOS_EXACT_MATCH = ox.NamedNode(_SKOS + "exactMatch")
-SKOS_CLOSE_MATCH = ox.NamedNode(_SKOS + "closeMatch")
-DCT_REPLACES = ox.NamedNode(_DCT + "replaces")
-DCT_IS_REPLACED_BY = ox.NamedNode(_DCT + "isReplacedBy")
-DCT_SPATIAL = ox.NamedNode(_DCT + "spatial")
-OWL_SAME_AS = ox.NamedNode(_OWL + "sameAs")
-FOAF_NAME = ox.NamedNode(_FOAF + "name")
 PG_START = ox.NamedNode(PG + "startDate")
 PG_END = ox.NamedNode(PG + "endDate")
 PG_MUNICIPALITY = ox.NamedNode(PG + "Municipality")
 PG_MUNICIPALITY_NUMBER = ox.NamedNode(PG + "municipalityNumber")
-PG_ORGANISATION_NUMBER = ox.NamedNode(PG + "organisationNumber")
 
 
 @dataclass(frozen=True)
@@ -298,7 +294,7 @@ def municipality_triples(
         by_code.setdefault(item.code, []).append(item)
     scheme = ox.NamedNode(SCHEME)
     triples = [
-        ox.Triple(scheme, A, SKOS_SCHEME),
+        ox.Triple(scheme, RDF_TYPE, SKOS_SCHEME),
         ox.Triple(
             scheme,
             SKOS_PREF_LABEL,
@@ -330,7 +326,7 @@ def _code_triples(
     node = municipality_iri(code)
     latest = max(entries, key=lambda e: e.valid_from or date.min)
     triples = [
-        ox.Triple(node, A, SKOS_CONCEPT),
+        ox.Triple(node, RDF_TYPE, SKOS_CONCEPT),
         ox.Triple(node, SKOS_IN_SCHEME, ox.NamedNode(SCHEME)),
         ox.Triple(node, SKOS_NOTATION, ox.Literal(code)),
         ox.Triple(node, SKOS_PREF_LABEL, ox.Literal(latest.name, language="nb")),
@@ -413,7 +409,7 @@ def parse_organisations(body: bytes, table: str = ORGANISATION_TABLE) -> list[ox
     for row in read_correspondence(body, table):
         org = organisation_iri(row.orgnr)
         triples += [
-            ox.Triple(org, A, PG_MUNICIPALITY),
+            ox.Triple(org, RDF_TYPE, PG_MUNICIPALITY),
             ox.Triple(org, PG_ORGANISATION_NUMBER, ox.Literal(row.orgnr)),
             ox.Triple(org, PG_MUNICIPALITY_NUMBER, ox.Literal(row.code)),
             ox.Triple(org, DCT_SPATIAL, municipality_iri(row.code)),
@@ -469,7 +465,7 @@ def _date(entry: Any, key: str, where: str) -> date | None:
 
 
 def _xsd_date(day: date) -> ox.Literal:
-    return ox.Literal(day.isoformat(), datatype=_XSD_DATE)
+    return ox.Literal(day.isoformat(), datatype=XSD_DATE)
 
 
 def _unique(triples: Iterable[ox.Triple]) -> list[ox.Triple]:

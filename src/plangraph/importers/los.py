@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from plangraph.importers.base import ImportJob, Request, Source, graph_iri
 from plangraph.importers.errors import UnexpectedResponse
+from plangraph.importers.vocab import RDF_TYPE, SKOS_CONCEPT, SKOS_PREF_LABEL
 
 SOURCE = Source(
     key="los",
@@ -61,11 +62,6 @@ MAIN_THEMES: tuple[str, ...] = (
 
 #: What the import reads: the main themes and the sub-theme for plans.
 THEMES: tuple[str, ...] = (*MAIN_THEMES, "planer")
-
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_SKOS_CONCEPT = ox.NamedNode(_SKOS + "Concept")
-_SKOS_PREF_LABEL = ox.NamedNode(_SKOS + "prefLabel")
 
 
 def theme_iri(slug: str) -> ox.NamedNode:
@@ -118,7 +114,7 @@ def parse_theme(body: bytes, slug: str) -> list[ox.Triple]:
         raise UnexpectedResponse(f"{where} is not RDF/XML: {error}") from None
     triples = [q.triple for q in quads]
     theme = theme_iri(slug)
-    if ox.Triple(theme, _RDF_TYPE, _SKOS_CONCEPT) not in triples:
+    if ox.Triple(theme, RDF_TYPE, SKOS_CONCEPT) not in triples:
         described = sorted({str(t.subject) for t in triples}) or ["nothing"]
         raise UnexpectedResponse(
             f"{where} does not describe {theme.value} as a skos:Concept "
@@ -128,7 +124,7 @@ def parse_theme(body: bytes, slug: str) -> list[ox.Triple]:
         t.object
         for t in triples
         if t.subject == theme
-        and t.predicate == _SKOS_PREF_LABEL
+        and t.predicate == SKOS_PREF_LABEL
         and isinstance(t.object, ox.Literal)
         and t.object.language == "nb"
     ]

@@ -41,7 +41,8 @@ import pyoxigraph as ox
 
 from plangraph.importers import base
 from plangraph.importers.errors import UnexpectedResponse
-from plangraph.namespaces import BASE
+from plangraph.importers.vocab import RDF_TYPE, RDFS_COMMENT, RDFS_LABEL
+from plangraph.namespaces import BASE, PREFIXES
 
 SOURCE = base.Source(
     key="ssb",
@@ -68,9 +69,9 @@ QB = "http://purl.org/linked-data/cube#"
 SDMX_DIMENSION = "http://purl.org/linked-data/sdmx/2009/dimension#"
 SDMX_MEASURE = "http://purl.org/linked-data/sdmx/2009/measure#"
 SDMX_ATTRIBUTE = "http://purl.org/linked-data/sdmx/2009/attribute#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-DCT = "http://purl.org/dc/terms/"
+SKOS = PREFIXES["skos"]
+XSD = PREFIXES["xsd"]
+DCT = PREFIXES["dct"]
 
 REF_AREA = ox.NamedNode(SDMX_DIMENSION + "refArea")
 REF_PERIOD = ox.NamedNode(SDMX_DIMENSION + "refPeriod")
@@ -79,9 +80,6 @@ UNIT = ox.NamedNode(SDMX_ATTRIBUTE + "unitMeasure")
 DECIMALS = ox.NamedNode(SDMX_ATTRIBUTE + "decimals")
 STATUS = ox.NamedNode(SDMX_ATTRIBUTE + "obsStatus")
 
-_TYPE = base.RDF_TYPE
-_LABEL = base.RDFS_LABEL
-_COMMENT = base.RDFS_COMMENT
 _TABLE_ID = re.compile(r"\d{5}")
 _MUNICIPALITY = re.compile(r"(?:K-)?(\d{4})")
 
@@ -393,8 +391,10 @@ def to_triples(
                     node,
                     int(decimals) if decimals is not None else None,
                 )
-                triples.append(ox.Triple(node, _TYPE, ox.NamedNode(SKOS + "Concept")))
-                triples.append(ox.Triple(node, _LABEL, ox.Literal(str(unit["base"]), language=tag)))
+                triples.append(ox.Triple(node, RDF_TYPE, ox.NamedNode(SKOS + "Concept")))
+                triples.append(
+                    ox.Triple(node, RDFS_LABEL, ox.Literal(str(unit["base"]), language=tag))
+                )
 
     region_labels: dict[str, str] = {}
     geo = next((d for d in dims if d.id == geo_dim), None)
@@ -432,7 +432,7 @@ def to_triples(
         by_dim = dict(zip((d.id for d in dims), codes, strict=True))
         obs = ox.NamedNode(f"{dataset.value}/obs/" + "/".join(quote(c, safe="") for c in key))
         triples += [
-            ox.Triple(obs, _TYPE, ox.NamedNode(QB + "Observation")),
+            ox.Triple(obs, RDF_TYPE, ox.NamedNode(QB + "Observation")),
             ox.Triple(obs, ox.NamedNode(QB + "dataSet"), dataset),
             ox.Triple(obs, REF_PERIOD, period(by_dim[time_dim])),
         ]
@@ -443,7 +443,7 @@ def to_triples(
             if municipality_number(code) is None and code not in seen_regions:
                 seen_regions.add(code)
                 label = ox.Literal(region_labels.get(code, code), language=tag)
-                triples.append(ox.Triple(region, _LABEL, label))
+                triples.append(ox.Triple(region, RDFS_LABEL, label))
                 triples.append(ox.Triple(region, ox.NamedNode(SKOS + "notation"), ox.Literal(code)))
         for dim in coded:
             triples.append(
@@ -534,7 +534,7 @@ def _dataset_triples(
 ) -> list[ox.Triple]:
     structure = ox.NamedNode(dataset.value + "/structure")
     triples = [
-        ox.Triple(dataset, _TYPE, ox.NamedNode(QB + "DataSet")),
+        ox.Triple(dataset, RDF_TYPE, ox.NamedNode(QB + "DataSet")),
         ox.Triple(dataset, ox.NamedNode(QB + "structure"), structure),
         ox.Triple(dataset, ox.NamedNode(DCT + "identifier"), ox.Literal(table)),
         ox.Triple(dataset, ox.NamedNode(DCT + "publisher"), ox.NamedNode(SOURCE.home)),
@@ -544,16 +544,16 @@ def _dataset_triples(
             ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
             ox.NamedNode(f"https://www.ssb.no/statbank/table/{table}"),
         ),
-        ox.Triple(structure, _TYPE, ox.NamedNode(QB + "DataStructureDefinition")),
+        ox.Triple(structure, RDF_TYPE, ox.NamedNode(QB + "DataStructureDefinition")),
     ]
     if data.get("label"):
-        triples.append(ox.Triple(dataset, _LABEL, ox.Literal(str(data["label"]), language=tag)))
+        triples.append(ox.Triple(dataset, RDFS_LABEL, ox.Literal(str(data["label"]), language=tag)))
     if data.get("updated"):
         triples.append(
             ox.Triple(dataset, ox.NamedNode(DCT + "modified"), _moment(str(data["updated"])))
         )
     for note in _notes(data.get("note")):
-        triples.append(ox.Triple(dataset, _COMMENT, ox.Literal(note, language=tag)))
+        triples.append(ox.Triple(dataset, RDFS_COMMENT, ox.Literal(note, language=tag)))
     components: list[tuple[str, ox.NamedNode, str]] = []
     for dim in dims:
         if dim.id == time_dim:
@@ -572,7 +572,7 @@ def _dataset_triples(
         component = ox.NamedNode(f"{structure.value}/{quote(name, safe='')}")
         triples += [
             ox.Triple(structure, ox.NamedNode(QB + "component"), component),
-            ox.Triple(component, _TYPE, ox.NamedNode(QB + "ComponentSpecification")),
+            ox.Triple(component, RDF_TYPE, ox.NamedNode(QB + "ComponentSpecification")),
             ox.Triple(component, ox.NamedNode(QB + kind), prop),
         ]
         if kind == "dimension":
@@ -590,20 +590,20 @@ def _dimension_triples(table: str, dim: _Dimension, tag: str) -> list[ox.Triple]
     prop = ox.NamedNode(dimension_iri(table, dim.id))
     scheme = ox.NamedNode(prop.value + "/codes")
     triples = [
-        ox.Triple(prop, _TYPE, ox.NamedNode(QB + "DimensionProperty")),
-        ox.Triple(prop, _TYPE, ox.NamedNode(QB + "CodedProperty")),
-        ox.Triple(prop, _LABEL, ox.Literal(dim.label, language=tag)),
+        ox.Triple(prop, RDF_TYPE, ox.NamedNode(QB + "DimensionProperty")),
+        ox.Triple(prop, RDF_TYPE, ox.NamedNode(QB + "CodedProperty")),
+        ox.Triple(prop, RDFS_LABEL, ox.Literal(dim.label, language=tag)),
         ox.Triple(prop, ox.NamedNode(SKOS + "notation"), ox.Literal(dim.id)),
         ox.Triple(prop, ox.NamedNode(QB + "codeList"), scheme),
-        ox.Triple(scheme, _TYPE, ox.NamedNode(SKOS + "ConceptScheme")),
-        ox.Triple(scheme, _LABEL, ox.Literal(dim.label, language=tag)),
+        ox.Triple(scheme, RDF_TYPE, ox.NamedNode(SKOS + "ConceptScheme")),
+        ox.Triple(scheme, RDFS_LABEL, ox.Literal(dim.label, language=tag)),
     ]
     for note in dim.note:
-        triples.append(ox.Triple(prop, _COMMENT, ox.Literal(note, language=tag)))
+        triples.append(ox.Triple(prop, RDFS_COMMENT, ox.Literal(note, language=tag)))
     for code in dim.codes:
         concept = ox.NamedNode(code_iri(table, dim.id, code))
         triples += [
-            ox.Triple(concept, _TYPE, ox.NamedNode(SKOS + "Concept")),
+            ox.Triple(concept, RDF_TYPE, ox.NamedNode(SKOS + "Concept")),
             ox.Triple(concept, ox.NamedNode(SKOS + "inScheme"), scheme),
             ox.Triple(concept, ox.NamedNode(SKOS + "notation"), ox.Literal(code)),
             ox.Triple(
@@ -613,5 +613,5 @@ def _dimension_triples(table: str, dim: _Dimension, tag: str) -> list[ox.Triple]
             ),
         ]
         for note in dim.notes.get(code, []):
-            triples.append(ox.Triple(concept, _COMMENT, ox.Literal(note, language=tag)))
+            triples.append(ox.Triple(concept, RDFS_COMMENT, ox.Literal(note, language=tag)))
     return triples
