@@ -74,13 +74,14 @@ from typing import Final, TypeAlias
 
 import owlrl
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from plangraph import resources
 from plangraph.namespaces import GRAPH_BASE, META_GRAPH, PG, STAGING_PREFIX
+from plangraph.rdfterms import to_oxigraph, to_rdflib
 from plangraph.store import LoadError, PlanStore, file_sha256, rdf_format
 
 __all__ = [
@@ -328,31 +329,6 @@ def is_current(store: PlanStore) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-def _to_rdflib(term: object) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def _to_ox(node: Node) -> Term:
-    if isinstance(node, URIRef):
-        return ox.NamedNode(str(node))
-    if isinstance(node, BNode):
-        return ox.BlankNode(str(node))
-    if isinstance(node, Literal):
-        if node.language:
-            return ox.Literal(str(node), language=node.language)
-        datatype = node.datatype or URIRef(_XSD + "string")
-        return ox.Literal(str(node), datatype=ox.NamedNode(str(datatype)))
-    raise TypeError(f"not an RDF term: {node!r}")
-
-
 def schema_triples(store: PlanStore, graphs: Graphs) -> list[Fact]:
     """The T-box part of ``graphs``: axioms, property characteristics, restrictions, lists."""
     predicates = " ".join(f"<{p}>" for p in _SCHEMA_PREDICATES)
@@ -380,13 +356,13 @@ def _closed_tbox(triples: frozenset[Fact]) -> frozenset[Fact]:
     """owlrl's OWL 2 RL closure of the schema triples (cached: the ontology rarely changes)."""
     graph = Graph()
     for fact in triples:
-        graph.add((_to_rdflib(fact[0]), _to_rdflib(fact[1]), _to_rdflib(fact[2])))
+        graph.add((to_rdflib(fact[0]), to_rdflib(fact[1]), to_rdflib(fact[2])))
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
     closed: set[Fact] = set()
     for subject, predicate, obj in graph:
         if isinstance(subject, Literal) or not isinstance(predicate, URIRef):
             continue
-        closed.add((_to_ox(subject), ox.NamedNode(str(predicate)), _to_ox(obj)))
+        closed.add((to_oxigraph(subject), ox.NamedNode(str(predicate)), to_oxigraph(obj)))
     return frozenset(closed)
 
 
@@ -426,7 +402,7 @@ def compile_schema(triples: Iterable[Fact]) -> Schema:
     closed = _closed_tbox(given)
     graph = Graph()
     for fact in closed:
-        graph.add((_to_rdflib(fact[0]), _to_rdflib(fact[1]), _to_rdflib(fact[2])))
+        graph.add((to_rdflib(fact[0]), to_rdflib(fact[1]), to_rdflib(fact[2])))
     unsupported = sorted(
         f"{_UNSUPPORTED[URIRef(str(p))]} ({p.n3()} on {s.n3()})"
         for s, p, _ in graph
@@ -444,10 +420,10 @@ def compile_schema(triples: Iterable[Fact]) -> Schema:
 
     def pairs(predicate: URIRef) -> Iterator[tuple[Term, Term]]:
         for subject, obj in graph.subject_objects(predicate):
-            yield _to_ox(subject), _to_ox(obj)
+            yield to_oxigraph(subject), to_oxigraph(obj)
 
     def listed(node: Node) -> list[Term]:
-        return [_to_ox(member) for member in Collection(graph, node)]
+        return [to_oxigraph(member) for member in Collection(graph, node)]
 
     schema = Schema()
     for sub, sup in pairs(RDFS.subClassOf):
@@ -467,14 +443,14 @@ def compile_schema(triples: Iterable[Fact]) -> Schema:
         if not _built_in(cls):
             schema.ranges[prop].add(cls)
     for restriction, prop in pairs(OWL.onProperty):
-        for value in graph.objects(_to_rdflib(restriction), OWL.hasValue):
+        for value in graph.objects(to_rdflib(restriction), OWL.hasValue):
             if isinstance(prop, ox.NamedNode):
-                schema.has_value[restriction] = (prop, _to_ox(value))
-                schema.by_value[(prop, _to_ox(value))].add(restriction)
+                schema.has_value[restriction] = (prop, to_oxigraph(value))
+                schema.by_value[(prop, to_oxigraph(value))].add(restriction)
     for head, chain in graph.subject_objects(OWL.propertyChainAxiom):
         links = listed(chain)
         named_links = tuple(link for link in links if isinstance(link, ox.NamedNode))
-        head_term = _to_ox(head)
+        head_term = to_oxigraph(head)
         if isinstance(head_term, ox.NamedNode) and links and len(named_links) == len(links):
             schema.chains.append((head_term, named_links))
     characteristics = {
@@ -487,7 +463,7 @@ def compile_schema(triples: Iterable[Fact]) -> Schema:
     }
     for kind, target in characteristics.items():
         for node in graph.subjects(RDF.type, kind):
-            term = _to_ox(node)
+            term = to_oxigraph(node)
             if isinstance(term, ox.NamedNode) and not _built_in(term):
                 target.add(term)
     for one, other in pairs(OWL.disjointWith):

@@ -15,39 +15,12 @@ import pyoxigraph as ox
 import pyshacl
 import rdflib
 from rdflib.plugins.sparql import prepareQuery
-from rdflib.term import BNode, Literal, Node, URIRef
+from rdflib.term import Node
 
+from plangraph.rdfterms import to_oxigraph, to_rdflib
 from plangraph.validation.sparql import RawResult
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    """A pyoxigraph term as an rdflib term (blank nodes keep their ids)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:
-        return Literal(term.value)  # rdflib tells a plain literal from an xsd:string one
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
-def to_oxigraph(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as a pyoxigraph term."""
-    if isinstance(node, URIRef):
-        return ox.NamedNode(str(node))
-    if isinstance(node, BNode):
-        return ox.BlankNode(str(node))
-    if isinstance(node, Literal):
-        if node.language:
-            return ox.Literal(str(node), language=node.language)
-        datatype = node.datatype or rdflib.XSD.string
-        return ox.Literal(str(node), datatype=ox.NamedNode(str(datatype)))
-    raise TypeError(f"not an RDF term: {node!r}")
 
 
 class PreparedQueryGraph(rdflib.Graph):
