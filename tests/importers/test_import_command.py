@@ -3,6 +3,7 @@ answers (never the internet), against a store on disk."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,6 +16,11 @@ POPULATION = ROOT / "data" / "saved" / "ssb" / "07459-municipalities-2022.json"
 CULTURE = ROOT / "data" / "saved" / "ssb" / "05300-culture-distance-1991-2021.json"
 
 
+def import_ssb(*args: str, store: str | Path) -> subprocess.CompletedProcess[str]:
+    """``plangraph import ssb ARGS --store STORE``, run as a user runs it."""
+    return run_cli("import", "ssb", *args, "--store", str(store))
+
+
 def _quads(store_path: Path) -> set[ox.Quad]:
     store = PlanStore.open(store_path)
     try:
@@ -25,47 +31,18 @@ def _quads(store_path: Path) -> set[ox.Quad]:
 
 def test_a_saved_answer_is_imported_once_and_then_reported_unchanged(tmp_path: Path) -> None:
     store = str(tmp_path / "store")
-    first = run_cli(
-        "import",
-        "ssb",
-        "--table",
-        "07459",
-        "--region",
-        "all",
-        "--saved",
-        str(POPULATION),
-        "--store",
-        store,
+    first = import_ssb(
+        "--table", "07459", "--region", "all", "--saved", str(POPULATION), store=store
     )
     assert first.returncode == 0, first.stderr
     assert "imported SSB table 07459 for all municipalities" in first.stdout
     assert "import/ssb/07459/all" in first.stdout
-    again = run_cli(
-        "import",
-        "ssb",
-        "--table",
-        "07459",
-        "--region",
-        "all",
-        "--saved",
-        str(POPULATION),
-        "--store",
-        store,
+    again = import_ssb(
+        "--table", "07459", "--region", "all", "--saved", str(POPULATION), store=store
     )
     assert again.returncode == 0, again.stderr
     assert "unchanged since the last import" in again.stdout
-    table = run_cli(
-        "import",
-        "ssb",
-        "--table",
-        "05300",
-        "--region",
-        "none",
-        "--saved",
-        str(CULTURE),
-        "--store",
-        store,
-    )
+    table = import_ssb("--table", "05300", "--region", "none", "--saved", str(CULTURE), store=store)
     assert table.returncode == 0, table.stderr
     info = run_cli("info", "--store", store)
     assert "import/ssb/07459/all" in info.stdout and "import/ssb/05300/none" in info.stdout
@@ -73,17 +50,13 @@ def test_a_saved_answer_is_imported_once_and_then_reported_unchanged(tmp_path: P
 
 def test_an_error_page_is_exit_2_and_leaves_the_store_as_it_was(tmp_path: Path) -> None:
     store = tmp_path / "store"
-    ok = run_cli(
-        "import", "ssb", "--table", "07459", "--saved", str(POPULATION), "--store", str(store)
-    )
+    ok = import_ssb("--table", "07459", "--saved", str(POPULATION), store=store)
     assert ok.returncode == 0, ok.stderr
     before = _quads(store)
     page = tmp_path / "error.json"
     # Made up for this test: the kind of page a proxy serves instead of the answer.
     page.write_text("<html><head><title>502 Bad Gateway</title></head><body></body></html>")
-    bad = run_cli(
-        "import", "ssb", "--table", "07459", "--saved", str(page), "--force", "--store", str(store)
-    )
+    bad = import_ssb("--table", "07459", "--saved", str(page), "--force", store=store)
     assert bad.returncode == 2
     assert "HTML page, not JSON" in bad.stderr and "502 Bad Gateway" in bad.stderr
     assert "is as it was" in bad.stderr
@@ -91,17 +64,14 @@ def test_an_error_page_is_exit_2_and_leaves_the_store_as_it_was(tmp_path: Path) 
 
 
 def test_an_answer_from_another_table_is_exit_2(tmp_path: Path) -> None:
-    result = run_cli(
-        "import",
-        "ssb",
+    result = import_ssb(
         "--table",
         "05300",
         "--region",
         "none",
         "--saved",
         str(POPULATION),
-        "--store",
-        str(tmp_path / "store"),
+        store=str(tmp_path / "store"),
     )
     assert result.returncode == 2
     assert "the answer is table 07459, but table 05300 was asked for" in result.stderr
@@ -109,46 +79,17 @@ def test_an_answer_from_another_table_is_exit_2(tmp_path: Path) -> None:
 
 def test_bad_options_are_exit_2(tmp_path: Path) -> None:
     store = str(tmp_path / "store")
-    table = run_cli(
-        "import", "ssb", "--table", "7459", "--saved", str(POPULATION), "--store", store
-    )
+    table = import_ssb("--table", "7459", "--saved", str(POPULATION), store=store)
     assert table.returncode == 2 and "five digits" in table.stderr
-    region = run_cli(
-        "import",
-        "ssb",
-        "--table",
-        "07459",
-        "--region",
-        "Bergen",
-        "--saved",
-        str(POPULATION),
-        "--store",
-        store,
+    region = import_ssb(
+        "--table", "07459", "--region", "Bergen", "--saved", str(POPULATION), store=store
     )
     assert region.returncode == 2 and "municipality number" in region.stderr
-    select = run_cli(
-        "import",
-        "ssb",
-        "--table",
-        "07459",
-        "--select",
-        "Kjonn",
-        "--saved",
-        str(POPULATION),
-        "--store",
-        store,
+    select = import_ssb(
+        "--table", "07459", "--select", "Kjonn", "--saved", str(POPULATION), store=store
     )
     assert select.returncode == 2 and "VARIABLE=CODES" in select.stderr
-    missing = run_cli(
-        "import",
-        "ssb",
-        "--table",
-        "07459",
-        "--saved",
-        str(tmp_path / "none.json"),
-        "--store",
-        store,
-    )
+    missing = import_ssb("--table", "07459", "--saved", str(tmp_path / "none.json"), store=store)
     assert missing.returncode == 2
 
 
@@ -180,15 +121,6 @@ def test_the_service_s_error_message_is_shown_as_it_is(tmp_path: Path) -> None:
     answer = tmp_path / "error.json"
     # Made up for this test: an error object whose text looks like console markup.
     answer.write_text('{"error": "[/bold] no such variable [Region]"}')
-    result = run_cli(
-        "import",
-        "ssb",
-        "--table",
-        "07459",
-        "--saved",
-        str(answer),
-        "--store",
-        str(tmp_path / "store"),
-    )
+    result = import_ssb("--table", "07459", "--saved", str(answer), store=tmp_path / "store")
     assert result.returncode == 2
     assert "reports an error: [/bold] no such variable [Region]" in result.stderr
