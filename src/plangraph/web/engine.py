@@ -140,8 +140,9 @@ class Engine:
         self._writer: _Worker | None = None
         self._current: _Generation | None = None
         self._counter = itertools.count()
-        self._statistics: tuple[_Generation, dict[str, Any]] | None = None
-        self._graphs: tuple[_Generation, list[dict[str, Any]]] | None = None
+        # Answers of read jobs that depend on the store's content only, per job, with the
+        # generation they were read from.
+        self._per_generation: dict[str, tuple[_Generation, Any]] = {}
         self._running = False
 
     # -- life cycle ------------------------------------------------------------------------
@@ -488,33 +489,29 @@ class Engine:
                 reader, (str(generation.path), {"op": "open"}), time.monotonic() + 60, 60, None
             )
 
+    def per_generation(self, op: str, timeout: float) -> tuple[str, Any] | None:
+        """``(generation, answer)`` of a read job whose JSON answer depends on the store's content
+        only (``stats``, ``graphs``, ``imports``), read once per generation."""
+        current = self._current
+        cached = self._per_generation.get(op)
+        if current is not None and cached is not None and cached[0] is current:
+            return current.path.name, cached[1]
+        answer = self.read({"op": op}, timeout)
+        if not answer.ok or current is None:
+            return None
+        value = json.loads(answer.body)
+        self._per_generation[op] = (current, value)
+        return current.path.name, value
+
     def statistics(self, timeout: float) -> dict[str, Any] | None:
         """Triples per graph (``{"default": n, "named": {iri: n}}``), cached per generation."""
-        cached = self._statistics
-        if cached is not None and cached[0] is self._current:
-            return cached[1]
-        current = self._current
-        answer = self.read({"op": "stats"}, timeout)
-        if not answer.ok:
-            return None
-        stats: dict[str, Any] = json.loads(answer.body)
-        if current is not None:
-            self._statistics = (current, stats)
-        return stats
+        found = self.per_generation("stats", timeout)
+        return None if found is None else found[1]
 
     def graphs(self, timeout: float) -> tuple[str, list[dict[str, Any]]] | None:
         """``(generation, graphs)``: every named graph with its triple count and load record
         (the fields of :class:`plangraph.store.GraphInfo`), cached per generation."""
-        cached = self._graphs
-        if cached is not None and cached[0] is self._current:
-            return cached[0].path.name, cached[1]
-        current = self._current
-        answer = self.read({"op": "graphs"}, timeout)
-        if not answer.ok or current is None:
-            return None
-        graphs: list[dict[str, Any]] = json.loads(answer.body)
-        self._graphs = (current, graphs)
-        return current.path.name, graphs
+        return self.per_generation("graphs", timeout)
 
     def stream(
         self, job: dict[str, Any], timeout: float, cancel: threading.Event | None = None

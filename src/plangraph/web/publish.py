@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import threading
 from collections.abc import AsyncGenerator, Generator
 from contextlib import ExitStack
@@ -67,14 +66,12 @@ def _graphs(context: Endpoint) -> tuple[str, list[GraphInfo]]:
 
 
 def _imports(context: Endpoint) -> list[catalog.Imported]:
-    """The store's imported graphs with their PROV-O records, for the catalogue."""
-    answer = context.engine.read({"op": "imports"}, min(context.settings.query_timeout, 60.0))
-    if not answer.ok:
+    """The store's imported graphs with their PROV-O records, for the catalogue (read by the
+    engine once per generation)."""
+    found = context.engine.per_generation("imports", min(context.settings.query_timeout, 60.0))
+    if found is None:
         raise ProtocolError(503, "the store's imported graphs could not be read; try again")
-    return [
-        catalog.Imported(**{**i, "derived_from": tuple(i["derived_from"])})
-        for i in json.loads(answer.body)
-    ]
+    return [catalog.Imported(**{**i, "derived_from": tuple(i["derived_from"])}) for i in found[1]]
 
 
 # -- /catalog ---------------------------------------------------------------------------------
