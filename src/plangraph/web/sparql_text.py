@@ -140,19 +140,9 @@ class Shape:
     """The endpoint of each ``SERVICE`` the engine could read (None: not a plain IRI)."""
     loads: bool
     """Whether an update holds a ``LOAD`` operation (operations are at brace depth 0)."""
-
-    @property
-    def volatile(self) -> bool:
-        """Whether the answer may differ from one run to the next on the same data: the text
-        calls ``NOW()``, ``RAND()``, ``UUID()`` or ``STRUUID()`` (such answers are not cached)."""
-        tokens = self.tokens
-        return any(
-            token.kind == "word"
-            and token.lower in _VOLATILE
-            and i + 1 < len(tokens)
-            and tokens[i + 1].text == "("
-            for i, token in enumerate(tokens)
-        )
+    volatile: bool
+    """Whether the answer may differ from one run to the next on the same data: the text calls
+    ``NOW()``, ``RAND()``, ``UUID()`` or ``STRUUID()`` (such answers are not cached)."""
 
 
 def _plain_endpoint(tokens: list[Token], i: int, prefixes: dict[str, str]) -> str | None:
@@ -234,8 +224,23 @@ def _read(text: str) -> Shape:
         t.kind == "word" and t.depth == 0 and t.lower.startswith("from")
         for t in tokens[body_start:]
     )
+    volatile = any(
+        token.kind == "word"
+        and token.lower in _VOLATILE
+        and i + 1 < len(tokens)
+        and tokens[i + 1].text == "("
+        for i, token in enumerate(tokens)
+    )
     return Shape(
-        tuple(tokens), prefixes, base, body_start, form, names_dataset, tuple(services), loads
+        tuple(tokens),
+        prefixes,
+        base,
+        body_start,
+        form,
+        names_dataset,
+        tuple(services),
+        loads,
+        volatile,
     )
 
 
