@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -336,4 +337,63 @@ def test_a_rebuild_killed_half_way_leaves_one_whole_state(tmp_path: Path) -> Non
     assert reopened.triple_count(big) in (before, after)
     assert [g.iri for g in reopened.graphs()] == [big]
     assert not any(p.name.startswith("store.") for p in tmp_path.iterdir())
+    reopened.close()
+
+
+def parts_of(text: str, size: int) -> list[bytes]:
+    """N-Triples in parts of ``size`` lines, as plangraph's own writers hand them over."""
+    lines = text.splitlines(keepends=True)
+    return ["".join(lines[i : i + size]).encode() for i in range(0, len(lines), size)]
+
+
+def test_a_graph_written_in_parts_holds_every_part_and_keeps_blank_node_labels(
+    tmp_path: Path,
+) -> None:
+    store = PlanStore.open(tmp_path / "store")
+    store.load([(GRAPH_BASE + "one", write(tmp_path / "one.ttl", GOOD))])
+    text = "".join(
+        f'<https://example.org/s{i}> <https://example.org/p> "{i}" .\n' for i in range(10)
+    )
+    parts = [*parts_of(text, 4), b"_:interval7 <https://example.org/p> <https://example.org/o> .\n"]
+    store.bulk_write_graph(GRAPH_BASE + "parts", iter(parts), sha256="abc", loaded_from="test")
+    assert store.triple_count(GRAPH_BASE + "parts") == 11
+    assert store.recorded_sha256(GRAPH_BASE + "parts") == "abc"
+    blank = ox.Quad(
+        ox.BlankNode("interval7"),
+        ox.NamedNode("https://example.org/p"),
+        ox.NamedNode("https://example.org/o"),
+        ox.NamedNode(GRAPH_BASE + "parts"),
+    )
+    assert blank in store.raw, "the blank node keeps the label it was written with"
+    store.close()
+
+
+@pytest.mark.parametrize("replacing", [False, True])
+def test_a_graph_written_in_parts_is_all_or_nothing(tmp_path: Path, replacing: bool) -> None:
+    """If the parts stop with an error (the computation behind them failed) or a part does not
+    parse, the store is as it was: the parts already loaded are gone, a replaced graph is back."""
+    store = PlanStore.open(tmp_path / "store")
+    store.load([(GRAPH_BASE + "one", write(tmp_path / "one.ttl", GOOD))])
+    graph = GRAPH_BASE + "parts"
+    text = "".join(
+        f'<https://example.org/s{i}> <https://example.org/p> "{i}" .\n' for i in range(9)
+    )
+    if replacing:
+        store.bulk_write_graph(graph, iter(parts_of(text, 3)), sha256="v1", loaded_from="test")
+    before = snapshot(store)
+
+    def failing() -> Iterator[bytes]:
+        yield from parts_of(text.replace("<https://example.org/p>", "<https://example.org/q>"), 3)
+        raise RuntimeError("the rules stopped (simulated)")
+
+    with pytest.raises(RuntimeError, match="simulated"):
+        store.bulk_write_graph(graph, failing(), sha256="v2", loaded_from="test")
+    assert snapshot(store) == before
+    broken = [parts_of(text, 3)[0], b"<https://example.org/s> <https://example.org/p> .\n"]
+    with pytest.raises(LoadError, match="test"):
+        store.bulk_write_graph(graph, iter(broken), sha256="v2", loaded_from="test")
+    assert snapshot(store) == before
+    store.close()
+    reopened = PlanStore.open(tmp_path / "store")
+    assert snapshot(reopened) == before
     reopened.close()

@@ -23,8 +23,12 @@ How
        chains), run to a fixpoint, semi-naively (each round joins only what the last one
        added); each round's new triples go through the templates again, since a chain's
        conclusion has super-properties, domains and ranges, and those can feed another chain.
-    5. The conclusions not stated by the inputs are written to :data:`INFERRED_GRAPH` with
-       :meth:`PlanStore.load`: atomically, replacing the previous inferences whole.
+    5. The conclusions not stated by the inputs are written to :data:`INFERRED_GRAPH` while
+       the rules run: each batch (the single-premise conclusions of the facts, then each
+       round's new ones) is bulk-loaded by a thread as the next is computed
+       (:meth:`PlanStore.bulk_write_graph`: atomically, replacing the previous inferences
+       whole). pyoxigraph's bulk loader does not hold the GIL, so on two cores the writing and
+       the rules overlap.
     6. **Checks**: ``cax-dw`` (disjoint classes), ``cls-nothing2``, ``prp-irp``, ``prp-asyp``,
        ``prp-pdw`` make the data inconsistent; ``prp-fp`` and ``prp-ifp`` (a functional
        property with two values) conclude ``owl:sameAs``. All are *reported* as
@@ -63,12 +67,15 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import tempfile
+import queue
+import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import product, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Final, TypeAlias
 
@@ -793,7 +800,7 @@ def _apply(templates: list[Template], pairs: Iterable[tuple[str, str]], out: Fac
 
     def side(index: int) -> set[str]:  # the distinct subjects (0) or objects (1) of the batch
         if index not in sides:
-            sides[index] = {pair[index] for pair in batch}
+            sides[index] = set(map(itemgetter(index), batch))
         return sides[index]
 
     for s_slot, q, o_slot in templates:
@@ -801,15 +808,20 @@ def _apply(templates: list[Template], pairs: Iterable[tuple[str, str]], out: Fac
         if s_slot == 0 and o_slot == 1:
             target.update(batch)
         elif s_slot == 1 and o_slot == 0:
-            target.update([(o, s) for s, o in batch])
+            target.update(map(_swapped, batch))
         elif isinstance(o_slot, str) and not isinstance(s_slot, str):
-            target.update([(s, o_slot) for s in side(s_slot)])
+            target.update(zip(side(s_slot), repeat(o_slot)))
         elif isinstance(s_slot, str) and not isinstance(o_slot, str):
-            target.update([(s_slot, o) for o in side(o_slot)])
+            target.update(zip(repeat(s_slot), side(o_slot)))
         elif isinstance(s_slot, str) and isinstance(o_slot, str):
             target.add((s_slot, o_slot))
         else:  # (x, q, x) or (y, q, y)
-            target.update([(n, n) for n in side(int(s_slot))])
+            nodes = side(int(s_slot))
+            target.update(zip(nodes, nodes, strict=True))
+
+
+def _swapped(pair: tuple[str, str]) -> tuple[str, str]:
+    return pair[1], pair[0]
 
 
 def _conclude(program: Program, facts: Facts) -> Facts:
@@ -877,29 +889,47 @@ class _Index:
         return table
 
 
+_NOTHING_REACHED: frozenset[str] = frozenset()
+
+
 def _reach(
-    index: _Index, start: str, chain: tuple[str, ...], *, forward: bool, skip: Facts | None = None
-) -> set[str]:
-    """The nodes reached from ``start`` along ``chain`` (backwards if not ``forward``), not
-    using the edges in ``skip``."""
-    current = {start}
-    for predicate in chain:
-        table = index.forward(predicate) if forward else index.backward(predicate)
-        excluded = skip.get(predicate) if skip else None
-        following: set[str] = set()
-        for node in current:
-            targets = table.get(node)
-            if not targets:
-                continue
-            if excluded:
-                targets = {
-                    t for t in targets if ((node, t) if forward else (t, node)) not in excluded
-                }
-            following |= targets
-        current = following
-        if not current:
-            break
-    return current
+    index: _Index,
+    starts: Iterable[str],
+    chain: tuple[str, ...],
+    *,
+    forward: bool,
+    skip: Facts | None = None,
+) -> dict[str, Set[str]]:
+    """For each of ``starts``, the nodes reached from it along ``chain`` (backwards if not
+    ``forward``), not using the edges in ``skip``. The sets may be the index's own: read only."""
+    steps = [
+        (index.forward(p) if forward else index.backward(p), skip.get(p) if skip else None)
+        for p in chain
+    ]
+    if not steps:
+        return {start: {start} for start in starts}
+    if len(steps) == 1 and not steps[0][1]:  # the common case: one link, nothing skipped
+        table = steps[0][0]
+        return {start: table.get(start, _NOTHING_REACHED) for start in starts}
+    reached: dict[str, Set[str]] = {}
+    for start in starts:
+        current: Set[str] = {start}
+        for table, excluded in steps:
+            following: set[str] = set()
+            for node in current:
+                targets = table.get(node)
+                if not targets:
+                    continue
+                if excluded:
+                    targets = {
+                        t for t in targets if ((node, t) if forward else (t, node)) not in excluded
+                    }
+                following |= targets
+            current = following
+            if not current:
+                break
+        reached[start] = current
+    return reached
 
 
 def transitive_closure(edges: dict[str, set[str]]) -> Pairs:
@@ -961,13 +991,18 @@ def transitive_closure(edges: dict[str, set[str]]) -> Pairs:
             reached.update(members)
         reach.append(reached)
         for member in members:
-            pairs.update((member, target) for target in reached)
+            pairs.update(zip(repeat(member), reached))
     return pairs
 
 
-def _run(program: Program, asserted: Facts) -> Facts:
-    """Every conclusion of the rules from ``asserted`` (asserted triples not removed)."""
+def _run(program: Program, asserted: Facts, emit: Callable[[Facts], None] | None = None) -> Facts:
+    """Every conclusion of the rules from ``asserted`` (asserted triples not removed).
+
+    ``emit`` is given the conclusions as they are found, each once: the single-premise
+    conclusions of the asserted facts first, then each round's new ones."""
     out = _conclude(program, asserted)
+    if emit is not None:
+        emit(out)
     index = _Index()
     delta: Facts = {}
     for predicate in program.multi_premise:
@@ -991,24 +1026,26 @@ def _run(program: Program, asserted: Facts) -> Facts:
                 before, after = tuple(reversed(body[:i])), body[i + 1 :]
                 if any(len(delta.get(b, ())) == len(index.known[b]) for b in before):
                     continue  # a link before has nothing older than this round
-                left_of = {
-                    a: _reach(index, a, before, forward=False, skip=delta)
-                    for a in {pair[0] for pair in pairs}
-                }
-                right_of = {
-                    b: _reach(index, b, after, forward=True) for b in {pair[1] for pair in pairs}
-                }
-                found.update(
-                    (left, right) for a, b in pairs for left in left_of[a] for right in right_of[b]
-                )
+                ends_of: dict[str, list[str]] = defaultdict(list)
+                for a, b in pairs:
+                    ends_of[a].append(b)
+                right_of = _reach(index, set(map(itemgetter(1), pairs)), after, forward=True)
+                left_of = _reach(index, ends_of, before, forward=False, skip=delta)
+                for a, ends in ends_of.items():
+                    lefts = left_of[a]
+                    if lefts:
+                        found.update(product(lefts, set().union(*map(right_of.__getitem__, ends))))
         new = {p: pairs - index.known[p] for p, pairs in candidates.items()}
         new = {p: pairs for p, pairs in new.items() if pairs}
         concluded = _conclude(program, new)
         closed = reclose
         delta, reclose = {}, set()
+        found_now: Facts = defaultdict(set)
         for facts in (new, concluded):
             for predicate, pairs in facts.items():
-                out[predicate] |= pairs
+                unseen = pairs - out[predicate]
+                out[predicate] |= unseen
+                found_now[predicate] |= unseen
                 if predicate not in program.multi_premise:
                     continue
                 fresh = index.add(predicate, pairs)
@@ -1019,6 +1056,8 @@ def _run(program: Program, asserted: Facts) -> Facts:
                     facts is concluded or predicate not in closed or _from_chain(program, predicate)
                 ):
                     reclose.add(predicate)
+        if emit is not None:
+            emit(found_now)
     return out
 
 
@@ -1034,16 +1073,17 @@ def _from_chain(program: Program, predicate: str) -> bool:
 def _check(schema: Schema, asserted: Facts, out: Facts) -> list[Finding]:
     """The consistency checks over the asserted and concluded facts."""
 
-    def pairs(predicate: str) -> Pairs:
-        return asserted.get(predicate, set()) | out.get(predicate, set())
+    def pairs(predicate: str) -> Pairs:  # none about a literal: RDF has no such triple
+        found = asserted.get(predicate, set()) | out.get(predicate, set())
+        return {pair for pair in found if pair[0][0] != '"'}
 
     findings: list[Finding] = []
-    types = pairs(TYPE)
     members: dict[str, set[str]] = defaultdict(set)
     wanted = {str(c) for pair in schema.disjoint for c in pair} | {_NOTHING}
-    for s, c in types:
-        if c in wanted:
-            members[c].add(s)
+    for types in (asserted.get(TYPE, set()), out.get(TYPE, set())):
+        for s, c in types:
+            if c in wanted and s[0] != '"':
+                members[c].add(s)
     for a, b in sorted(schema.disjoint, key=str):
         for resource in sorted(members.get(str(a), set()) & members.get(str(b), set())):
             findings.append(
@@ -1218,34 +1258,26 @@ def _reason(
             asserted[predicate].update(pairs)
     lap("read")
 
-    say("applying the rules")
-    out = _run(program, asserted)
-    for predicate, pairs in out.items():
-        pairs.difference_update(asserted.get(predicate, ()))
-        literal_subjects = {pair for pair in pairs if pair[0].startswith('"')}
-        pairs.difference_update(literal_subjects)
-    entailed = [f"{s} {p} {o} .\n" for s, p, o in schema.entailed]
-    lap("rules")
-
-    say("writing the inferred graph")
-    total = sum(len(pairs) for pairs in out.values()) + len(entailed)
-    with tempfile.TemporaryDirectory(prefix="plangraph-reason-") as folder:
-        path = Path(folder) / "inferred.nt"
-        with path.open("w", encoding="utf-8") as handle:
-            handle.writelines(entailed)
-            for predicate, pairs in out.items():
-                handle.writelines(f"{s} {predicate} {o} .\n" for s, o in pairs)
-        lap("write-file")
-        if total == 0:
-            store.drop(INFERRED_GRAPH)
-        else:
-            store.load([(INFERRED_GRAPH, path)], force=True)
-            _record(store, graphs, digest)
+    say("applying the rules, writing the inferred graph as they conclude")
+    entailed = "".join(f"{s} {p} {o} .\n" for s, p, o in schema.entailed)
+    writer = _Writer(store, digest, entailed.encode())
+    try:
+        out = _run(program, asserted, emit=lambda found: writer.add(found, asserted))
+        lap("rules")
+        say("checking consistency")
+        findings = _check(schema, asserted, out)
+        lap("checks")
+    except BaseException:
+        writer.abort()
+        raise
+    say("finishing the inferred graph")
+    total = writer.finish()
+    if total == 0:
+        store.drop(INFERRED_GRAPH)
+    else:
+        _record(store, graphs)
     lap("write")
 
-    say("checking consistency")
-    findings = _check(schema, asserted, out)
-    lap("checks")
     return ReasonResult(
         INFERRED_GRAPH,
         total,
@@ -1259,21 +1291,98 @@ def _reason(
     )
 
 
-def _record(store: PlanStore, graphs: Graphs, digest: str) -> None:
-    """Make the inferred graph's load record say what it was derived from."""
+class _Writer:
+    """Writes the inferred graph while the rules run.
+
+    The conclusions the rules hand over (:meth:`add`) become parts of N-Triples, which a thread
+    bulk-loads into the store one after the other (:meth:`PlanStore.bulk_write_graph`: all or
+    nothing), while the rules go on with the next round: pyoxigraph's bulk loader does not
+    hold the GIL. Nothing is written until the first conclusion; :meth:`finish` waits for
+    the last part and gives the number of triples written, :meth:`abort` puts the store back.
+    """
+
+    def __init__(self, store: PlanStore, digest: str, first: bytes) -> None:
+        self._store = store
+        self._digest = digest
+        self._parts: queue.Queue[bytes | BaseException | None] = queue.Queue()  # None: done
+        self._thread: threading.Thread | None = None
+        self._failure: BaseException | None = None
+        self.count = first.count(b"\n")
+        if first:
+            self._send(first)
+
+    def add(self, found: Facts, asserted: Facts) -> None:
+        """Queue the conclusions in ``found`` that the inputs do not state (and none about a
+        literal, which RDF cannot have as a subject)."""
+        lines: list[str] = []
+        for predicate, pairs in found.items():
+            stated = asserted.get(predicate)
+            middle = f" {predicate} "
+            lines += [
+                f"{s}{middle}{o} .\n"
+                for s, o in (pairs - stated if stated else pairs)
+                if s[0] != '"'
+            ]
+        if not lines:
+            return
+        self.count += len(lines)
+        text = "".join(lines)
+        if "_:" in text:
+            # Triples with blank nodes go in a part of their own, which the store writes keeping
+            # the labels (they name the inputs' blank nodes); the rest is bulk-loaded.
+            blank = [line for line in lines if line.startswith("_:") or " _:" in line]
+            text = "".join(line for line in lines if not (line.startswith("_:") or " _:" in line))
+            self._send("".join(blank).encode())
+        if text:
+            self._send(text.encode())
+
+    def _send(self, part: bytes) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._load, name="inferred-graph-writer")
+            self._thread.start()
+        self._parts.put(part)
+
+    def _each_part(self) -> Iterator[bytes]:
+        while True:
+            part = self._parts.get()
+            if isinstance(part, BaseException):
+                raise part
+            if part is None:
+                return
+            yield part
+
+    def _load(self) -> None:
+        try:
+            self._store.bulk_write_graph(
+                INFERRED_GRAPH, self._each_part(), sha256=self._digest, loaded_from=MADE_BY
+            )
+        except BaseException as error:  # handed to the caller by finish()
+            self._failure = error
+
+    def finish(self) -> int:
+        if self._thread is not None:
+            self._parts.put(None)
+            self._thread.join()
+        if self._failure is not None:
+            raise self._failure
+        return self.count
+
+    def abort(self) -> None:
+        if self._thread is not None:
+            self._parts.put(RuntimeError("reasoning stopped; the inferred graph was not written"))
+            self._thread.join()
+
+
+def _record(store: PlanStore, graphs: Graphs) -> None:
+    """Make the inferred graph's load record say what it was derived from (its checksum and
+    maker are recorded with the graph)."""
     meta = ox.NamedNode(META_GRAPH)
     node = ox.NamedNode(INFERRED_GRAPH)
     raw = store.raw
-    for prop in (_PG_LOADED_FROM, _PG_SHA256, _PROV_DERIVED):
-        for quad in list(raw.quads_for_pattern(node, ox.NamedNode(prop), None, meta)):
-            raw.remove(quad)
-    quads = [
-        ox.Quad(node, ox.NamedNode(_PG_LOADED_FROM), ox.Literal(MADE_BY), meta),
-        ox.Quad(node, ox.NamedNode(_PG_SHA256), ox.Literal(digest), meta),
-    ]
-    quads += [
+    for quad in list(raw.quads_for_pattern(node, ox.NamedNode(_PROV_DERIVED), None, meta)):
+        raw.remove(quad)
+    raw.extend(
         ox.Quad(node, ox.NamedNode(_PROV_DERIVED), g, meta)
         for g in graphs
         if isinstance(g, ox.NamedNode)
-    ]
-    raw.extend(quads)
+    )

@@ -233,6 +233,35 @@ def test_inferences_are_kept_fresh_and_replaced_whole(store: PlanStore, tmp_path
     assert store.triple_count(reasoning.INFERRED_GRAPH) == again.triples
 
 
+def test_reasoning_stopped_half_way_leaves_the_store_as_it_was(
+    store: PlanStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The inferred graph is written while the rules run; if they fail after the first part
+    was written, what was written is undone and the previous inferences stay."""
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(EXTRA, encoding="utf-8")
+    store.load([("https://example.org/test/graph", extra)])
+    before = {str(q) for q in store.raw}
+    original = reasoning._conclude
+    calls: list[int] = []
+
+    def fail_in_the_fixpoint(program: reasoning.Program, facts: reasoning.Facts) -> reasoning.Facts:
+        calls.append(1)
+        if len(calls) > 1:  # the first call's conclusions are already being written
+            raise MemoryError("out of memory (simulated)")
+        return original(program, facts)
+
+    monkeypatch.setattr(reasoning, "_conclude", fail_in_the_fixpoint)
+    with pytest.raises(MemoryError, match="simulated"):
+        reasoning.reason(store)
+    assert len(calls) == 2
+    assert {str(q) for q in store.raw} == before
+    assert not reasoning.is_current(store)
+    monkeypatch.setattr(reasoning, "_conclude", original)
+    assert not reasoning.reason(store).skipped
+    assert reasoning.is_current(store)
+
+
 def test_an_inconsistency_is_reported_not_raised(store: PlanStore, tmp_path: Path) -> None:
     extra = tmp_path / "extra.ttl"
     extra.write_text(EXTRA, encoding="utf-8")
