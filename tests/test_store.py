@@ -368,10 +368,23 @@ def test_a_graph_written_in_parts_holds_every_part_and_keeps_blank_node_labels(
     store.close()
 
 
-@pytest.mark.parametrize("replacing", [False, True])
-def test_a_graph_written_in_parts_is_all_or_nothing(tmp_path: Path, replacing: bool) -> None:
+@pytest.mark.parametrize("way", ["new graph", "replacing in place", "replacing by a rebuild"])
+def test_a_graph_written_in_parts_is_all_or_nothing(
+    tmp_path: Path, way: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """If the parts stop with an error (the computation behind them failed) or a part does not
     parse, the store is as it was: the parts already loaded are gone, a replaced graph is back."""
+    replacing = way != "new graph"
+    rebuilds: list[int] = []
+    if way == "replacing by a rebuild":
+        monkeypatch.setattr(store_module, "_REBUILD_MIN", 0)
+        original = PlanStore._rebuild
+
+        def spy(self: PlanStore, changes: list[store_module._Change]) -> None:
+            rebuilds.append(len(changes))
+            original(self, changes)
+
+        monkeypatch.setattr(PlanStore, "_rebuild", spy)
     store = PlanStore.open(tmp_path / "store")
     store.load([(GRAPH_BASE + "one", write(tmp_path / "one.ttl", GOOD))])
     graph = GRAPH_BASE + "parts"
@@ -393,6 +406,12 @@ def test_a_graph_written_in_parts_is_all_or_nothing(tmp_path: Path, replacing: b
     with pytest.raises(LoadError, match="test"):
         store.bulk_write_graph(graph, iter(broken), sha256="v2", loaded_from="test")
     assert snapshot(store) == before
+    assert len(rebuilds) == (2 if way == "replacing by a rebuild" else 0)
+    if replacing:
+        store.bulk_write_graph(graph, iter(parts_of(text, 2)[:2]), sha256="v3", loaded_from="t")
+        assert store.triple_count(graph) == 4, "a successful write replaces the graph whole"
+        assert store.triple_count(GRAPH_BASE + "one") == 2
+        before = snapshot(store)
     store.close()
     reopened = PlanStore.open(tmp_path / "store")
     assert snapshot(reopened) == before
