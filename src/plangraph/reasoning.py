@@ -1259,8 +1259,7 @@ def _reason(
     lap("read")
 
     say("applying the rules, writing the inferred graph as they conclude")
-    entailed = "".join(f"{s} {p} {o} .\n" for s, p, o in schema.entailed)
-    writer = _Writer(store, digest, entailed.encode())
+    writer = _Writer(store, digest, [f"{s} {p} {o} .\n" for s, p, o in schema.entailed])
     try:
         out = _run(program, asserted, emit=lambda found: writer.add(found, asserted))
         lap("rules")
@@ -1301,15 +1300,14 @@ class _Writer:
     the last part and gives the number of triples written, :meth:`abort` puts the store back.
     """
 
-    def __init__(self, store: PlanStore, digest: str, first: bytes) -> None:
+    def __init__(self, store: PlanStore, digest: str, first: list[str]) -> None:
         self._store = store
         self._digest = digest
         self._parts: queue.Queue[bytes | BaseException | None] = queue.Queue()  # None: done
         self._thread: threading.Thread | None = None
         self._failure: BaseException | None = None
-        self.count = first.count(b"\n")
-        if first:
-            self._send(first)
+        self.count = 0
+        self._queue(first)
 
     def add(self, found: Facts, asserted: Facts) -> None:
         """Queue the conclusions in ``found`` that the inputs do not state (and none about a
@@ -1323,6 +1321,10 @@ class _Writer:
                 for s, o in (pairs - stated if stated else pairs)
                 if s[0] != '"'
             ]
+        self._queue(lines)
+
+    def _queue(self, lines: list[str]) -> None:
+        """Queue lines of N-Triples to be written."""
         if not lines:
             return
         self.count += len(lines)
