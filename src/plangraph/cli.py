@@ -181,15 +181,24 @@ def serve(
         typer.Option(help="Port to listen on (default: $PLANGRAPH_PORT, else 8000).", min=0),
     ] = None,
     store: StoreOption = None,
+    reason: Annotated[
+        bool,
+        typer.Option(
+            help="Bring the inferences (plangraph reason) up to date before serving, if the "
+            "data changed since they were made."
+        ),
+    ] = True,
 ) -> None:
     """Serve the SPARQL endpoint (/sparql, with YASGUI for browsers) and the Graph Store (/store).
 
     If the store holds none of the default datasets, they are loaded first, so that a fresh
-    clone serves Bergen's register. Updates need PLANGRAPH_UPDATE_TOKEN; without it the endpoint
-    is read-only.
+    clone serves Bergen's register; the inferences the named queries rely on are made or
+    refreshed first too, unless --no-reason. Updates need PLANGRAPH_UPDATE_TOKEN; without it
+    the endpoint is read-only.
     """
     import uvicorn
 
+    from plangraph import reasoning
     from plangraph.web import querylog
     from plangraph.web.app import create_app
 
@@ -203,6 +212,13 @@ def serve(
             out.print(
                 f"loaded {len(results)} file(s) of the default datasets into {plan_store.path}"
             )
+        if reason and not reasoning.is_current(plan_store):
+            with err.status("bringing the inferences up to date (plangraph reason)") as status:
+                result = reasoning.reason(plan_store, progress=status.update)
+            out.print(f"inferred {result.triples:,} triples into {result.graph}")
+    except reasoning.UnsupportedConstruct as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
     except LoadError as error:
         err.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from None

@@ -62,6 +62,10 @@ def test_plangraph_serve_on_a_fresh_store_serves_bergen(tmp_path: Path) -> None:
         )
         assert r.status_code == 200
         assert "Bergen" in r.text
+        # The named queries rely on the inferences: a fresh store gets them before it is served.
+        r = httpx.get(url + "/queries/red-thread.json")
+        assert r.status_code == 200
+        assert len(r.json()["rows"]) > 0
         r = httpx.post(
             url + "/sparql",
             content="DROP ALL",
@@ -73,6 +77,7 @@ def test_plangraph_serve_on_a_fresh_store_serves_bergen(tmp_path: Path) -> None:
         out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     assert "loaded 10 file(s)" in out or "loaded" in out
+    assert "inferred" in out
     assert '"op": "query"' in err  # the query log, one JSON line per query
     assert not (tmp_path / "store.generations").exists()
 
