@@ -9,6 +9,10 @@ process altogether (see :mod:`plangraph.web.worker`):
 * a pool of *reader* processes answer queries, each on the newest generation when it starts a
   job; a generation is deleted once no reader has it open and a newer one exists.
 
+After a write to a store that holds inferences (``plangraph reason``), the writer brings them
+up to date in the background (a ``reason`` job, :data:`REFRESH_TIMEOUT`), then takes another
+generation.
+
 A job past its deadline has its process killed (SIGKILL) and replaced, and the caller gets a
 :class:`Answer` with status 503. A killed writer loses only the write it was running: pyoxigraph
 commits a transaction whole or not at all.
@@ -28,6 +32,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import logging
 import os
 import shutil
 import socket
@@ -47,6 +52,11 @@ _WRITER_START_TIMEOUT = 300.0
 _TRIM_EVERY = 5.0  # seconds between looks for idle readers to stop
 _IDLE_LIMIT = 30.0  # seconds a reader beyond the minimum may stay idle
 _STOP_GRACE = 2.0
+REFRESH_TIMEOUT = 900.0
+"""Deadline of a refresh of the inferences after a write, in seconds (the national register's
+reasoning, replacing a previous graph, took 100-110 s on 2 cores)."""
+
+logger = logging.getLogger("plangraph.engine")
 
 
 class EngineError(RuntimeError):
@@ -144,6 +154,7 @@ class Engine:
         # generation they were read from.
         self._per_generation: dict[str, tuple[_Generation, Any]] = {}
         self._running = False
+        self._refresh_waiting = False
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -589,7 +600,30 @@ class Engine:
             self._write_lock.release()
         if answer.ok:
             threading.Thread(target=self._refresh_idle, daemon=True).start()
+            if answer.info.get("stale_inferences"):
+                self._refresh_inferences()
         return answer
+
+    def _refresh_inferences(self) -> None:
+        """Have the writer bring the inferences up to date, in the background: the write is
+        answered at once, and queries see the new inferences when the reasoner is done (on
+        Bergen's register in under a second). Writes in the meantime wait for the writer; a
+        refresh is asked for once however many writes came while one was waiting."""
+        with self._lock:
+            if self._refresh_waiting:
+                return
+            self._refresh_waiting = True
+
+        def run() -> None:
+            with self._lock:
+                self._refresh_waiting = False
+            if self._stopping.is_set():
+                return
+            answer = self.write({"op": "reason"}, REFRESH_TIMEOUT)
+            if not answer.ok:
+                logger.warning("the inferences could not be refreshed: %s", answer.message)
+
+        threading.Thread(target=run, name="plangraph-reason", daemon=True).start()
 
 
 def _answer(status: str, info: dict[str, Any], body: bytes | None) -> Answer:

@@ -34,12 +34,15 @@ import signal
 from collections.abc import Iterable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from plangraph.namespaces import LABELS
 from plangraph.rebase import Rebase
+
+if TYPE_CHECKING:
+    from plangraph.store import PlanStore
 
 Job = dict[str, Any]
 
@@ -519,6 +522,19 @@ def _write(store: ox.Store, job: Job, meta_graph: str) -> dict[str, Any]:
     return {"created": not existed}
 
 
+_INFERRED = ox.NamedNode("https://w3id.org/plangraph/graph/inferred")
+"""The graph of ``plangraph reason`` (:data:`plangraph.reasoning.INFERRED_GRAPH`; the
+reasoner and its dependencies are imported only when a refresh runs)."""
+
+
+def _reason(plan_store: PlanStore) -> dict[str, Any]:
+    """Bring the inferences up to date with the data (nothing to do if they are)."""
+    from plangraph import reasoning
+
+    result = reasoning.reason(plan_store)
+    return {"unchanged": result.skipped, "triples": result.triples}
+
+
 def writer_main(conn: Connection, store_path: str, first_generation: str, fresh: bool) -> None:
     """Open the store for writing, take the first generation, then run write jobs."""
     _ignore_interrupts()
@@ -530,12 +546,13 @@ def writer_main(conn: Connection, store_path: str, first_generation: str, fresh:
     except (StoreLockedError, OSError) as error:
         conn.send(("error", {"code": 500, "message": str(error)}, None))
         return
-    store = plan_store.raw
+    # No reference to plan_store.raw is kept: a refresh of the inferences may rebuild the
+    # store and open it anew (PlanStore.bulk_write_graph), which an old handle would block.
     generations = Path(first_generation).parent
     if fresh:
         shutil.rmtree(generations, ignore_errors=True)
     generations.mkdir(parents=True, exist_ok=True)
-    store.backup(first_generation)
+    plan_store.raw.backup(first_generation)
     conn.send(("ready", {"generation": first_generation}, None))
     while True:
         try:
@@ -546,9 +563,16 @@ def writer_main(conn: Connection, store_path: str, first_generation: str, fresh:
             break
         generation, job = message
         try:
-            info = _write(store, job, META_GRAPH)
-            if not info.get("missing"):
-                store.backup(generation)
+            if job["op"] == "reason":
+                info = _reason(plan_store)
+            else:
+                info = _write(plan_store.raw, job, META_GRAPH)
+                # The inferences no longer follow from the data: the engine refreshes them.
+                info["stale_inferences"] = not info.get(
+                    "missing"
+                ) and plan_store.raw.contains_named_graph(_INFERRED)
+            if not info.get("missing") and not info.get("unchanged"):
+                plan_store.raw.backup(generation)
                 info["generation"] = generation
         except Exception as error:
             conn.send(_failure(error))

@@ -1,0 +1,85 @@
+"""A write through the endpoint brings the inferences up to date, in the background."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from plangraph import reasoning
+from plangraph.store import PlanStore
+from plangraph.web import worker
+from tests.endpoint.conftest import Server, copy_of, serve
+
+BRIEFING = "https://example.org/test/briefing"
+GRAPH = "https://example.org/test/graph"
+INFERRED_PLAN_DOCUMENT = (
+    f"ASK {{ GRAPH <{reasoning.INFERRED_GRAPH}> {{ <{BRIEFING}> a "
+    "<https://w3id.org/plangraph/ontology#PlanDocument> } }"
+)
+
+
+def inferred(server: Server) -> bool:
+    with server.client() as client:
+        r = client.get(
+            "/sparql",
+            params={"query": INFERRED_PLAN_DOCUMENT},
+            headers={"Accept": "application/sparql-results+json"},
+        )
+    assert r.status_code == 200, r.text
+    answer: bool = r.json()["boolean"]
+    return answer
+
+
+def wait_until(server: Server, expected: bool) -> float:
+    """Seconds until the inferred graph says ``expected`` about the briefing (at most 60)."""
+    started = time.monotonic()
+    while inferred(server) != expected:
+        assert time.monotonic() - started < 60, "the inferences were not refreshed"
+        time.sleep(0.1)
+    return time.monotonic() - started
+
+
+def test_a_write_refreshes_the_inferences_and_a_delete_takes_them_back(
+    tmp_path: Path, loaded_store_path: Path
+) -> None:
+    assert worker._INFERRED.value == reasoning.INFERRED_GRAPH
+    path = copy_of(loaded_store_path, tmp_path)
+    store = PlanStore.open(path)
+    reasoning.reason(store)
+    store.close()
+    with serve(path) as server, server.client() as client:
+        assert not inferred(server)
+        theme_plan = f"<{BRIEFING}> a <https://w3id.org/plangraph/ontology#ThemePlan> ."
+        r = client.put(
+            "/store",
+            params={"graph": GRAPH},
+            content=theme_plan,
+            headers={**server.auth(), "Content-Type": "text/turtle"},
+        )
+        assert r.status_code == 201, r.text
+        wait_until(server, True)
+        r = client.delete("/store", params={"graph": GRAPH}, headers=server.auth())
+        assert r.status_code == 204, r.text
+        wait_until(server, False)
+    store = PlanStore.open(path)
+    assert reasoning.is_current(store), "the store holds the inferences of its data"
+    store.close()
+
+
+def test_a_store_without_inferences_gets_none_from_a_write(
+    tmp_path: Path, loaded_store_path: Path
+) -> None:
+    path = copy_of(loaded_store_path, tmp_path)
+    with serve(path) as server, server.client() as client:
+        r = client.post(
+            "/sparql",
+            content=f"INSERT DATA {{ GRAPH <{GRAPH}> {{ <{BRIEFING}> a "
+            "<https://w3id.org/plangraph/ontology#ThemePlan> } }",
+            headers={**server.auth(), "Content-Type": "application/sparql-update"},
+        )
+        assert r.status_code == 204, r.text
+        time.sleep(1.0)
+    store = PlanStore.open(path)
+    assert store.triple_count(GRAPH) == 1
+    assert reasoning.INFERRED_GRAPH not in {g.iri for g in store.graphs()}
+    store.close()
