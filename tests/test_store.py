@@ -15,7 +15,7 @@ import pytest
 
 from plangraph import store as store_module
 from plangraph import synthetic
-from plangraph.namespaces import GRAPH_BASE
+from plangraph.namespaces import GRAPH_BASE, META_GRAPH
 from plangraph.store import LoadError, PlanStore
 from tests.conftest import run_cli
 
@@ -416,3 +416,49 @@ def test_a_graph_written_in_parts_is_all_or_nothing(
     reopened = PlanStore.open(tmp_path / "store")
     assert snapshot(reopened) == before
     reopened.close()
+
+
+def test_a_rebuild_copies_every_kept_graph_and_keeps_blank_node_labels(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A graph without blank nodes is copied by pyoxigraph's dump and bulk loader, one with
+    them quad by quad: either way the rebuilt store holds the same quads, labels included."""
+    monkeypatch.setattr(store_module, "_REBUILD_MIN", 0)
+    store = PlanStore.open(tmp_path / "store")
+    blank = "_:interval1 <https://example.org/p> <https://example.org/o> .\n"
+    store.load(
+        [
+            (GRAPH_BASE + "plain", write(tmp_path / "plain.ttl", GOOD)),
+            (GRAPH_BASE + "blank", write(tmp_path / "blank.nt", blank)),
+        ]
+    )
+    graph = GRAPH_BASE + "parts"
+    big = "".join(
+        f"<https://example.org/b{i}> <https://example.org/p> <https://example.org/o> .\n"
+        for i in range(40)
+    )
+    store.bulk_write_graph(graph, iter(parts_of(big, 10)), sha256="v1", loaded_from="test")
+    rebuilds: list[int] = []
+    original = PlanStore._rebuild
+
+    def spy(self: PlanStore, changes: list[store_module._Change]) -> None:
+        rebuilds.append(len(changes))
+        original(self, changes)
+
+    monkeypatch.setattr(PlanStore, "_rebuild", spy)
+    others = (f"<{graph}>", f"<{META_GRAPH}>")  # the graph replaced and the load records
+    kept = {q for q in snapshot(store) if q[3] not in others}
+    assert (
+        "_:interval1",
+        "<https://example.org/p>",
+        "<https://example.org/o>",
+        f"<{GRAPH_BASE}blank>",
+    ) in kept
+    text = "".join(
+        f'<https://example.org/s{i}> <https://example.org/p> "{i}" .\n' for i in range(9)
+    )
+    store.bulk_write_graph(graph, iter(parts_of(text, 4)), sha256="v2", loaded_from="test")
+    assert {q for q in snapshot(store) if q[3] not in others} == kept
+    assert store.triple_count(graph) == 9
+    assert rebuilds == [1], "the big graph over a small rest was replaced by a rebuild"
+    store.close()

@@ -1241,33 +1241,37 @@ def _reason(
     program = compile_program(schema)
     lap("tbox")
 
-    say("reading the facts")
-    keep = program.read()
-    asserted: Facts = defaultdict(set)
-    from_files: list[str] = []
-    for graph in graphs:
-        facts = None
-        path = _source_file(store, graph) if use_files else None
-        if path is not None:
-            facts = _read_file(path, keep, fingerprints[_graph_name(graph)][1])
-            if facts is not None:
-                from_files.append(_graph_name(graph))
-        if facts is None:
-            facts = _read_store(store, graph, keep)
-        for predicate, pairs in facts.items():
-            asserted[predicate].update(pairs)
-    lap("read")
-
-    say("applying the rules, writing the inferred graph as they conclude")
+    # The writer starts now, with the ontology's own entailments: if the store must be rebuilt
+    # to replace the old inferences, it copies the other graphs while the facts are read.
     writer = _Writer(store, digest, [f"{s} {p} {o} .\n" for s, p, o in schema.entailed])
     try:
+        say("reading the facts")
+        keep = program.read()
+        asserted: Facts = defaultdict(set)
+        from_files: list[str] = []
+        for graph in graphs:
+            facts = None
+            path = _source_file(store, graph) if use_files else None
+            if path is not None:
+                facts = _read_file(path, keep, fingerprints[_graph_name(graph)][1])
+                if facts is not None:
+                    from_files.append(_graph_name(graph))
+            if facts is None:
+                facts = _read_store(store, graph, keep)
+            for predicate, pairs in facts.items():
+                asserted[predicate].update(pairs)
+        lap("read")
+
+        say("applying the rules, writing the inferred graph as they conclude")
         out = _run(program, asserted, emit=lambda found: writer.add(found, asserted))
         lap("rules")
         say("checking consistency")
         findings = _check(schema, asserted, out)
         lap("checks")
-    except BaseException:
-        writer.abort()
+    except BaseException as error:
+        failure = writer.abort()
+        if failure is not None:  # the writer's own failure is the one to report
+            raise failure from error
         raise
     say("finishing the inferred graph")
     total = writer.finish()
@@ -1369,10 +1373,15 @@ class _Writer:
             raise self._failure
         return self.count
 
-    def abort(self) -> None:
+    def abort(self) -> BaseException | None:
+        """Stop writing and put the store back; the writer's own failure, if it had one."""
         if self._thread is not None:
-            self._parts.put(RuntimeError("reasoning stopped; the inferred graph was not written"))
+            stop = RuntimeError("reasoning stopped; the inferred graph was not written")
+            self._parts.put(stop)
             self._thread.join()
+            if self._failure is not stop:
+                return self._failure
+        return None
 
 
 def _record(store: PlanStore, graphs: Graphs) -> None:

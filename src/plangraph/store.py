@@ -371,9 +371,8 @@ class PlanStore:
             fresh = ox.Store(str(building))
             kept: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
             kept += [g for g in self._store.named_graphs() if g not in replaced and g != meta]
-            fresh.bulk_extend(
-                q for g in kept for q in self._store.quads_for_pattern(None, None, None, g)
-            )
+            for graph in kept:
+                _copy_graph(self._store, fresh, graph)
             fresh.extend(
                 q
                 for q in self._store.quads_for_pattern(None, None, None, meta)
@@ -492,6 +491,20 @@ def _write(store: ox.Store, changes: list[_Change]) -> None:
             ox.Quad(change.graph, ox.NamedNode(_DCT_MODIFIED), now, meta),
         ]
     store.extend(small)  # one transaction for every small file and every load record
+
+
+def _copy_graph(
+    source: ox.Store, target: ox.Store, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+) -> None:
+    """Copy one graph between stores: dumped and bulk-loaded by pyoxigraph, without the GIL
+    (a rebuild's copy then runs beside Python work, such as the reasoner's rules), unless it
+    has blank nodes, whose labels the bulk loader would change: those go quad by quad."""
+    data = source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
+    if b"_:" in data:
+        target.bulk_extend(source.quads_for_pattern(None, None, None, graph))
+    elif data:
+        to_graph = None if isinstance(graph, ox.DefaultGraph) else graph
+        target.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=to_graph)
 
 
 def _rebuild_paths(path: Path) -> tuple[Path, Path]:
