@@ -48,6 +48,19 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def count_rebuilds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that gets, for each rebuild of a store from now on, the number of its changes."""
+    rebuilds: list[int] = []
+    original = PlanStore._rebuild
+
+    def spy(self: PlanStore, changes: list[store_module._Change]) -> None:
+        rebuilds.append(len(changes))
+        original(self, changes)
+
+    monkeypatch.setattr(PlanStore, "_rebuild", spy)
+    return rebuilds
+
+
 def test_load_puts_each_file_in_its_own_graph(tmp_path: Path) -> None:
     store = PlanStore.open(tmp_path / "store")
     one = write(tmp_path / "one.ttl", GOOD)
@@ -286,14 +299,7 @@ def test_replacing_a_big_graph_rebuilds_the_store_and_keeps_the_rest(
     store.load([(GRAPH_BASE + "small", small), (big, big_v1)])
     small_quads = {q for q in snapshot(store) if q[3] == f"<{GRAPH_BASE}small>"}
 
-    rebuilds: list[int] = []
-    original = PlanStore._rebuild
-
-    def spy(self: PlanStore, changes: list[store_module._Change]) -> None:
-        rebuilds.append(len(changes))
-        original(self, changes)
-
-    monkeypatch.setattr(PlanStore, "_rebuild", spy)
+    rebuilds = count_rebuilds(monkeypatch)
     big_v2 = national_like(tmp_path, "v2.nt", seed=2)
     (result,) = store.load([(big, big_v2)])
     assert rebuilds == [1], "a big graph over a small rest is replaced by a rebuild"
@@ -375,16 +381,9 @@ def test_a_graph_written_in_parts_is_all_or_nothing(
     """If the parts stop with an error (the computation behind them failed) or a part does not
     parse, the store is as it was: the parts already loaded are gone, a replaced graph is back."""
     replacing = way != "new graph"
-    rebuilds: list[int] = []
+    rebuilds = count_rebuilds(monkeypatch)
     if way == "replacing by a rebuild":
         monkeypatch.setattr(store_module, "_REBUILD_MIN", 0)
-        original = PlanStore._rebuild
-
-        def spy(self: PlanStore, changes: list[store_module._Change]) -> None:
-            rebuilds.append(len(changes))
-            original(self, changes)
-
-        monkeypatch.setattr(PlanStore, "_rebuild", spy)
     store = PlanStore.open(tmp_path / "store")
     store.load([(GRAPH_BASE + "one", write(tmp_path / "one.ttl", GOOD))])
     graph = GRAPH_BASE + "parts"
@@ -438,14 +437,7 @@ def test_a_rebuild_copies_every_kept_graph_and_keeps_blank_node_labels(
         for i in range(40)
     )
     store.bulk_write_graph(graph, iter(parts_of(big, 10)), sha256="v1", loaded_from="test")
-    rebuilds: list[int] = []
-    original = PlanStore._rebuild
-
-    def spy(self: PlanStore, changes: list[store_module._Change]) -> None:
-        rebuilds.append(len(changes))
-        original(self, changes)
-
-    monkeypatch.setattr(PlanStore, "_rebuild", spy)
+    rebuilds = count_rebuilds(monkeypatch)
     others = (f"<{graph}>", f"<{META_GRAPH}>")  # the graph replaced and the load records
     kept = {q for q in snapshot(store) if q[3] not in others}
     assert (
