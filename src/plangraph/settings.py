@@ -104,6 +104,12 @@ class Settings(BaseSettings):
         description="Bytes of complete query answers kept for repeated queries, for the current "
         "store generation only (every write starts afresh); 0 turns the cache off.",
     )
+    refresh_inferences: bool = Field(
+        default=True,
+        description="After a write to a store that holds inferences (`plangraph reason`), bring "
+        "them up to date in the background; false leaves them as they are until the next "
+        "`plangraph reason`.",
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Origins allowed to call the endpoint from a browser "

@@ -39,24 +39,33 @@ def wait_until(server: Server, expected: bool) -> float:
     return time.monotonic() - started
 
 
-def test_a_write_refreshes_the_inferences_and_a_delete_takes_them_back(
-    tmp_path: Path, loaded_store_path: Path
-) -> None:
-    assert worker._INFERRED.value == reasoning.INFERRED_GRAPH
+def reasoned_copy(tmp_path: Path, loaded_store_path: Path) -> Path:
     path = copy_of(loaded_store_path, tmp_path)
     store = PlanStore.open(path)
     reasoning.reason(store)
     store.close()
-    with serve(path) as server, server.client() as client:
-        assert not inferred(server)
-        theme_plan = f"<{BRIEFING}> a <https://w3id.org/plangraph/ontology#ThemePlan> ."
+    return path
+
+
+def put_theme_plan(server: Server) -> None:
+    with server.client() as client:
         r = client.put(
             "/store",
             params={"graph": GRAPH},
-            content=theme_plan,
+            content=f"<{BRIEFING}> a <https://w3id.org/plangraph/ontology#ThemePlan> .",
             headers={**server.auth(), "Content-Type": "text/turtle"},
         )
-        assert r.status_code == 201, r.text
+    assert r.status_code == 201, r.text
+
+
+def test_a_write_refreshes_the_inferences_and_a_delete_takes_them_back(
+    tmp_path: Path, loaded_store_path: Path
+) -> None:
+    assert worker._INFERRED.value == reasoning.INFERRED_GRAPH
+    path = reasoned_copy(tmp_path, loaded_store_path)
+    with serve(path) as server, server.client() as client:
+        assert not inferred(server)
+        put_theme_plan(server)
         wait_until(server, True)
         r = client.delete("/store", params={"graph": GRAPH}, headers=server.auth())
         assert r.status_code == 204, r.text
@@ -82,4 +91,15 @@ def test_a_store_without_inferences_gets_none_from_a_write(
     store = PlanStore.open(path)
     assert store.triple_count(GRAPH) == 1
     assert reasoning.INFERRED_GRAPH not in {g.iri for g in store.graphs()}
+    store.close()
+
+
+def test_the_refresh_can_be_turned_off(tmp_path: Path, loaded_store_path: Path) -> None:
+    path = reasoned_copy(tmp_path, loaded_store_path)
+    with serve(path, refresh_inferences=False) as server:
+        put_theme_plan(server)
+        time.sleep(2.0)  # a refresh takes well under a second on this store
+        assert not inferred(server)
+    store = PlanStore.open(path)
+    assert not reasoning.is_current(store)
     store.close()

@@ -99,6 +99,7 @@ def test_the_readme_documents_every_endpoint_setting() -> None:
         "workers",
         "max_workers",
         "answer_cache_bytes",
+        "refresh_inferences",
         "cors_origins",
         "service_allowlist",
     ]

@@ -59,7 +59,12 @@ class _App(FastAPI):
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the web app for ``settings`` (read from the environment when not given)."""
     settings = settings or Settings()
-    engine = Engine(settings.store, readers=settings.workers, max_readers=settings.max_workers)
+    engine = Engine(
+        settings.store,
+        readers=settings.workers,
+        max_readers=settings.max_workers,
+        refresh_inferences=settings.refresh_inferences,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -132,8 +132,16 @@ def _spawn(role: str, *args: str) -> _Worker:
 class Engine:
     """Readers, a writer and the generations between them, for the store at ``store_path``."""
 
-    def __init__(self, store_path: Path, readers: int, max_readers: int | None = None) -> None:
+    def __init__(
+        self,
+        store_path: Path,
+        readers: int,
+        max_readers: int | None = None,
+        *,
+        refresh_inferences: bool = True,
+    ) -> None:
         self.store_path = Path(store_path)
+        self._refresh = refresh_inferences
         self.generations_dir = self.store_path.with_name(self.store_path.name + ".generations")
         self._min = readers
         self._max = max(readers, max_readers or readers)
@@ -600,7 +608,7 @@ class Engine:
             self._write_lock.release()
         if answer.ok:
             threading.Thread(target=self._refresh_idle, daemon=True).start()
-            if answer.info.get("stale_inferences"):
+            if self._refresh and answer.info.get("stale_inferences"):
                 self._refresh_inferences()
         return answer
 
