@@ -20,7 +20,6 @@ import contextlib
 import os
 import platform
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -34,7 +33,7 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from endpoint import Data, copy_store, default_items, free_port, prepare, wait_for
+from endpoint import Data, copy_store, default_items, free_port, prepare, stop, wait_for
 
 from plangraph import synthetic
 
@@ -167,12 +166,7 @@ def run(name: str, data: Any, work: Path) -> dict[str, Any]:
             )
             out["nq_rss"] = peak_rss_mib(pid)
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()
     shutil.rmtree(path, ignore_errors=True)
     return out

@@ -21,7 +21,6 @@ from starlette.responses import Response
 
 from plangraph.namespaces import GRAPH_BASE
 from plangraph.web import negotiation
-from plangraph.web.negotiation import NotAcceptable
 from plangraph.web.protocol import (
     Endpoint,
     ProtocolError,
@@ -34,6 +33,7 @@ from plangraph.web.protocol import (
     endpoint_url,
     error_response,
     job_limits,
+    negotiated,
     output_prefixes,
     rebase,
     rebase_job,
@@ -105,12 +105,7 @@ async def _handle(request: Request, *, direct: bool) -> Response:
 async def _read(
     request: Request, context: Endpoint, graph: str | None, timeout: float, log: QueryLog
 ) -> Response:
-    try:
-        fmt = negotiation.negotiate(
-            "graph", request.headers.get("accept"), request.query_params.getlist("format")
-        )
-    except NotAcceptable as error:
-        raise ProtocolError(406, str(error)) from None
+    fmt = negotiated(request, "graph")
     assert fmt is not None
     job: dict[str, Any] = {
         "op": "graph",

@@ -31,8 +31,6 @@ from fastapi.responses import HTMLResponse, Response
 
 from plangraph.namespaces import LABELS
 from plangraph.settings import Settings
-from plangraph.web import negotiation
-from plangraph.web.negotiation import NotAcceptable
 from plangraph.web.protocol import (
     ProtocolError,
     answer_status_message,
@@ -40,6 +38,7 @@ from plangraph.web.protocol import (
     endpoint,
     error_response,
     job_limits,
+    negotiated,
     output_prefixes,
     rebase,
     rebase_job,
@@ -78,15 +77,7 @@ def _resource(request: Request) -> Response:
             ox.NamedNode(iri)
         except ValueError:
             raise ProtocolError(404, f"{iri!r} is not an IRI this server answers for") from None
-        try:
-            fmt = negotiation.negotiate(
-                "graph",
-                request.headers.get("accept"),
-                request.query_params.getlist("format"),
-                html=True,
-            )
-        except NotAcceptable as error:
-            raise ProtocolError(406, str(error)) from None
+        fmt = negotiated(request, "graph", html=True)
         job = {
             "op": "describe",
             "iri": iri,

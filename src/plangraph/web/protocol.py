@@ -13,6 +13,7 @@ from starlette.responses import Response
 from plangraph.namespaces import BASE, PREFIXES
 from plangraph.rebase import Rebase
 from plangraph.settings import Settings
+from plangraph.web import negotiation
 from plangraph.web.answer_cache import AnswerCache
 from plangraph.web.engine import Answer, Engine
 from plangraph.web.limits import ClientLimiter
@@ -75,6 +76,25 @@ def too_many(context: Endpoint) -> ProtocolError:
         "(PLANGRAPH_MAX_CONCURRENT_PER_CLIENT); wait for one to finish",
         {"Retry-After": "1"},
     )
+
+
+def negotiated(
+    request: Request,
+    family: negotiation.Family,
+    format_values: list[str] | None = None,
+    *,
+    html: bool = False,
+) -> negotiation.Format | None:
+    """The format to answer ``request`` in, from its ``Accept`` and its ``format=`` values (the
+    URL's, unless ``format_values`` gives them); None means HTML. A 406 if none is acceptable."""
+    if format_values is None:
+        format_values = request.query_params.getlist("format")
+    try:
+        return negotiation.negotiate(
+            family, request.headers.get("accept"), format_values, html=html
+        )
+    except negotiation.NotAcceptable as error:
+        raise ProtocolError(406, str(error)) from None
 
 
 def client_of(request: Request) -> str:

@@ -31,7 +31,6 @@ from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from plangraph.web import negotiation, service_description, sparql_text, yasgui
-from plangraph.web.negotiation import NotAcceptable
 from plangraph.web.protocol import (
     Endpoint,
     ProtocolError,
@@ -44,6 +43,7 @@ from plangraph.web.protocol import (
     endpoint_url,
     error_response,
     job_limits,
+    negotiated,
     output_prefixes,
     rebase_job,
     too_many,
@@ -208,10 +208,7 @@ async def _query(
     except sparql_text.SparqlRefused as error:
         raise ProtocolError(400, str(error)) from None
     family: negotiation.Family = "graph" if shape.form in ("construct", "describe") else "results"
-    try:
-        fmt = negotiation.negotiate(family, request.headers.get("accept"), params.all("format"))
-    except NotAcceptable as error:
-        raise ProtocolError(406, str(error)) from None
+    fmt = negotiated(request, family, params.all("format"))
     assert fmt is not None
     default, named = _dataset(params)
     timeout = deadline(params.all("timeout"), settings)
@@ -299,12 +296,7 @@ async def _update(
 async def _describe(
     request: Request, context: Endpoint, params: _Params, log: QueryLog
 ) -> Response:
-    try:
-        fmt = negotiation.negotiate(
-            "graph", request.headers.get("accept"), params.all("format"), html=True
-        )
-    except NotAcceptable as error:
-        raise ProtocolError(406, str(error)) from None
+    fmt = negotiated(request, "graph", params.all("format"), html=True)
     url = endpoint_url(request)
     if fmt is None:
         log.write(200)
