@@ -68,6 +68,7 @@ from plangraph.importers.vocab import (
     RDFS_COMMENT,
     RDFS_LABEL,
     XSD_DATETIME,
+    bilingual,
 )
 from plangraph.namespaces import BASE, GRAPH_BASE, PREFIXES
 from plangraph.store import LoadError, PlanStore
@@ -455,18 +456,12 @@ def provenance(
             ox.Triple(activity, ox.NamedNode(PROV + "used"), url),
         ]
         if payload.saved is not None:
-            triples += [
-                ox.Triple(
-                    activity,
-                    RDFS_COMMENT,
-                    ox.Literal(f"Lest fra et lagret svar: {payload.saved.name}", language="nb"),
-                ),
-                ox.Triple(
-                    activity,
-                    RDFS_COMMENT,
-                    ox.Literal(f"Read from a saved response: {payload.saved.name}", language="en"),
-                ),
-            ]
+            triples += bilingual(
+                activity,
+                RDFS_COMMENT,
+                f"Lest fra et lagret svar: {payload.saved.name}",
+                f"Read from a saved response: {payload.saved.name}",
+            )
     return triples
 
 

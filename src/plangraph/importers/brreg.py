@@ -55,6 +55,7 @@ from plangraph.importers.vocab import (
     SKOS_CONCEPT,
     SKOS_NOTATION,
     SKOS_PREF_LABEL,
+    bilingual,
     term,
 )
 from plangraph.namespaces import BASE
@@ -189,27 +190,21 @@ def parse_unit(body: bytes, orgnr: str | None = None) -> list[ox.Triple]:
                 ox.Triple(org, ORG_REGISTERED_SITE, site),
                 ox.Triple(site, RDF_TYPE, ORG_SITE),
                 ox.Triple(site, DCT_SPATIAL, municipality_iri(kommune)),
-                ox.Triple(
-                    site, RDFS_LABEL, ox.Literal(f"Forretningsadresse for {title}", language="nb")
-                ),
-                ox.Triple(
-                    site, RDFS_LABEL, ox.Literal(f"Business address of {title}", language="en")
+                *bilingual(
+                    site,
+                    RDFS_LABEL,
+                    f"Forretningsadresse for {title}",
+                    f"Business address of {title}",
                 ),
             ]
     deleted = data.get("slettedato")
     if isinstance(deleted, str) and deleted.strip():
-        triples += [
-            ox.Triple(
-                org,
-                RDFS_COMMENT,
-                ox.Literal(f"Slettet fra Enhetsregisteret {deleted}.", language="nb"),
-            ),
-            ox.Triple(
-                org,
-                RDFS_COMMENT,
-                ox.Literal(f"Deleted from the register on {deleted}.", language="en"),
-            ),
-        ]
+        triples += bilingual(
+            org,
+            RDFS_COMMENT,
+            f"Slettet fra Enhetsregisteret {deleted}.",
+            f"Deleted from the register on {deleted}.",
+        )
     return triples
 
 

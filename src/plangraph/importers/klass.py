@@ -79,6 +79,7 @@ from plangraph.importers.vocab import (
     SKOS_PREF_LABEL,
     SKOS_SCHEME,
     XSD_DATE,
+    bilingual,
 )
 from plangraph.namespaces import BASE, PG
 
@@ -295,17 +296,11 @@ def municipality_triples(
     scheme = ox.NamedNode(SCHEME)
     triples = [
         ox.Triple(scheme, RDF_TYPE, SKOS_SCHEME),
-        ox.Triple(
+        *bilingual(
             scheme,
             SKOS_PREF_LABEL,
-            ox.Literal("Kommunenummer (SSBs klassifikasjon 131)", language="nb"),
-        ),
-        ox.Triple(
-            scheme,
-            SKOS_PREF_LABEL,
-            ox.Literal(
-                "Municipality numbers (Statistics Norway's classification 131)", language="en"
-            ),
+            "Kommunenummer (SSBs klassifikasjon 131)",
+            "Municipality numbers (Statistics Norway's classification 131)",
         ),
         ox.Triple(scheme, RDFS_SEE_ALSO, ox.NamedNode(CLASSIFICATION_PAGE)),
     ]

@@ -35,3 +35,13 @@ FOAF_NAME = term("foaf:name")
 XSD_DATE = term("xsd:date")
 XSD_DATETIME = term("xsd:dateTime")
 PG_ORGANISATION_NUMBER = term("pg:organisationNumber")
+
+
+def bilingual(
+    subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode, nb: str, en: str
+) -> list[ox.Triple]:
+    """The same text in Norwegian bokmål and English, as two language-tagged literals."""
+    return [
+        ox.Triple(subject, predicate, ox.Literal(nb, language="nb")),
+        ox.Triple(subject, predicate, ox.Literal(en, language="en")),
+    ]
