@@ -1336,9 +1336,9 @@ class _Writer:
         if "_:" in text:
             # Triples with blank nodes go in a part of their own, which the store writes keeping
             # the labels (they name the inputs' blank nodes); the rest is bulk-loaded.
-            blank = [line for line in lines if line.startswith("_:") or " _:" in line]
-            text = "".join(line for line in lines if not (line.startswith("_:") or " _:" in line))
-            self._send("".join(blank).encode())
+            blank = [line.startswith("_:") or " _:" in line for line in lines]
+            self._send("".join(line for line, b in zip(lines, blank, strict=True) if b).encode())
+            text = "".join(line for line, b in zip(lines, blank, strict=True) if not b)
         if text:
             self._send(text.encode())
 
