@@ -16,9 +16,10 @@ How
        value ``v`` an ``owl:hasValue`` restriction names.
     2. **The facts.** The triples of the properties and classes the rules mention are read from
        the store, or, for a graph whose load record proves it unchanged (same SHA-256 and
-       triple count, no blank nodes), from the file it was loaded from: pyoxigraph's parser
-       reads a file several times faster than its RocksDB store decodes the same triples.
-    3. **Single-premise rules** are the templates applied to the facts in bulk (set operations).
+       triple count, no blank nodes), from the file it was loaded from: split into terms by
+       polars, that is several times faster than decoding the same triples from the store.
+    3. **Single-premise rules** are the templates joined to the facts, as frames of columns
+       (:mod:`plangraph.inference`, with polars: compiled, on every core, without the GIL).
     4. **Multi-premise rules**, ``prp-trp`` (transitive properties) and ``prp-spo2`` (property
        chains), run to a fixpoint, semi-naively (each round joins only what the last one
        added); each round's new triples go through the templates again, since a chain's
@@ -27,7 +28,7 @@ How
        the rules run: each batch (the single-premise conclusions of the facts, then each
        round's new ones) is bulk-loaded by a thread as the next is computed
        (:meth:`PlanStore.bulk_write_graph`: atomically, replacing the previous inferences
-       whole). pyoxigraph's bulk loader does not hold the GIL, so on two cores the writing and
+       whole). Neither pyoxigraph's bulk loader nor polars holds the GIL, so the writing and
        the rules overlap.
     6. **Checks**: ``cax-dw`` (disjoint classes), ``cls-nothing2``, ``prp-irp``, ``prp-asyp``,
        ``prp-pdw`` make the data inconsistent; ``prp-fp`` and ``prp-ifp`` (a functional
@@ -71,22 +72,22 @@ import queue
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Set
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import product, repeat
-from operator import itemgetter
 from pathlib import Path
 from typing import Final, TypeAlias
 
 import owlrl
+import polars as pl
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from plangraph import resources
+from plangraph import inference, resources
+from plangraph.inference import TYPE, Finding
 from plangraph.namespaces import GRAPH_BASE, META_GRAPH, PG, STAGING_PREFIX
 from plangraph.rdfterms import to_oxigraph, to_rdflib
 from plangraph.store import LoadError, PlanStore, file_sha256, rdf_format
@@ -104,7 +105,6 @@ __all__ = [
     "is_current",
     "reason",
     "schema_triples",
-    "transitive_closure",
 ]
 
 INFERRED_GRAPH: Final = GRAPH_BASE + "inferred"
@@ -123,7 +123,6 @@ _PG_SHA256 = PG + "sha256"
 _PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 
 _TYPE_NODE = ox.NamedNode(_RDF + "type")
-TYPE: Final = str(_TYPE_NODE)
 _NOTHING = f"<{_OWL}Nothing>"
 _X = ox.Variable("x")
 _Y = ox.Variable("y")
@@ -137,7 +136,6 @@ Graphs: TypeAlias = list[ox.NamedNode | ox.DefaultGraph]
 # A template slot: 0 is the seed's subject, 1 its object, a string a constant (N-Triples).
 TSlot: TypeAlias = int | str
 Template: TypeAlias = tuple[TSlot, str, TSlot]
-Pairs: TypeAlias = set[tuple[str, str]]
 
 # The schema triples the T-box is made of: these predicates, and rdf:type with these classes.
 _SCHEMA_PREDICATES = [
@@ -200,23 +198,6 @@ _UNSUPPORTED = {
 
 class UnsupportedConstruct(Exception):
     """The schema uses an OWL 2 RL construct that plangraph's rules do not implement."""
-
-
-@dataclass(frozen=True)
-class Finding:
-    """What a check found about one resource.
-
-    ``rule`` is the OWL 2 RL rule (``cax-dw``, ``prp-fp`` …); ``inconsistent`` whether it makes
-    the data inconsistent (``prp-fp`` and ``prp-ifp`` conclude ``owl:sameAs`` instead, which
-    plangraph reports as a data error); ``resource`` is in N-Triples form; ``terms`` are the
-    classes or properties involved, as IRIs.
-    """
-
-    rule: str
-    inconsistent: bool
-    resource: str
-    terms: tuple[str, ...]
-    message: str
 
 
 @dataclass(frozen=True)
@@ -591,6 +572,8 @@ class Program:
     """For ``v P ?y`` likewise."""
     transitive: set[str] = field(default_factory=set)
     chains: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    frames: dict[str, pl.DataFrame] | None = None
+    """The templates as tables to join the facts with (made by :mod:`plangraph.inference`)."""
 
     @property
     def multi_premise(self) -> set[str]:
@@ -680,20 +663,6 @@ def compile_program(schema: Schema) -> Program:
 # ---------------------------------------------------------------------------------------------
 
 
-Facts: TypeAlias = dict[str, Pairs]
-"""Triples by predicate: predicate (N-Triples) → {(subject, object)}, terms in N-Triples."""
-
-
-def _read_store(store: PlanStore, graph: ox.NamedNode | ox.DefaultGraph, keep: set[str]) -> Facts:
-    facts: Facts = defaultdict(set)
-    for predicate in sorted(keep):
-        node = ox.NamedNode(predicate[1:-1])
-        pairs = facts[predicate]
-        for quad in store.raw.quads_for_pattern(None, node, None, graph):
-            pairs.add((str(quad.subject), str(quad.object)))
-    return facts
-
-
 def _source_file(store: PlanStore, graph: ox.NamedNode | ox.DefaultGraph) -> Path | None:
     """The file ``graph`` was loaded from, if its load record says so and it is unchanged."""
     record = _record_of(store, graph)
@@ -713,460 +682,6 @@ def _source_file(store: PlanStore, graph: ox.NamedNode | ox.DefaultGraph) -> Pat
     except (LoadError, OSError):
         return None
     return path
-
-
-def _read_file(path: Path, keep: set[str], expected: int) -> Facts | None:
-    """The facts of a file, or None if it cannot stand for its graph (blank nodes, whose
-    labels the store does not keep, or a triple count other than the graph's)."""
-    try:
-        if rdf_format(path) == ox.RdfFormat.N_TRIPLES:
-            return _read_ntriples(path, keep, expected)
-        wanted = {ox.NamedNode(p[1:-1]): p for p in keep}
-        facts: Facts = defaultdict(set)
-        count = 0
-        for triple in ox.parse(path=path, format=rdf_format(path)):
-            count += 1
-            predicate = wanted.get(triple.predicate)
-            if predicate is None:
-                continue
-            subject, obj = triple.subject, triple.object
-            if isinstance(subject, ox.BlankNode) or isinstance(obj, ox.BlankNode):
-                return None
-            facts[predicate].add((str(subject), str(obj)))
-    except (SyntaxError, OSError, ValueError, LoadError):
-        return None
-    return facts if count == expected else None
-
-
-_XSD_STRING = f"^^<{_XSD}string>"
-
-
-def _read_ntriples(path: Path, keep: set[str], expected: int) -> Facts | None:
-    """N-Triples, read by lines, faster than the parser: a line in the plain form pyoxigraph
-    writes (``<s> <p> o .``, one space apart, no escape sequence or control character, no
-    upper-case language tag, no explicit ``xsd:string``) is split as it is; any other line goes
-    through pyoxigraph's parser, so that every term comes out in the store's canonical form."""
-    facts: Facts = defaultdict(set)
-    count = 0
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line[:1] == "<" and line.endswith(" .\n") and "\\" not in line:
-                subject, predicate, rest = line.split(" ", 2)
-                if (
-                    subject[-1:] == ">"
-                    and predicate[:1] == "<"
-                    and predicate[-1:] == ">"
-                    and line[:-1].isprintable()
-                ):
-                    count += 1
-                    if predicate not in keep:
-                        continue
-                    obj = rest[:-3]
-                    if obj[:2] == "_:":
-                        return None
-                    if obj[:1] != '"':
-                        facts[predicate].add((subject, obj))
-                        continue
-                    tail = obj[obj.rfind('"') + 1 :]
-                    if tail != _XSD_STRING and not (tail[:1] == "@" and tail != tail.lower()):
-                        facts[predicate].add((subject, obj))
-                        continue
-                    count -= 1
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            for triple in ox.parse(line, ox.RdfFormat.N_TRIPLES):
-                count += 1
-                if isinstance(triple.subject, ox.BlankNode) or isinstance(
-                    triple.object, ox.BlankNode
-                ):
-                    return None
-                name = str(triple.predicate)
-                if name in keep:
-                    facts[name].add((str(triple.subject), str(triple.object)))
-    return facts if count == expected else None
-
-
-# ---------------------------------------------------------------------------------------------
-# The engine: templates in bulk, then the multi-premise rules to a fixpoint
-# ---------------------------------------------------------------------------------------------
-
-
-def _apply(templates: list[Template], pairs: Iterable[tuple[str, str]], out: Facts) -> None:
-    """Add the conclusions of ``templates`` for every (subject, object) of ``pairs``."""
-    batch = pairs if isinstance(pairs, (set, list)) else list(pairs)
-    if not batch:
-        return
-    sides: dict[int, set[str]] = {}
-
-    def side(index: int) -> set[str]:  # the distinct subjects (0) or objects (1) of the batch
-        if index not in sides:
-            sides[index] = set(map(itemgetter(index), batch))
-        return sides[index]
-
-    for s_slot, q, o_slot in templates:
-        target = out[q]
-        if s_slot == 0 and o_slot == 1:
-            target.update(batch)
-        elif s_slot == 1 and o_slot == 0:
-            target.update(map(_swapped, batch))
-        elif isinstance(o_slot, str) and not isinstance(s_slot, str):
-            target.update(zip(side(s_slot), repeat(o_slot)))
-        elif isinstance(s_slot, str) and not isinstance(o_slot, str):
-            target.update(zip(repeat(s_slot), side(o_slot)))
-        elif isinstance(s_slot, str) and isinstance(o_slot, str):
-            target.add((s_slot, o_slot))
-        else:  # (x, q, x) or (y, q, y)
-            nodes = side(int(s_slot))
-            target.update(zip(nodes, nodes, strict=True))
-
-
-def _swapped(pair: tuple[str, str]) -> tuple[str, str]:
-    return pair[1], pair[0]
-
-
-def _conclude(program: Program, facts: Facts) -> Facts:
-    """The single-premise conclusions of ``facts`` (predicate → pairs), facts not excluded."""
-    out: Facts = defaultdict(set)
-    for predicate, pairs in facts.items():
-        if not pairs:
-            continue
-        if predicate == TYPE:
-            by_class: dict[str, list[tuple[str, str]]] = defaultdict(list)
-            for s, c in pairs:
-                if c in program.by_class:
-                    by_class[c].append((s, c))
-            for c, members in by_class.items():
-                _apply(program.by_class[c], members, out)
-            continue
-        templates = program.by_property.get(predicate)
-        if templates:
-            _apply(templates, pairs, out)
-        for value, bound in program.by_object.get(predicate, {}).items():
-            _apply(bound, [pair for pair in pairs if pair[1] == value], out)
-        for value, bound in program.by_subject.get(predicate, {}).items():
-            _apply(bound, [pair for pair in pairs if pair[0] == value], out)
-    return out
-
-
-class _Index:
-    """The facts of the multi-premise properties: as sets of pairs, and by subject or by
-    object, each table built the first time a rule walks it and kept up to date after."""
-
-    def __init__(self) -> None:
-        self.known: Facts = defaultdict(set)
-        self._forward: dict[str, dict[str, set[str]]] = {}
-        self._backward: dict[str, dict[str, set[str]]] = {}
-
-    def add(self, predicate: str, pairs: Pairs) -> Pairs:
-        """Add ``pairs``; the ones that were not known yet."""
-        fresh = pairs - self.known[predicate]
-        if fresh:
-            self.known[predicate] |= fresh
-            forward = self._forward.get(predicate)
-            if forward is not None:
-                for s, o in fresh:
-                    forward.setdefault(s, set()).add(o)
-            backward = self._backward.get(predicate)
-            if backward is not None:
-                for s, o in fresh:
-                    backward.setdefault(o, set()).add(s)
-        return fresh
-
-    def forward(self, predicate: str) -> dict[str, set[str]]:
-        table = self._forward.get(predicate)
-        if table is None:
-            table = self._forward[predicate] = {}
-            for s, o in self.known[predicate]:
-                table.setdefault(s, set()).add(o)
-        return table
-
-    def backward(self, predicate: str) -> dict[str, set[str]]:
-        table = self._backward.get(predicate)
-        if table is None:
-            table = self._backward[predicate] = {}
-            for s, o in self.known[predicate]:
-                table.setdefault(o, set()).add(s)
-        return table
-
-
-_NOTHING_REACHED: frozenset[str] = frozenset()
-
-
-def _reach(
-    index: _Index,
-    starts: Iterable[str],
-    chain: tuple[str, ...],
-    *,
-    forward: bool,
-    skip: Facts | None = None,
-) -> dict[str, Set[str]]:
-    """For each of ``starts``, the nodes reached from it along ``chain`` (backwards if not
-    ``forward``), not using the edges in ``skip``. The sets may be the index's own: read only."""
-    steps = [
-        (index.forward(p) if forward else index.backward(p), skip.get(p) if skip else None)
-        for p in chain
-    ]
-    if not steps:
-        return {start: {start} for start in starts}
-    if len(steps) == 1 and not steps[0][1]:  # the common case: one link, nothing skipped
-        table = steps[0][0]
-        return {start: table.get(start, _NOTHING_REACHED) for start in starts}
-    reached: dict[str, Set[str]] = {}
-    for start in starts:
-        current: Set[str] = {start}
-        for table, excluded in steps:
-            following: set[str] = set()
-            for node in current:
-                targets = table.get(node)
-                if not targets:
-                    continue
-                if excluded:
-                    targets = {
-                        t for t in targets if ((node, t) if forward else (t, node)) not in excluded
-                    }
-                following |= targets
-            current = following
-            if not current:
-                break
-        reached[start] = current
-    return reached
-
-
-def transitive_closure(edges: dict[str, set[str]]) -> Pairs:
-    """Every (a, c) with a path from a to c: strongly connected components (Tarjan, without
-    recursion), then each component's reach from those it points to, sinks first."""
-    order: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    component: dict[str, int] = {}
-    components: list[list[str]] = []
-    for root in edges:
-        if root in order:
-            continue
-        order[root] = low[root] = len(order)
-        stack.append(root)
-        on_stack.add(root)
-        work = [(root, iter(edges.get(root, ())))]
-        while work:
-            node, successors = work[-1]
-            descended = False
-            for successor in successors:
-                if successor not in order:
-                    order[successor] = low[successor] = len(order)
-                    stack.append(successor)
-                    on_stack.add(successor)
-                    work.append((successor, iter(edges.get(successor, ()))))
-                    descended = True
-                    break
-                if successor in on_stack:
-                    low[node] = min(low[node], order[successor])
-            if descended:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == order[node]:
-                members: list[str] = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component[member] = len(components)
-                    members.append(member)
-                    if member == node:
-                        break
-                components.append(members)
-    reach: list[set[str]] = []
-    pairs: Pairs = set()
-    for i, members in enumerate(components):  # a component comes after all it reaches
-        reached: set[str] = set()
-        for member in members:
-            for successor in edges.get(member, ()):
-                j = component[successor]
-                if j != i:
-                    reached.add(successor)
-                    reached |= reach[j]
-        if len(members) > 1 or members[0] in edges.get(members[0], ()):
-            reached.update(members)
-        reach.append(reached)
-        for member in members:
-            pairs.update(zip(repeat(member), reached))
-    return pairs
-
-
-def _run(program: Program, asserted: Facts, emit: Callable[[Facts], None] | None = None) -> Facts:
-    """Every conclusion of the rules from ``asserted`` (asserted triples not removed).
-
-    ``emit`` is given the conclusions as they are found, each once: the single-premise
-    conclusions of the asserted facts first, then each round's new ones."""
-    out = _conclude(program, asserted)
-    if emit is not None:
-        emit(out)
-    index = _Index()
-    delta: Facts = {}
-    for predicate in program.multi_premise:
-        delta[predicate] = index.add(
-            predicate, asserted.get(predicate, set()) | out.get(predicate, set())
-        )
-    reclose = set(program.transitive)
-    while any(delta.values()) or reclose:
-        candidates: Facts = defaultdict(set)
-        for predicate in reclose:  # new edges from elsewhere: close again (cheaper than joins)
-            candidates[predicate] = transitive_closure(index.forward(predicate))
-        for head, body in program.chains:
-            # Semi-naive: link i from this round's delta, the links before it from what was
-            # known before the round, the links after it from everything. Each combination is
-            # then found once; in the first round only link 0 contributes.
-            found = candidates[head]
-            for i, link in enumerate(body):
-                pairs = delta.get(link)
-                if not pairs:
-                    continue
-                before, after = tuple(reversed(body[:i])), body[i + 1 :]
-                if any(len(delta.get(b, ())) == len(index.known[b]) for b in before):
-                    continue  # a link before has nothing older than this round
-                ends_of: dict[str, list[str]] = defaultdict(list)
-                for a, b in pairs:
-                    ends_of[a].append(b)
-                right_of = _reach(index, set(map(itemgetter(1), pairs)), after, forward=True)
-                left_of = _reach(index, ends_of, before, forward=False, skip=delta)
-                for a, ends in ends_of.items():
-                    lefts = left_of[a]
-                    if lefts:
-                        found.update(product(lefts, set().union(*map(right_of.__getitem__, ends))))
-        new = {p: pairs - index.known[p] for p, pairs in candidates.items()}
-        new = {p: pairs for p, pairs in new.items() if pairs}
-        concluded = _conclude(program, new)
-        closed = reclose
-        delta, reclose = {}, set()
-        found_now: Facts = defaultdict(set)
-        for facts in (new, concluded):
-            for predicate, pairs in facts.items():
-                unseen = pairs - out[predicate]
-                out[predicate] |= unseen
-                found_now[predicate] |= unseen
-                if predicate not in program.multi_premise:
-                    continue
-                fresh = index.add(predicate, pairs)
-                if not fresh:
-                    continue
-                delta[predicate] = delta.get(predicate, set()) | fresh
-                if predicate in program.transitive and (
-                    facts is concluded or predicate not in closed or _from_chain(program, predicate)
-                ):
-                    reclose.add(predicate)
-        if emit is not None:
-            emit(found_now)
-    return out
-
-
-def _from_chain(program: Program, predicate: str) -> bool:
-    return any(head == predicate for head, _ in program.chains)
-
-
-# ---------------------------------------------------------------------------------------------
-# Checks
-# ---------------------------------------------------------------------------------------------
-
-
-def _check(schema: Schema, asserted: Facts, out: Facts) -> list[Finding]:
-    """The consistency checks over the asserted and concluded facts."""
-
-    def pairs(predicate: str) -> Pairs:  # none about a literal: RDF has no such triple
-        found = asserted.get(predicate, set()) | out.get(predicate, set())
-        return {pair for pair in found if pair[0][0] != '"'}
-
-    findings: list[Finding] = []
-    members: dict[str, set[str]] = defaultdict(set)
-    wanted = {str(c) for pair in schema.disjoint for c in pair} | {_NOTHING}
-    for types in (asserted.get(TYPE, set()), out.get(TYPE, set())):
-        for s, c in types:
-            if c in wanted and s[0] != '"':
-                members[c].add(s)
-    for a, b in sorted(schema.disjoint, key=str):
-        for resource in sorted(members.get(str(a), set()) & members.get(str(b), set())):
-            findings.append(
-                Finding(
-                    "cax-dw",
-                    True,
-                    resource,
-                    (_iri(a), _iri(b)),
-                    f"{resource} is both a {a} and a {b}, which are disjoint classes",
-                )
-            )
-    for resource in sorted(members.get(_NOTHING, set())):
-        findings.append(
-            Finding(
-                "cls-nothing2", True, resource, (_OWL + "Nothing",), f"{resource} is a {_NOTHING}"
-            )
-        )
-    for prop in sorted(schema.irreflexive, key=str):
-        for s, o in sorted(pairs(str(prop))):
-            if s == o:
-                findings.append(
-                    Finding(
-                        "prp-irp",
-                        True,
-                        s,
-                        (prop.value,),
-                        f"{s} is {prop} of itself, which the property does not allow",
-                    )
-                )
-    for prop in sorted(schema.asymmetric, key=str):
-        found = pairs(str(prop))
-        for s, o in sorted(found):
-            if (o, s) in found and s < o:
-                findings.append(
-                    Finding(
-                        "prp-asyp",
-                        True,
-                        s,
-                        (prop.value,),
-                        f"{s} and {o} are {prop} of each other, which the property does not allow",
-                    )
-                )
-    for a, b in sorted(schema.disjoint_properties, key=str):
-        for s, o in sorted(pairs(str(a)) & pairs(str(b))):
-            findings.append(
-                Finding(
-                    "prp-pdw",
-                    True,
-                    s,
-                    (a.value, b.value),
-                    f"{s} links to {o} by both {a} and {b}, which are disjoint properties",
-                )
-            )
-    for rule, props, forward in (
-        ("prp-fp", schema.functional, True),
-        ("prp-ifp", schema.inverse_functional, False),
-    ):
-        for prop in sorted(props, key=str):
-            values: dict[str, set[str]] = defaultdict(set)
-            for s, o in pairs(str(prop)):
-                if forward:
-                    values[s].add(o)
-                else:
-                    values[o].add(s)
-            for resource in sorted(r for r, v in values.items() if len(v) > 1):
-                shown = ", ".join(sorted(values[resource]))
-                kind = "functional" if forward else "inverse functional"
-                findings.append(
-                    Finding(
-                        rule,
-                        False,
-                        resource,
-                        (prop.value,),
-                        f"{resource} has {len(values[resource])} values for {prop}, which is "
-                        f"{kind} ({shown}); OWL 2 RL would make them one resource "
-                        "(owl:sameAs), which plangraph does not do",
-                    )
-                )
-    return findings
-
-
-def _iri(term: Term) -> str:
-    return term.value if isinstance(term, ox.NamedNode) else str(term)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1247,26 +762,27 @@ def _reason(
     try:
         say("reading the facts")
         keep = program.read()
-        asserted: Facts = defaultdict(set)
+        parts: list[inference.Facts] = []
         from_files: list[str] = []
         for graph in graphs:
             facts = None
             path = _source_file(store, graph) if use_files else None
             if path is not None:
-                facts = _read_file(path, keep, fingerprints[_graph_name(graph)][1])
+                facts = inference.read_file(path, keep, fingerprints[_graph_name(graph)][1])
                 if facts is not None:
                     from_files.append(_graph_name(graph))
             if facts is None:
-                facts = _read_store(store, graph, keep)
-            for predicate, pairs in facts.items():
-                asserted[predicate].update(pairs)
+                facts = inference.read_store(store, graph, keep)
+            parts.append(facts)
+        asserted = pl.concat(parts)
+        stated = asserted.filter(pl.col("p").is_in(list(program.concluded())))
         lap("read")
 
         say("applying the rules, writing the inferred graph as they conclude")
-        out = _run(program, asserted, emit=lambda found: writer.add(found, asserted))
+        out = inference.run(program, asserted, emit=lambda found: writer.add(found, stated))
         lap("rules")
         say("checking consistency")
-        findings = _check(schema, asserted, out)
+        findings = inference.check(schema, asserted, out)
         lap("checks")
     except BaseException as error:
         failure = writer.abort()
@@ -1313,34 +829,23 @@ class _Writer:
         self.count = 0
         self._queue(first)
 
-    def add(self, found: Facts, asserted: Facts) -> None:
-        """Queue the conclusions in ``found`` that the inputs do not state (and none about a
-        literal, which RDF cannot have as a subject)."""
-        lines: list[str] = []
-        for predicate, pairs in found.items():
-            stated = asserted.get(predicate)
-            middle = f" {predicate} "
-            lines += [
-                f"{s}{middle}{o} .\n"
-                for s, o in (pairs - stated if stated else pairs)
-                if s[0] != '"'
-            ]
-        self._queue(lines)
+    def add(self, found: inference.Facts, asserted: inference.Facts) -> None:
+        """Queue the conclusions in ``found`` that ``asserted`` does not state (and none about
+        a literal, which RDF cannot have as a subject). Triples with blank nodes go in a part
+        of their own, which the store writes keeping the labels (they name the inputs' blank
+        nodes); the rest is bulk-loaded."""
+        plain, blank = inference.new_conclusions(found, asserted)
+        for part in (blank, plain):
+            self.count += part.height
+            text = inference.lines(part)
+            if text:
+                self._send(text)
 
     def _queue(self, lines: list[str]) -> None:
-        """Queue lines of N-Triples to be written."""
-        if not lines:
-            return
-        self.count += len(lines)
-        text = "".join(lines)
-        if "_:" in text:
-            # Triples with blank nodes go in a part of their own, which the store writes keeping
-            # the labels (they name the inputs' blank nodes); the rest is bulk-loaded.
-            blank = [line.startswith("_:") or " _:" in line for line in lines]
-            self._send("".join(line for line, b in zip(lines, blank, strict=True) if b).encode())
-            text = "".join(line for line, b in zip(lines, blank, strict=True) if not b)
-        if text:
-            self._send(text.encode())
+        """Queue lines of N-Triples (without blank nodes) to be written."""
+        if lines:
+            self.count += len(lines)
+            self._send("".join(lines).encode())
 
     def _send(self, part: bytes) -> None:
         if self._thread is None:

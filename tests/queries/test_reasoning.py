@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import owlrl
+import polars as pl
 import pyoxigraph as ox
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
-from plangraph import queries, reasoning, resources, synthetic
+from plangraph import inference, queries, reasoning, resources, synthetic
 from plangraph.store import PlanStore
 
 PG = "https://w3id.org/plangraph/ontology#"
@@ -242,22 +243,22 @@ def test_reasoning_stopped_half_way_leaves_the_store_as_it_was(
     extra.write_text(EXTRA, encoding="utf-8")
     store.load([("https://example.org/test/graph", extra)])
     before = {str(q) for q in store.raw}
-    original = reasoning._conclude
+    original = inference.conclude
     calls: list[int] = []
 
-    def fail_in_the_fixpoint(program: reasoning.Program, facts: reasoning.Facts) -> reasoning.Facts:
+    def fail_in_the_fixpoint(program: reasoning.Program, facts: inference.Facts) -> inference.Facts:
         calls.append(1)
         if len(calls) > 1:  # the first call's conclusions are already being written
             raise MemoryError("out of memory (simulated)")
         return original(program, facts)
 
-    monkeypatch.setattr(reasoning, "_conclude", fail_in_the_fixpoint)
+    monkeypatch.setattr(inference, "conclude", fail_in_the_fixpoint)
     with pytest.raises(MemoryError, match="simulated"):
         reasoning.reason(store)
     assert len(calls) == 2
     assert {str(q) for q in store.raw} == before
     assert not reasoning.is_current(store)
-    monkeypatch.setattr(reasoning, "_conclude", original)
+    monkeypatch.setattr(inference, "conclude", original)
     assert not reasoning.reason(store).skipped
     assert reasoning.is_current(store)
 
@@ -293,8 +294,9 @@ def test_an_ontology_construct_the_rules_do_not_cover_is_refused() -> None:
 
 
 def test_the_transitive_closure_handles_cycles_and_chains() -> None:
-    edges = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": {"e"}, "x": {"x"}}
-    closure = reasoning.transitive_closure(edges)
+    edges = [("a", "b"), ("b", "c"), ("c", "a"), ("c", "d"), ("d", "e"), ("x", "x")]
+    frame = pl.DataFrame(edges, schema={"s": pl.String, "o": pl.String}, orient="row")
+    closure = set(inference.transitive_closure(frame).iter_rows())
     for node in "abc":
         assert {(node, t) for t in "abcde"} <= closure
     assert ("d", "e") in closure and ("d", "a") not in closure
