@@ -19,7 +19,7 @@ conclusions runs beside it (``benchmarks/reason.py`` measures it).
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, TypeAlias
@@ -131,9 +131,11 @@ def read_file(path: Path, keep: set[str], expected: int) -> Facts | None:
 
 def _read_ntriples(path: Path, keep: set[str], expected: int) -> Facts | None:
     """N-Triples, split into terms by polars: a line in the plain form pyoxigraph writes
-    (``<s> <p> o .``, one space apart, no escape sequence or control character, no upper-case
-    language tag, no explicit ``xsd:string``) is split as it is; any other line goes through
-    pyoxigraph's parser, so that every term comes out in the store's canonical form."""
+    (``<s> <p> o .``, one space apart, no escape sequence, and a literal with no control
+    character, no upper-case language tag and no explicit ``xsd:string``) is split as it is;
+    any other line goes through pyoxigraph's parser, so that every term comes out in the
+    store's canonical form. A plain line is one triple (the file is the one the graph was
+    loaded from: its checksum was checked), so only the other lines are parsed to count."""
     lines = pl.read_csv(
         path,
         has_header=False,
@@ -142,44 +144,33 @@ def _read_ntriples(path: Path, keep: set[str], expected: int) -> Facts | None:
         schema={"line": pl.String},
     ).filter(pl.col("line").is_not_null())
     line = pl.col("line")
-    plain_line = (
+    plain = (
         line.str.starts_with("<")
         & line.str.ends_with(" .")
         & ~line.str.contains("\\", literal=True)
-        & ~line.str.contains(r"[\x00-\x1f\x7f]")
     )
-    split = lines.with_columns(plain_line.alias("plain")).with_columns(
-        pl.when("plain").then(line.str.splitn(" ", 3)).alias("parts")
+    terms = (
+        lines.filter(plain)
+        .select("line", line.str.splitn(" ", 3).struct.rename_fields(["s", "p", "rest"]).alias("t"))
+        .unnest("t")
+        .with_columns(o=pl.col("rest").str.head(-2))
     )
-    terms = split.with_columns(
-        pl.col("parts").struct.field("field_0").alias("s"),
-        pl.col("parts").struct.field("field_1").alias("p"),
-        pl.col("parts").struct.field("field_2").str.head(-2).alias("o"),
+    shaped = _S.str.ends_with(">") & _P.str.starts_with("<") & _P.str.ends_with(">")
+    literal = _O.str.starts_with('"')
+    literals = terms.filter(shaped & literal)
+    odd_literal = (
+        _O.str.contains(r"[\x00-\x1f\x7f]")
+        | _O.str.ends_with(_XSD_STRING)
+        | _O.str.contains(r'"@[^"]*[A-Z][^"]*$')  # a plain line's literal has no inner quote
     )
-    tail = _O.str.extract(r'"([^"]*)$', 1)
-    canonical = (
-        pl.col("plain")
-        & _S.str.ends_with(">")
-        & _P.str.starts_with("<")
-        & _P.str.ends_with(">")
-        & (
-            ~_O.str.starts_with('"')
-            | (
-                (tail != _XSD_STRING)
-                & ~(tail.str.starts_with("@") & (tail != tail.str.to_lowercase()))
-            )
-        )
-    )
-    terms = terms.with_columns(canonical.fill_null(False).alias("canonical"))
-    quick = terms.filter("canonical").select("s", "p", "o")
-    kept = quick.filter(_P.is_in(list(keep)))
+    canonical = pl.concat([terms.filter(shaped & ~literal), literals.filter(~odd_literal)])
+    kept = canonical.filter(_P.is_in(list(keep))).select("s", "p", "o")
     if kept.select(_O.str.starts_with("_:").any()).item():
         return None
-    count = quick.height
+    count = canonical.height
     rows: list[tuple[str, str, str]] = []
-    for text in terms.filter(~pl.col("canonical"))["line"]:
-        if not text.strip() or text.lstrip().startswith("#"):
-            continue
+    others = [terms.filter(~shaped), literals.filter(odd_literal), lines.filter(~plain)]
+    for text in pl.concat([frame.select("line") for frame in others])["line"]:
         for triple in ox.parse(text, ox.RdfFormat.N_TRIPLES):
             count += 1
             if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
@@ -364,14 +355,10 @@ def _triples(by_predicate: dict[str, pl.DataFrame]) -> Facts:
     return pl.concat(frames) if frames else _no_facts()
 
 
-def run(program: Program, asserted: Facts, emit: Callable[[Facts], None] | None = None) -> Facts:
-    """Every conclusion of the rules from ``asserted``, each once (some may be asserted too).
-
-    ``emit`` is given the conclusions as they are found, each once: the single-premise
-    conclusions of the asserted facts first, then each round's new ones."""
+def run(program: Program, asserted: Facts) -> Facts:
+    """Every conclusion of the rules from ``asserted``, each once (some may be asserted too):
+    the single-premise conclusions of the asserted facts, then each round's new ones."""
     first = conclude(program, asserted)
-    if emit is not None:
-        emit(first)
     rounds = [first]
     multi = program.multi_premise
     # What each round's conclusions are new against, per predicate: for the properties of the
@@ -417,8 +404,6 @@ def run(program: Program, asserted: Facts, emit: Callable[[Facts], None] | None 
                 reclose.add(p)
         found = pl.concat([_triples(new), _triples(concluded)])
         rounds.append(found)
-        if emit is not None:
-            emit(found)
     return pl.concat(rounds)
 
 
@@ -431,9 +416,10 @@ def lines(facts: Facts) -> bytes:
     """``facts`` as N-Triples."""
     if not facts.height:
         return b""
-    text = facts.select(pl.concat_str([_S, _P, _O, pl.lit(".")], separator=" "))
-    buffer = io.BytesIO()
-    text.write_csv(buffer, include_header=False, quote_style="never")
+    buffer = io.BytesIO()  # the terms and a full stop, a space apart, as they are
+    facts.select("s", "p", "o", dot=pl.lit(".")).write_csv(
+        buffer, include_header=False, separator=" ", quote_style="never"
+    )
     return buffer.getvalue()
 
 
@@ -461,16 +447,11 @@ def check(schema: Schema, asserted: Facts, out: Facts) -> list[Finding]:
         | {p for pair in schema.disjoint_properties for p in pair}
     )
     wanted = {str(c) for pair in schema.disjoint for c in pair} | {nothing}
-    both = pl.concat([asserted, out])
+    checked = _P.is_in([str(p) for p in schema_props]) | ((_P == TYPE) & _O.is_in(list(wanted)))
     relevant = _not_about_a_literal(
-        both.filter(
-            _P.is_in([str(p) for p in schema_props]) | ((_P == TYPE) & _O.is_in(list(wanted)))
-        )
+        pl.concat([asserted.filter(checked), out.filter(checked)])
     ).unique()
-    pairs = {
-        p: frame.sort("s", "o")
-        for p, frame in _by_predicate(relevant, relevant["p"].unique()).items()
-    }
+    pairs = _by_predicate(relevant, relevant["p"].unique())
     members: dict[str, set[str]] = {
         c: set(frame["s"]) for c, frame in _by_object(pairs.get(TYPE, _no_pairs())).items()
     }
@@ -496,7 +477,7 @@ def check(schema: Schema, asserted: Facts, out: Facts) -> list[Finding]:
             Finding("cls-nothing2", True, resource, (nothing[1:-1],), f"{resource} is a {nothing}")
         )
     for prop in sorted(schema.irreflexive, key=str):
-        for s, o in rows(prop):
+        for s, o in sorted(rows(prop)):
             if s == o:
                 findings.append(
                     Finding(
@@ -536,13 +517,11 @@ def check(schema: Schema, asserted: Facts, out: Facts) -> list[Finding]:
         ("prp-ifp", schema.inverse_functional, "o", "s"),
     ):
         for prop in sorted(props, key=str):
-            values = (
-                pairs.get(str(prop), _no_pairs())
-                .group_by(key)
-                .agg(pl.col(value).unique().sort())
-                .filter(pl.col(value).list.len() > 1)
-                .sort(key)
-            )
+            facts = pairs.get(
+                str(prop), _no_pairs()
+            )  # distinct pairs: a count is a count of values
+            several = facts.group_by(key).len().filter(pl.col("len") > 1).select(key)
+            values = facts.join(several, on=key).group_by(key).agg(pl.col(value).sort()).sort(key)
             for resource, all_values in values.iter_rows():
                 shown = ", ".join(all_values)
                 kind = "functional" if key == "s" else "inverse functional"

@@ -24,12 +24,9 @@ How
        chains), run to a fixpoint, semi-naively (each round joins only what the last one
        added); each round's new triples go through the templates again, since a chain's
        conclusion has super-properties, domains and ranges, and those can feed another chain.
-    5. The conclusions not stated by the inputs are written to :data:`INFERRED_GRAPH` while
-       the rules run: each batch (the single-premise conclusions of the facts, then each
-       round's new ones) is bulk-loaded by a thread as the next is computed
-       (:meth:`PlanStore.bulk_write_graph`: atomically, replacing the previous inferences
-       whole). Neither pyoxigraph's bulk loader nor polars holds the GIL, so the writing and
-       the rules overlap.
+    5. The conclusions not stated by the inputs are written to :data:`INFERRED_GRAPH` by a
+       thread, in one bulk load, while the checks run (:meth:`PlanStore.bulk_write_graph`:
+       atomically, replacing the previous inferences whole; see :class:`_Writer`).
     6. **Checks**: ``cax-dw`` (disjoint classes), ``cls-nothing2``, ``prp-irp``, ``prp-asyp``,
        ``prp-pdw`` make the data inconsistent; ``prp-fp`` and ``prp-ifp`` (a functional
        property with two values) conclude ``owl:sameAs``. All are *reported* as
@@ -73,6 +70,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -736,10 +734,18 @@ def _reason(
 
     graphs = input_graphs(store)
     names = tuple(_graph_name(g) for g in graphs)
-    say("checking the inputs")
-    fingerprints = _fingerprints(store, graphs)
+    say("checking the inputs and closing the ontology (owlrl)")
+    # Counting each graph's triples takes a second on the national register, in pyoxigraph
+    # without the GIL: the T-box is closed meanwhile (and left unused if nothing changed).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        counting = pool.submit(_fingerprints, store, graphs)
+        try:
+            schema: Schema | UnsupportedConstruct = compile_schema(schema_triples(store, graphs))
+        except UnsupportedConstruct as error:
+            schema = error
+        fingerprints = counting.result()
     digest = _digest(fingerprints)
-    lap("checksum")
+    lap("inputs")
     if not force and _recorded_inputs_sha256(store) == digest:
         return ReasonResult(
             INFERRED_GRAPH,
@@ -750,11 +756,9 @@ def _reason(
             round(time.perf_counter() - started, 3),
             phases,
         )
-
-    say("closing the ontology (owlrl)")
-    schema = compile_schema(schema_triples(store, graphs))
+    if isinstance(schema, UnsupportedConstruct):
+        raise schema
     program = compile_program(schema)
-    lap("tbox")
 
     # The writer starts now, with the ontology's own entailments: if the store must be rebuilt
     # to replace the old inferences, it copies the other graphs while the facts are read.
@@ -778,10 +782,11 @@ def _reason(
         stated = asserted.filter(pl.col("p").is_in(list(program.concluded())))
         lap("read")
 
-        say("applying the rules, writing the inferred graph as they conclude")
-        out = inference.run(program, asserted, emit=lambda found: writer.add(found, stated))
+        say("applying the rules")
+        out = inference.run(program, asserted)
+        writer.add(out, stated)
         lap("rules")
-        say("checking consistency")
+        say("checking consistency while the inferred graph is written")
         findings = inference.check(schema, asserted, out)
         lap("checks")
     except BaseException as error:
@@ -811,13 +816,17 @@ def _reason(
 
 
 class _Writer:
-    """Writes the inferred graph while the rules run.
+    """Writes the inferred graph in a thread, beside the reasoning.
 
-    The conclusions the rules hand over (:meth:`add`) become parts of N-Triples, which a thread
-    bulk-loads into the store one after the other (:meth:`PlanStore.bulk_write_graph`: all or
-    nothing), while the rules go on with the next round: pyoxigraph's bulk loader does not
-    hold the GIL. Nothing is written until the first conclusion; :meth:`finish` waits for
-    the last part and gives the number of triples written, :meth:`abort` puts the store back.
+    It starts as soon as the T-box is closed, with the ontology's own entailments: when the
+    store must be rebuilt to replace the old inferences, it copies the other graphs while the
+    facts are read. The conclusions (:meth:`add`) become N-Triples that the thread bulk-loads
+    (:meth:`PlanStore.bulk_write_graph`: all or nothing) while the checks run: pyoxigraph's bulk
+    loader does not hold the GIL. All conclusions go in one part, when the rules are done:
+    each further bulk load into a graph that already holds data costs more than one big load
+    (RocksDB merges the new files with the old), and the loader, not the rules, takes most of
+    the time (``benchmarks/reason.py``). :meth:`finish` waits for the writing and gives the
+    number of triples written, :meth:`abort` puts the store back.
     """
 
     def __init__(self, store: PlanStore, digest: str, first: list[str]) -> None:
