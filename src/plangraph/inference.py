@@ -107,13 +107,14 @@ def read_store(store: PlanStore, graph: ox.NamedNode | ox.DefaultGraph, keep: se
     return facts_of(rows)
 
 
-def read_file(path: Path, keep: set[str], expected: int) -> Facts | None:
-    """The triples of a file whose predicate is in ``keep``, or None if the file cannot stand
-    for its graph: blank nodes (whose labels the store does not keep), a triple count other
-    than the graph's (``expected``), or a file that does not read."""
+def read_file(path: Path, keep: set[str]) -> tuple[Facts, int] | None:
+    """The triples of a file whose predicate is in ``keep``, and how many triples the file
+    holds in all; None if the file cannot stand for its graph: blank nodes (whose labels the
+    store does not keep), or a file that does not read. The caller compares the count with
+    the graph's: a graph changed since it was loaded has another."""
     try:
         if rdf_format(path) == ox.RdfFormat.N_TRIPLES:
-            return _read_ntriples(path, keep, expected)
+            return _read_ntriples(path, keep)
         rows: list[tuple[str, str, str]] = []
         count = 0
         for triple in ox.parse(path=path, format=rdf_format(path)):
@@ -126,10 +127,10 @@ def read_file(path: Path, keep: set[str], expected: int) -> Facts | None:
             rows.append((str(subject), predicate, str(obj)))
     except (SyntaxError, OSError, ValueError, LoadError, pl.exceptions.PolarsError):
         return None
-    return facts_of(rows) if count == expected else None
+    return facts_of(rows), count
 
 
-def _read_ntriples(path: Path, keep: set[str], expected: int) -> Facts | None:
+def _read_ntriples(path: Path, keep: set[str]) -> tuple[Facts, int] | None:
     """N-Triples, split into terms by polars: a line in the plain form pyoxigraph writes
     (``<s> <p> o .``, one space apart, no escape sequence, and a literal with no control
     character, no upper-case language tag and no explicit ``xsd:string``) is split as it is;
@@ -178,9 +179,7 @@ def _read_ntriples(path: Path, keep: set[str], expected: int) -> Facts | None:
             name = str(triple.predicate)
             if name in keep:
                 rows.append((str(triple.subject), name, str(triple.object)))
-    if count != expected:
-        return None
-    return pl.concat([kept, facts_of(rows)]) if rows else kept
+    return (pl.concat([kept, facts_of(rows)]) if rows else kept), count
 
 
 # ---------------------------------------------------------------------------------------------

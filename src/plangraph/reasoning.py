@@ -661,6 +661,20 @@ def compile_program(schema: Schema) -> Program:
 # ---------------------------------------------------------------------------------------------
 
 
+def _read_files(
+    store: PlanStore, graphs: Graphs, keep: set[str]
+) -> dict[str, tuple[inference.Facts, int]]:
+    """For each graph whose file can stand for it, the facts read from the file and the file's
+    triple count (to compare with the graph's: a graph changed since its load has another)."""
+    found = {}
+    for graph in graphs:
+        path = _source_file(store, graph)
+        read = inference.read_file(path, keep) if path is not None else None
+        if read is not None:
+            found[_graph_name(graph)] = read
+    return found
+
+
 def _source_file(store: PlanStore, graph: ox.NamedNode | ox.DefaultGraph) -> Path | None:
     """The file ``graph`` was loaded from, if its load record says so and it is unchanged."""
     record = _record_of(store, graph)
@@ -736,13 +750,18 @@ def _reason(
     names = tuple(_graph_name(g) for g in graphs)
     say("checking the inputs and closing the ontology (owlrl)")
     # Counting each graph's triples takes a second on the national register, in pyoxigraph
-    # without the GIL: the T-box is closed meanwhile (and left unused if nothing changed).
+    # without the GIL: the T-box is closed meanwhile (left unused if nothing changed), and if
+    # there are no inferences yet, so that they will be made whatever the count says, the
+    # files are read too.
+    early: dict[str, tuple[inference.Facts, int]] | None = None
     with ThreadPoolExecutor(max_workers=1) as pool:
         counting = pool.submit(_fingerprints, store, graphs)
         try:
             schema: Schema | UnsupportedConstruct = compile_schema(schema_triples(store, graphs))
         except UnsupportedConstruct as error:
             schema = error
+        if use_files and _recorded_inputs_sha256(store) is None and isinstance(schema, Schema):
+            early = _read_files(store, graphs, compile_program(schema).read())
         fingerprints = counting.result()
     digest = _digest(fingerprints)
     lap("inputs")
@@ -766,18 +785,18 @@ def _reason(
     try:
         say("reading the facts")
         keep = program.read()
+        if early is None:
+            early = _read_files(store, graphs, keep) if use_files else {}
         parts: list[inference.Facts] = []
         from_files: list[str] = []
         for graph in graphs:
-            facts = None
-            path = _source_file(store, graph) if use_files else None
-            if path is not None:
-                facts = inference.read_file(path, keep, fingerprints[_graph_name(graph)][1])
-                if facts is not None:
-                    from_files.append(_graph_name(graph))
-            if facts is None:
-                facts = inference.read_store(store, graph, keep)
-            parts.append(facts)
+            name = _graph_name(graph)
+            read = early.get(name)
+            if read is not None and read[1] == fingerprints[name][1]:
+                parts.append(read[0])
+                from_files.append(name)
+            else:  # no file, or the graph changed since it was loaded from it
+                parts.append(inference.read_store(store, graph, keep))
         asserted = pl.concat(parts)
         stated = asserted.filter(pl.col("p").is_in(list(program.concluded())))
         lap("read")

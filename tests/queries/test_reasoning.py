@@ -357,3 +357,24 @@ def test_the_queries_find_the_synthetic_registers_seeded_gaps(synthetic_store_pa
             ), goal
     finally:
         store.close()
+
+
+def test_a_graph_changed_since_its_load_is_read_from_the_store(
+    store: PlanStore, tmp_path: Path
+) -> None:
+    """A graph's file stands for it only while the graph holds what the file does: after an
+    update the facts come from the store (here with no inferences yet, when the files are read
+    while the graphs are counted)."""
+    graph, ex = "https://example.org/test/graph", "https://example.org/test/"
+    file = tmp_path / "extra.nt"
+    file.write_text(f"<{ex}m1> <{PG}partOfPlan> <{ex}plan> .\n", encoding="utf-8")
+    store.load([(graph, file)])
+    store.drop(reasoning.INFERRED_GRAPH)
+    assert graph in reasoning.reason(store).read_from_files
+    part_of, has_element = ox.NamedNode(PG + "partOfPlan"), ox.NamedNode(PG + "hasElement")
+    plan, m2 = ox.NamedNode(ex + "plan"), ox.NamedNode(ex + "m2")
+    store.raw.add(ox.Quad(m2, part_of, plan, ox.NamedNode(graph)))
+    store.drop(reasoning.INFERRED_GRAPH)
+    result = reasoning.reason(store)
+    assert graph not in result.read_from_files
+    assert ox.Quad(plan, has_element, m2, INFERRED) in store.raw
