@@ -797,7 +797,7 @@ def _reason(
                 from_files.append(name)
             else:  # no file, or the graph changed since it was loaded from it
                 parts.append(inference.read_store(store, graph, keep))
-        asserted = pl.concat(parts)
+        asserted = inference.encoded(pl.concat(parts))
         stated = asserted.filter(pl.col("p").is_in(list(program.concluded())))
         lap("read")
 
