@@ -465,15 +465,10 @@ def new_conclusions(found: Facts, asserted: Facts) -> tuple[Facts, Facts]:
 def check(schema: Schema, asserted: Facts, out: Facts) -> list[Finding]:
     """The consistency checks over the asserted and concluded facts."""
     nothing = "<http://www.w3.org/2002/07/owl#Nothing>"
-    schema_props = (
-        schema.functional
-        | schema.inverse_functional
-        | schema.irreflexive
-        | schema.asymmetric
-        | {p for pair in schema.disjoint_properties for p in pair}
-    )
     wanted = {str(c) for pair in schema.disjoint for c in pair} | {nothing}
-    checked = _P.is_in([str(p) for p in schema_props]) | ((_P == TYPE) & _O.is_in(list(wanted)))
+    checked = _P.is_in([str(p) for p in schema.checked_properties]) | (
+        (_P == TYPE) & _O.is_in(list(wanted))
+    )
     relevant = pl.concat([asserted.filter(checked), out.filter(checked)]).unique()
     types = relevant.filter(_P == TYPE).select("s", "o")
     # Of the properties' pairs few are checked: as strings, to sort and to show.

@@ -381,6 +381,17 @@ class Schema:
     entailed: set[Fact] = field(default_factory=set)
     """T-box triples owlrl entails beyond the inputs, between named non-built-in terms."""
 
+    @property
+    def checked_properties(self) -> set[ox.NamedNode]:
+        """The properties whose pairs the consistency checks read."""
+        return (
+            self.functional
+            | self.inverse_functional
+            | self.irreflexive
+            | self.asymmetric
+            | {p for pair in self.disjoint_properties for p in pair}
+        )
+
 
 def compile_schema(triples: Iterable[Fact]) -> Schema:
     """The rule tables of the OWL 2 RL closure of ``triples`` (schema triples)."""
@@ -598,14 +609,7 @@ class Program:
 
     def read(self) -> set[str]:
         """Every predicate whose triples reasoning must read (rdf:type included)."""
-        schema = self.schema
-        checked = (
-            schema.functional
-            | schema.inverse_functional
-            | schema.irreflexive
-            | schema.asymmetric
-            | {p for pair in schema.disjoint_properties for p in pair}
-        )
+        checked = self.schema.checked_properties
         return (
             set(self.by_property)
             | set(self.by_object)
