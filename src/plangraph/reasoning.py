@@ -88,7 +88,7 @@ from plangraph import inference, resources
 from plangraph.inference import TYPE, Finding
 from plangraph.namespaces import GRAPH_BASE, META_GRAPH, PG, STAGING_PREFIX
 from plangraph.rdfterms import to_oxigraph, to_rdflib
-from plangraph.store import LoadError, PlanStore, file_sha256, rdf_format
+from plangraph.store import UPDATED_SINCE_LOAD, LoadError, PlanStore, file_sha256, rdf_format
 
 __all__ = [
     "INFERRED_GRAPH",
@@ -281,7 +281,8 @@ def _fingerprints(
     """Per graph: its recorded file checksum (or its content's) and its triple count."""
     found = {}
     for graph in graphs:
-        recorded = _record_of(store, graph).get(_PG_SHA256)
+        record = _record_of(store, graph)
+        recorded = None if UPDATED_SINCE_LOAD in record else record.get(_PG_SHA256)
         sha = recorded or "content:" + _content_sha256(store, graph)
         found[_graph_name(graph)] = (sha, _count(store, graph))
     return found
@@ -683,7 +684,7 @@ def _source_file(store: PlanStore, graph: ox.NamedNode | ox.DefaultGraph) -> Pat
     """The file ``graph`` was loaded from, if its load record says so and it is unchanged."""
     record = _record_of(store, graph)
     shown, sha = record.get(_PG_LOADED_FROM), record.get(_PG_SHA256)
-    if not shown or not sha:
+    if not shown or not sha or UPDATED_SINCE_LOAD in record:
         return None
     path = Path(shown)
     if not path.is_absolute():

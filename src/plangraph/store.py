@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Final
 
 import pyoxigraph as ox
 
@@ -32,6 +33,9 @@ _VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
 _DCT_MODIFIED = "http://purl.org/dc/terms/modified"
 _PG_LOADED_FROM = PG + "loadedFrom"
 _PG_SHA256 = PG + "sha256"
+UPDATED_SINCE_LOAD: Final = PG + "updatedSinceLoad"
+"""In a load record: the store was updated with SPARQL since, so the graph may differ from its
+file though it holds as many triples (a SPARQL update does not say which graphs it changed)."""
 
 # Files at least this big go through pyoxigraph's parallel bulk loader.
 _BULK_THRESHOLD = 16 * 1024 * 1024
@@ -511,6 +515,15 @@ def _copy_graph(
 
 def _rebuild_paths(path: Path) -> tuple[Path, Path]:
     return path.with_name(path.name + ".rebuild"), path.with_name(path.name + ".next")
+
+
+def mark_updated_since_load(store: ox.Store) -> None:
+    """Record in every load record that the store was updated with SPARQL since the load
+    (:data:`UPDATED_SINCE_LOAD`); loading the graph again writes a new record without it."""
+    store.update(
+        f"INSERT {{ GRAPH <{META_GRAPH}> {{ ?g <{UPDATED_SINCE_LOAD}> true }} }} "
+        f"WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{_PG_SHA256}> ?sha }} }}"
+    )
 
 
 def _checkpoint_paths(path: Path) -> tuple[Path, Path]:

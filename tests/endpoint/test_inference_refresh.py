@@ -103,3 +103,33 @@ def test_the_refresh_can_be_turned_off(tmp_path: Path, loaded_store_path: Path) 
     store = PlanStore.open(path)
     assert not reasoning.is_current(store)
     store.close()
+
+
+def test_an_update_that_leaves_a_graph_as_big_as_its_file_refreshes_the_inferences(
+    tmp_path: Path, loaded_store_path: Path
+) -> None:
+    """A SPARQL update that swaps one triple of a graph loaded from a file for another leaves it
+    as many triples as the file: the inferences must still follow the graph, not the file."""
+    pg, other = "https://w3id.org/plangraph/ontology#", "https://example.org/test/other"
+    path = copy_of(loaded_store_path, tmp_path)
+    file = tmp_path / "extra.nt"
+    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    file.write_text(f"<{other}> {rdf_type} <{pg}ThemePlan> .\n", encoding="utf-8")
+    store = PlanStore.open(path)
+    store.load([(GRAPH, file)])
+    reasoning.reason(store)
+    store.close()
+    swap = (
+        f"DELETE DATA {{ GRAPH <{GRAPH}> {{ <{other}> a <{pg}ThemePlan> }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{GRAPH}> {{ <{BRIEFING}> a <{pg}ThemePlan> }} }}"
+    )
+    with serve(path) as server, server.client() as client:
+        assert not inferred(server)
+        r = client.post("/sparql", data={"update": swap}, headers=server.auth())
+        assert r.is_success, r.text
+        wait_until(server, True)
+    store = PlanStore.open(path)
+    assert reasoning.is_current(store)
+    result = reasoning.reason(store, force=True)
+    assert GRAPH not in result.read_from_files  # the file no longer stands for the graph
+    store.close()

@@ -496,7 +496,12 @@ def _write(store: ox.Store, job: Job, meta_graph: str) -> dict[str, Any]:
     op = job["op"]
     rebase = _rebase(job)
     if op == "update":
+        from plangraph.store import mark_updated_since_load
+
         store.update(rebase.query(job["update"]), base_iri=job.get("base_iri"))
+        # A graph loaded from a file may now differ from it while holding as many triples:
+        # its file must no longer stand for it (the reasoner reads unchanged files instead).
+        mark_updated_since_load(store)
         return {}
     graph: str | None = job.get("graph")
     if graph is not None:
