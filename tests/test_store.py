@@ -454,3 +454,54 @@ def test_a_rebuild_copies_every_kept_graph_and_keeps_blank_node_labels(
     assert store.triple_count(graph) == 9
     assert rebuilds == [1], "the big graph over a small rest was replaced by a rebuild"
     store.close()
+
+
+def test_a_rebuild_copies_a_graph_from_its_file_only_while_the_file_stands_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kept N-Triples graph is copied from the file it was loaded from (no dump) while the
+    record proves them the same; after a SPARQL update, or a change to the file, the graph
+    is copied from the store, so the rebuild keeps what the store holds."""
+    monkeypatch.setattr(store_module, "_REBUILD_MIN", 0)
+    store = PlanStore.open(tmp_path / "store")
+    kept, graph = GRAPH_BASE + "kept", GRAPH_BASE + "replaced"
+    file = write(
+        tmp_path / "kept.nt",
+        "<https://example.org/a> <https://example.org/p> <https://example.org/b> .\n",
+    )
+    store.load([(kept, file)])
+    copied_from: list[Path | None] = []
+    original = store_module._copy_graph
+
+    def spy(source: ox.Store, target: ox.Store, g: object, file: Path | None = None) -> None:
+        if g == ox.NamedNode(kept):
+            copied_from.append(file)
+        original(source, target, g, file)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_module, "_copy_graph", spy)
+    big = "".join(
+        f'<https://example.org/b{i}> <https://example.org/p> "{i}" .\n' for i in range(40)
+    )
+
+    def replace_the_big_graph(version: str) -> set[tuple[str, str, str, str]]:
+        store.bulk_write_graph(graph, iter([big.encode()]), sha256=version, loaded_from="test")
+        return {q for q in snapshot(store) if q[3] == f"<{kept}>"}
+
+    replace_the_big_graph("v1")
+    assert replace_the_big_graph("v2") == {q for q in snapshot(store) if q[3] == f"<{kept}>"}
+    assert copied_from == [file], "unchanged: copied from the file"
+
+    added = ox.Quad(*(ox.NamedNode(f"https://example.org/{x}") for x in "cpd"), ox.NamedNode(kept))
+    store.raw.add(added)
+    store_module.mark_updated_since_load(store.raw)
+    replace_the_big_graph("v3")
+    assert added in store.raw, "the update survives the rebuild"
+    assert copied_from[-1] is None
+
+    store.load([(kept, file)], force=True)  # a fresh record; then the file changes on disk
+    file.write_text("<https://example.org/x> <https://example.org/p> <https://example.org/y> .\n")
+    before = {q for q in snapshot(store) if q[3] == f"<{kept}>"}
+    replace_the_big_graph("v4")
+    assert {q for q in snapshot(store) if q[3] == f"<{kept}>"} == before
+    assert copied_from[-1] is None
+    store.close()

@@ -73,7 +73,6 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Final, TypeAlias
 
 import owlrl
@@ -84,11 +83,11 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from plangraph import inference, resources
+from plangraph import inference
 from plangraph.inference import TYPE, Finding
 from plangraph.namespaces import GRAPH_BASE, META_GRAPH, PG, STAGING_PREFIX
 from plangraph.rdfterms import to_oxigraph, to_rdflib
-from plangraph.store import UPDATED_SINCE_LOAD, LoadError, PlanStore, file_sha256, rdf_format
+from plangraph.store import UPDATED_SINCE_LOAD, PlanStore
 
 __all__ = [
     "INFERRED_GRAPH",
@@ -116,7 +115,6 @@ _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 _OWL = "http://www.w3.org/2002/07/owl#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _BUILT_IN = (_RDF, _RDFS, _OWL, _XSD)
-_PG_LOADED_FROM = PG + "loadedFrom"
 _PG_SHA256 = PG + "sha256"
 _PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 
@@ -673,32 +671,11 @@ def _read_files(
     triple count (to compare with the graph's: a graph changed since its load has another)."""
     found = {}
     for graph in graphs:
-        path = _source_file(store, graph)
+        path = store.source_file(graph.value) if isinstance(graph, ox.NamedNode) else None
         read = inference.read_file(path, keep) if path is not None else None
         if read is not None:
             found[_graph_name(graph)] = read
     return found
-
-
-def _source_file(store: PlanStore, graph: ox.NamedNode | ox.DefaultGraph) -> Path | None:
-    """The file ``graph`` was loaded from, if its load record says so and it is unchanged."""
-    record = _record_of(store, graph)
-    shown, sha = record.get(_PG_LOADED_FROM), record.get(_PG_SHA256)
-    if not shown or not sha or UPDATED_SINCE_LOAD in record:
-        return None
-    path = Path(shown)
-    if not path.is_absolute():
-        try:
-            path = resources.root() / path
-        except FileNotFoundError:
-            return None
-    try:
-        rdf_format(path)
-        if not path.is_file() or file_sha256(path) != sha:
-            return None
-    except (LoadError, OSError):
-        return None
-    return path
 
 
 # ---------------------------------------------------------------------------------------------

@@ -218,6 +218,29 @@ class PlanStore:
             return _value(quad.object)
         return None
 
+    def source_file(self, graph: str) -> Path | None:
+        """The file the named graph was loaded from, if it still stands for the graph: the load
+        record names it, the store was not updated with SPARQL since (a Graph Store write
+        removes the record instead), and the file has the recorded checksum."""
+        record: dict[str, str] = {}
+        for quad in self._store.quads_for_pattern(
+            ox.NamedNode(graph), None, None, ox.NamedNode(META_GRAPH)
+        ):
+            record[quad.predicate.value] = _value(quad.object)
+        shown, sha = record.get(_PG_LOADED_FROM), record.get(_PG_SHA256)
+        if not shown or not sha or UPDATED_SINCE_LOAD in record:
+            return None
+        path = Path(shown)
+        try:
+            if not path.is_absolute():
+                path = resources.root() / path
+            rdf_format(path)
+            if not path.is_file() or file_sha256(path) != sha:
+                return None
+        except (LoadError, OSError):  # FileNotFoundError: no data folder to resolve against
+            return None
+        return path
+
     # -- writing -------------------------------------------------------------------------
 
     def load(
@@ -376,7 +399,8 @@ class PlanStore:
             kept: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
             kept += [g for g in self._store.named_graphs() if g not in replaced and g != meta]
             for graph in kept:
-                _copy_graph(self._store, fresh, graph)
+                source = self.source_file(graph.value) if isinstance(graph, ox.NamedNode) else None
+                _copy_graph(self._store, fresh, graph, source)
             fresh.extend(
                 q
                 for q in self._store.quads_for_pattern(None, None, None, meta)
@@ -500,12 +524,21 @@ def _write(store: ox.Store, changes: list[_Change]) -> None:
 
 
 def _copy_graph(
-    source: ox.Store, target: ox.Store, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+    source: ox.Store,
+    target: ox.Store,
+    graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph,
+    file: Path | None = None,
 ) -> None:
-    """Copy one graph between stores: dumped and bulk-loaded by pyoxigraph, without the GIL
-    (a rebuild's copy then runs beside Python work, such as the reasoner's rules), unless it
-    has blank nodes, whose labels the bulk loader would change: those go quad by quad."""
-    data = source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
+    """Copy one graph between stores, by pyoxigraph's bulk loader without the GIL (a rebuild's
+    copy then runs beside Python work, such as the reasoner's rules): from ``file``, the
+    N-Triples file that stands for it (:meth:`PlanStore.source_file`), which saves decoding
+    every quad from the store (most of a national rebuild's copy), or else from a dump. A graph
+    with blank nodes, whose labels the bulk loader would change, goes quad by quad."""
+    data = b""
+    if file is not None and rdf_format(file) == ox.RdfFormat.N_TRIPLES:
+        data = file.read_bytes()  # the file the graph was loaded from, checksum checked
+    if not data:
+        data = source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
     if b"_:" in data:
         target.bulk_extend(source.quads_for_pattern(None, None, None, graph))
     elif data:
