@@ -43,6 +43,7 @@ __all__ = [
     "encoded",
     "facts_of",
     "lines",
+    "new_conclusions",
     "read_file",
     "read_store",
     "run",

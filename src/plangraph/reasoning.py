@@ -85,9 +85,9 @@ from rdflib.term import Node
 
 from plangraph import inference
 from plangraph.inference import TYPE, Finding
-from plangraph.namespaces import GRAPH_BASE, META_GRAPH, PG, STAGING_PREFIX
+from plangraph.namespaces import GRAPH_BASE, META_GRAPH, STAGING_PREFIX
 from plangraph.rdfterms import to_oxigraph, to_rdflib
-from plangraph.store import UPDATED_SINCE_LOAD, PlanStore
+from plangraph.store import PlanStore
 
 __all__ = [
     "INFERRED_GRAPH",
@@ -115,7 +115,6 @@ _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 _OWL = "http://www.w3.org/2002/07/owl#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _BUILT_IN = (_RDF, _RDFS, _OWL, _XSD)
-_PG_SHA256 = PG + "sha256"
 _PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 
 _TYPE_NODE = ox.NamedNode(_RDF + "type")
@@ -262,25 +261,13 @@ def _content_sha256(store: PlanStore, graph: ox.NamedNode | ox.DefaultGraph) -> 
     return f"{total:032x}"
 
 
-def _record_of(store: PlanStore, graph: ox.NamedNode | ox.DefaultGraph) -> dict[str, str]:
-    """The load record of a graph in ``_meta``: predicate IRI → value."""
-    if not isinstance(graph, ox.NamedNode):
-        return {}
-    record: dict[str, str] = {}
-    for quad in store.raw.quads_for_pattern(graph, None, None, ox.NamedNode(META_GRAPH)):
-        if isinstance(quad.object, (ox.NamedNode, ox.Literal)):
-            record[quad.predicate.value] = quad.object.value
-    return record
-
-
 def _fingerprints(
     store: PlanStore, graphs: Iterable[ox.NamedNode | ox.DefaultGraph]
 ) -> dict[str, tuple[str, int]]:
     """Per graph: its recorded file checksum (or its content's) and its triple count."""
     found = {}
     for graph in graphs:
-        record = _record_of(store, graph)
-        recorded = None if UPDATED_SINCE_LOAD in record else record.get(_PG_SHA256)
+        recorded = store.unchanged_sha256(graph.value) if isinstance(graph, ox.NamedNode) else None
         sha = recorded or "content:" + _content_sha256(store, graph)
         found[_graph_name(graph)] = (sha, _count(store, graph))
     return found
@@ -300,7 +287,7 @@ def inputs_sha256(store: PlanStore, graphs: Iterable[ox.NamedNode | ox.DefaultGr
 def _recorded_inputs_sha256(store: PlanStore) -> str | None:
     if not store.raw.contains_named_graph(ox.NamedNode(INFERRED_GRAPH)):
         return None
-    return _record_of(store, ox.NamedNode(INFERRED_GRAPH)).get(_PG_SHA256)
+    return store.recorded_sha256(INFERRED_GRAPH)
 
 
 def is_current(store: PlanStore) -> bool:
@@ -736,18 +723,20 @@ def _reason(
     # there are no inferences yet, so that they will be made whatever the count says, the
     # files are read too.
     early: dict[str, tuple[inference.Facts, int]] | None = None
+    recorded = _recorded_inputs_sha256(store)
     with ThreadPoolExecutor(max_workers=1) as pool:
         counting = pool.submit(_fingerprints, store, graphs)
         try:
-            schema: Schema | UnsupportedConstruct = compile_schema(schema_triples(store, graphs))
+            schema = compile_schema(schema_triples(store, graphs))
+            program: Program | UnsupportedConstruct = compile_program(schema)
         except UnsupportedConstruct as error:
-            schema = error
-        if use_files and _recorded_inputs_sha256(store) is None and isinstance(schema, Schema):
-            early = _read_files(store, graphs, compile_program(schema).read())
+            program = error
+        if use_files and recorded is None and isinstance(program, Program):
+            early = _read_files(store, graphs, program.read())
         fingerprints = counting.result()
     digest = _digest(fingerprints)
     lap("inputs")
-    if not force and _recorded_inputs_sha256(store) == digest:
+    if not force and recorded == digest:
         return ReasonResult(
             INFERRED_GRAPH,
             store.triple_count(INFERRED_GRAPH),
@@ -757,13 +746,12 @@ def _reason(
             round(time.perf_counter() - started, 3),
             phases,
         )
-    if isinstance(schema, UnsupportedConstruct):
-        raise schema
-    program = compile_program(schema)
+    if isinstance(program, UnsupportedConstruct):
+        raise program
 
     # The writer starts now, with the ontology's own entailments: if the store must be rebuilt
     # to replace the old inferences, it copies the other graphs while the facts are read.
-    writer = _Writer(store, digest, [f"{s} {p} {o} .\n" for s, p, o in schema.entailed])
+    writer = _Writer(store, digest, [f"{s} {p} {o} .\n" for s, p, o in program.schema.entailed])
     try:
         say("reading the facts")
         keep = program.read()
@@ -788,7 +776,7 @@ def _reason(
         writer.add(out, stated)
         lap("rules")
         say("checking consistency while the inferred graph is written")
-        findings = inference.check(schema, asserted, out)
+        findings = inference.check(program.schema, asserted, out)
         lap("checks")
     except BaseException as error:
         failure = writer.abort()

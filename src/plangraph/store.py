@@ -218,17 +218,28 @@ class PlanStore:
             return _value(quad.object)
         return None
 
+    def load_record(self, graph: str) -> dict[str, str]:
+        """The named graph's load record in ``_meta``: predicate IRI → value."""
+        return {
+            quad.predicate.value: _value(quad.object)
+            for quad in self._store.quads_for_pattern(
+                ox.NamedNode(graph), None, None, ox.NamedNode(META_GRAPH)
+            )
+        }
+
+    def unchanged_sha256(self, graph: str) -> str | None:
+        """The checksum recorded when the named graph was loaded, if it still describes the
+        graph: not after a SPARQL update (which marks every record, as it does not say which
+        graphs it changed); a Graph Store write removes the record instead."""
+        record = self.load_record(graph)
+        return None if UPDATED_SINCE_LOAD in record else record.get(_PG_SHA256)
+
     def source_file(self, graph: str) -> Path | None:
         """The file the named graph was loaded from, if it still stands for the graph: the load
-        record names it, the store was not updated with SPARQL since (a Graph Store write
-        removes the record instead), and the file has the recorded checksum."""
-        record: dict[str, str] = {}
-        for quad in self._store.quads_for_pattern(
-            ox.NamedNode(graph), None, None, ox.NamedNode(META_GRAPH)
-        ):
-            record[quad.predicate.value] = _value(quad.object)
-        shown, sha = record.get(_PG_LOADED_FROM), record.get(_PG_SHA256)
-        if not shown or not sha or UPDATED_SINCE_LOAD in record:
+        record names it, its checksum still describes the graph (:meth:`unchanged_sha256`) and
+        the file has that checksum."""
+        shown, sha = self.load_record(graph).get(_PG_LOADED_FROM), self.unchanged_sha256(graph)
+        if not shown or not sha:
             return None
         path = Path(shown)
         try:
