@@ -59,7 +59,7 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from plangraph import datasets, synthetic
+from plangraph import datasets, reasoning, synthetic
 from plangraph.namespaces import sparql_prologue
 from plangraph.store import PlanStore
 
@@ -135,10 +135,15 @@ def prepare(name: str, items: list[tuple[str, Path]], work: Path) -> Data:
     started = time.perf_counter()
     store = PlanStore.open(store_path)
     store.load(items)
+    # The inferences too, as `plangraph serve` makes them before serving: every system then
+    # holds the same quads, and plangraph finds them current and does not reason at start.
+    reasoning.reason(store)
     triples = sum(g.triples for g in store.graphs())
     store.raw.dump(output=str(nquads), format=ox.RdfFormat.N_QUADS)
     store.close()
-    print(f"  {name}: {triples:,} triples loaded in {time.perf_counter() - started:.1f} s")
+    print(
+        f"  {name}: {triples:,} triples (inferences included) loaded in {time.perf_counter() - started:.1f} s"
+    )
     return Data(name, store_path, nquads, triples)
 
 
@@ -212,6 +217,40 @@ RDFLIB_SERVER = textwrap.dedent(
 )
 
 
+# The least a Python server over pyoxigraph can do per query: uvicorn (httptools, uvloop) and a
+# bare ASGI callable that reads the form, runs the query on the event loop and answers. No
+# deadline, no checks, no limits, no log, no negotiation beyond the two types the mix asks for:
+# not a server anyone should run, but the ceiling of any Python front end on this machine.
+PYTHON_FLOOR_SERVER = textwrap.dedent(
+    """
+    import sys, uvicorn, pyoxigraph as ox
+    from urllib.parse import parse_qs
+    store = ox.Store.read_only(sys.argv[1])
+    async def app(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        query = parse_qs(body.decode())["query"][0]
+        result = store.query(query, use_default_graph_as_union=True)
+        if isinstance(result, ox.QueryTriples):
+            data, kind = result.serialize(format=ox.RdfFormat.N_TRIPLES), b"application/n-triples"
+        else:
+            data = result.serialize(format=ox.QueryResultsFormat.JSON)
+            kind = b"application/sparql-results+json"
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", kind)]})
+        await send({"type": "http.response.body", "body": data or b""})
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning",
+                access_log=False, loop="uvloop", http="httptools")
+    """
+)
+
+
 @contextmanager
 def system(name: str, data: Data, work: Path) -> Iterator[Callable[[], Client]]:
     """Start a system; yield a factory of clients for it."""
@@ -253,6 +292,9 @@ def system(name: str, data: Data, work: Path) -> Iterator[Callable[[], Client]]:
     elif name == "rdflib-endpoint":
         command = [sys.executable, "-c", RDFLIB_SERVER, str(data.nquads), str(port)]
         context = server(command, port, start_timeout=3600)
+    elif name == "python-floor":
+        command = [sys.executable, "-c", PYTHON_FLOOR_SERVER, str(copy_store(data, work, name))]
+        context = server([*command, str(port)], port)
     else:
         raise ValueError(name)
     with context:
