@@ -17,6 +17,7 @@ from plangraph import store as store_module
 from plangraph import synthetic
 from plangraph.namespaces import GRAPH_BASE, META_GRAPH
 from plangraph.store import LoadError, PlanStore
+from plangraph.web.worker import update_marking_loads
 from tests.conftest import run_cli
 
 GOOD = """@prefix ex: <https://example.org/> .
@@ -504,4 +505,61 @@ def test_a_rebuild_copies_a_graph_from_its_file_only_while_the_file_stands_for_i
     replace_the_big_graph("v4")
     assert {q for q in snapshot(store) if q[3] == f"<{kept}>"} == before
     assert copied_from[-1] is None
+    store.close()
+
+
+def test_an_update_and_the_mark_on_the_load_records_are_one_transaction(
+    tmp_path: Path,
+) -> None:
+    """The endpoint's writer runs a SPARQL update with the mark that the files no longer stand
+    for their graphs (pg:updatedSinceLoad) in one request: either both are in the store or
+    neither, so a failed or stopped update never leaves records vouching for changed graphs."""
+    store = PlanStore.open(tmp_path / "store")
+    file = tmp_path / "g.nt"
+    file.write_text("<https://example.org/a> <https://example.org/p> <https://example.org/b> .\n")
+    graph = "https://example.org/graph/g"
+    store.load([(graph, file)])
+    marks = f"ASK {{ GRAPH ?m {{ ?g <{store_module.UPDATED_SINCE_LOAD}> true }} }}"
+    insert = "INSERT DATA { <https://example.org/c> <https://example.org/p> 1 }"
+
+    def state() -> tuple[bool, bool]:
+        added = ox.NamedNode("https://example.org/c")
+        return bool(store.raw.query(marks)), any(store.raw.quads_for_pattern(added, None, None))
+
+    # The second operation fails when it runs (a LOAD of a port no HTTP client may use): the
+    # insert before it and the mark are undone with it.
+    with pytest.raises(OSError):
+        update_marking_loads(store.raw, f"{insert} ; LOAD <http://127.0.0.1:1/x>")
+    assert state() == (False, False)
+    assert store.unchanged_sha256(graph) is not None
+
+    # A syntax error is told as of the text as sent, not of the request it was joined into
+    # (here, unclosed, the joined request would fail after it, on line 4).
+    with pytest.raises(SyntaxError) as error:
+        update_marking_loads(store.raw, "INSERT DATA {\n  <https://example.org/a> <b:b> <c:c> .")
+    assert "error at 2:" in str(error.value), str(error.value)
+    assert state() == (False, False)
+
+    class StoppedAfterOneRequest:
+        """The store as a writer sees it that is killed after its first request completes."""
+
+        def __init__(self, raw: ox.Store) -> None:
+            self.raw, self.requests = raw, 0
+
+        def update(self, text: str, **options: object) -> None:
+            self.requests += 1
+            if self.requests > 1:
+                raise SystemExit("killed")
+            self.raw.update(text, **options)  # type: ignore[arg-type]
+
+    update_marking_loads(StoppedAfterOneRequest(store.raw), insert)  # type: ignore[arg-type]
+    assert state() == (True, True)
+    assert store.unchanged_sha256(graph) is None
+
+    # Texts that end open: a ";" of their own (before a comment), a prologue alone.
+    update_marking_loads(
+        store.raw, "PREFIX ex: <https://example.org/>\nINSERT DATA { ex:e ex:p 2 } ; # done"
+    )
+    assert any(store.raw.quads_for_pattern(ox.NamedNode("https://example.org/e"), None, None))
+    update_marking_loads(store.raw, "PREFIX ex: <https://example.org/> # nothing to do")
     store.close()

@@ -561,13 +561,17 @@ def _rebuild_paths(path: Path) -> tuple[Path, Path]:
     return path.with_name(path.name + ".rebuild"), path.with_name(path.name + ".next")
 
 
+MARK_LOADS_UPDATE = (
+    f"INSERT {{ GRAPH <{META_GRAPH}> {{ ?g <{UPDATED_SINCE_LOAD}> true }} }} "
+    f"WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{_PG_SHA256}> ?sha }} }}"
+)
+"""The SPARQL update that marks every load record :data:`UPDATED_SINCE_LOAD`."""
+
+
 def mark_updated_since_load(store: ox.Store) -> None:
     """Record in every load record that the store was updated with SPARQL since the load
     (:data:`UPDATED_SINCE_LOAD`); loading the graph again writes a new record without it."""
-    store.update(
-        f"INSERT {{ GRAPH <{META_GRAPH}> {{ ?g <{UPDATED_SINCE_LOAD}> true }} }} "
-        f"WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{_PG_SHA256}> ?sha }} }}"
-    )
+    store.update(MARK_LOADS_UPDATE)
 
 
 def _checkpoint_paths(path: Path) -> tuple[Path, Path]:

@@ -492,16 +492,37 @@ def _parse_parts(parts: list[tuple[str, bytes]], base_iri: str | None, rebase: R
     return ox.serialize(stored, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
+def update_marking_loads(store: ox.Store, update: str, base_iri: str | None = None) -> None:
+    """Run a SPARQL update together with :data:`plangraph.store.MARK_LOADS_UPDATE`, in one
+    request, which pyoxigraph runs as one transaction: a writer stopped half-way leaves neither.
+
+    A graph loaded from a file may differ from it after an update while holding as many
+    triples, so its file must no longer stand for it (the reasoner reads unchanged files
+    instead); the mark must never be missing while the update is in the store.
+    """
+    from plangraph.store import MARK_LOADS_UPDATE
+    from plangraph.web.sparql_text import read
+
+    shape = read(update)
+    tokens = shape.tokens
+    # pyoxigraph takes no PREFIX or BASE after a ";", so the mark comes last: after a ";" of
+    # the text's own, or after a prologue alone, on a line of its own; else after one more.
+    ends_open = shape.body_start >= len(tokens) or tokens[-1].text == ";"
+    joined = f"{update}\n{'' if ends_open else ';'}\n{MARK_LOADS_UPDATE}"
+    try:
+        store.update(joined, base_iri=base_iri)
+    except SyntaxError:
+        # The error as the text alone gives it (its own lines and columns), from a parse
+        # against an empty store in memory; the store itself was not touched.
+        ox.Store().update(update, base_iri=base_iri)
+        raise
+
+
 def _write(store: ox.Store, job: Job, meta_graph: str) -> dict[str, Any]:
     op = job["op"]
     rebase = _rebase(job)
     if op == "update":
-        from plangraph.store import mark_updated_since_load
-
-        store.update(rebase.query(job["update"]), base_iri=job.get("base_iri"))
-        # A graph loaded from a file may now differ from it while holding as many triples:
-        # its file must no longer stand for it (the reasoner reads unchanged files instead).
-        mark_updated_since_load(store)
+        update_marking_loads(store, rebase.query(job["update"]), job.get("base_iri"))
         return {}
     graph: str | None = job.get("graph")
     if graph is not None:
