@@ -8,8 +8,10 @@ register on top of it), in one run and on the same data:
   first round every answer comes from the cache: this measures the cache, not the engine;
 * ``plangraph-nocache``: the same with the answer cache off (``PLANGRAPH_ANSWER_CACHE_BYTES=0``):
   every query goes to a worker process;
-* ``plangraph@SRC``: the plangraph package in the folder ``SRC`` (another checkout's ``src``),
-  as configured by default: to compare two versions side by side;
+* ``plangraph@SRC``, ``plangraph-nocache@SRC``: the same with the plangraph package in the
+  folder ``SRC`` (another checkout's ``src``): to compare two versions side by side;
+* ``python-floor``: uvicorn and a bare ASGI callable that runs the query on the event loop (no
+  deadline, checks, limits or log): the least any Python front end over pyoxigraph costs;
 * ``pyoxigraph``: the same queries in process (``Store.query`` and ``serialize``, one thread per
   client; no HTTP): the floor;
 * ``oxigraph``: the Oxigraph server (``oxigraph serve --union-default-graph``), over HTTP;
@@ -260,7 +262,7 @@ def system(name: str, data: Data, work: Path) -> Iterator[Callable[[], Client]]:
         del store
         return
     port = free_port()
-    if name in ("plangraph", "plangraph-nocache") or name.startswith("plangraph@"):
+    if name.partition("@")[0] in ("plangraph", "plangraph-nocache"):
         command = [
             sys.executable,
             "-m",
@@ -272,9 +274,9 @@ def system(name: str, data: Data, work: Path) -> Iterator[Callable[[], Client]]:
             str(port),
         ]
         env = {"PLANGRAPH_MAX_CONCURRENT_PER_CLIENT": "1000", "PLANGRAPH_QUERY_TIMEOUT": "120"}
-        if name == "plangraph-nocache":
+        if name.partition("@")[0] == "plangraph-nocache":
             env["PLANGRAPH_ANSWER_CACHE_BYTES"] = "0"
-        elif name.startswith("plangraph@"):  # another checkout's plangraph, to compare with
+        if "@" in name:  # another checkout's plangraph, to compare with
             env["PYTHONPATH"] = name.partition("@")[2]
         context = server(command, port, env)
     elif name == "oxigraph":

@@ -216,3 +216,65 @@ def test_a_stream_comes_in_chunks_and_a_stream_left_part_way_replaces_its_reader
             next(engine.stream({**job, "media_type": "application/rdf+xml"}, 10))
     finally:
         engine.stop()
+
+
+def test_queries_wait_in_line_on_the_event_loop_when_every_reader_is_busy(
+    tmp_path: Path,
+) -> None:
+    """With the pool full, ``aread`` waits for the next reader without a thread, first come
+    first served; a wait whose deadline passes gets a 503, a cancelled one just leaves, and
+    neither loses the reader it was about to get."""
+    import asyncio
+    import threading
+
+    engine = Engine(_store(tmp_path / "store"), readers=1, max_readers=1)
+    engine.start()
+    hundred = " ".join(str(i) for i in range(100))
+    slow = (  # ten million rows counted: long enough for the others to queue behind it
+        "SELECT (COUNT(*) AS ?n) {"
+        + "".join(f" VALUES ?v{i} {{ {hundred} }}" for i in range(3))
+        + " VALUES ?w { 1 2 3 4 5 6 7 8 9 10 } }"
+    )
+
+    def job(query: str) -> dict[str, object]:
+        return {
+            "op": "query",
+            "query": query,
+            "media_type": "text/tab-separated-values",
+            "max_rows": 10,
+            "max_bytes": 1000,
+        }
+
+    async def scenario() -> None:
+        running = asyncio.create_task(engine.aread(job(slow), 60))
+        await asyncio.sleep(0.2)  # the one reader is on the slow query
+        threads = threading.active_count()
+        finished: list[int] = []
+        waiting = []
+        for i in range(5):
+            task = asyncio.create_task(engine.aread(job(f"SELECT ({i} AS ?i) {{}}"), 60))
+            task.add_done_callback(lambda _, i=i: finished.append(i))
+            waiting.append(task)
+        expired = asyncio.create_task(engine.aread(job("ASK {}"), 0.05))
+        cancelled = asyncio.create_task(engine.aread(job("ASK {}"), 60))
+        await asyncio.sleep(0.1)
+        assert threading.active_count() == threads, "a waiting query took a thread"
+        assert not running.done(), "the slow query was not slow enough for this test"
+        cancelled.cancel()
+        answer = await expired
+        assert answer.status == 503 and "busy" in (answer.message or "")
+        assert (await running).body.split()[-1] == b"10000000"
+        answers = await asyncio.gather(*waiting)
+        assert [a.body.split()[-1] for a in answers] == [b"0", b"1", b"2", b"3", b"4"]
+        assert finished == [0, 1, 2, 3, 4], "not first come, first served"
+        assert cancelled.cancelled()
+        # The reader was not lost to the waits that ended early: it answers at once.
+        started = time.monotonic()
+        assert (await engine.aread(job("ASK {}"), 1)).ok
+        assert time.monotonic() - started < 0.5
+
+    try:
+        asyncio.run(scenario())
+        assert engine.health()["readers"] == 1
+    finally:
+        engine.stop()

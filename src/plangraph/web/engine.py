@@ -29,6 +29,7 @@ worker threads, never on the event loop.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import itertools
 import json
@@ -111,6 +112,17 @@ class _Worker:
         self.conn.close()
 
 
+@dataclass(eq=False)
+class _Waiter:
+    """A request waiting for a reader: a thread (``event``) or a coroutine (``future``, on
+    ``loop``). :meth:`Engine._give` hands a reader to the first in line."""
+
+    event: threading.Event | None = None
+    loop: asyncio.AbstractEventLoop | None = None
+    future: asyncio.Future[_Worker] | None = None
+    reader: _Worker | None = None
+
+
 def _spawn(role: str, *args: str) -> _Worker:
     """Start ``python -m plangraph.web.worker ROLE FD ARGS…`` with a connection to it.
 
@@ -151,7 +163,9 @@ class Engine:
         # again; the pool grows up to ``max_readers`` when every reader is busy (so that a quick
         # query does not wait behind slow ones) and shrinks back when readers stay idle.
         self._idle: list[_Worker] = []
-        self._idle_changed = threading.Condition(self._lock)
+        # Requests waiting for a reader when none is idle and the pool is full, first come first
+        # served; a reader coming back goes straight to the first (threads and coroutines alike).
+        self._waiters: collections.deque[_Waiter] = collections.deque()
         self._spawning = 0
         self._stopping = threading.Event()
         self._readers: list[_Worker] = []
@@ -243,45 +257,114 @@ class Engine:
     # -- the pool of readers -----------------------------------------------------------------
 
     def _give(self, reader: _Worker) -> None:
-        """Put a reader back among the idle ones."""
+        """Hand a reader to the first request waiting for one, or put it among the idle ones."""
         reader.idle_since = time.monotonic()
-        with self._idle_changed:
-            self._idle.append(reader)
-            self._idle_changed.notify()
-
-    def _take_idle(self) -> _Worker | None:
-        """An idle reader if there is one, at once."""
         with self._lock:
-            return self._idle.pop() if self._idle else None
+            while self._waiters:
+                waiter = self._waiters.popleft()
+                if waiter.event is not None:
+                    waiter.reader = reader
+                    waiter.event.set()
+                    return
+                assert waiter.loop is not None
+                with contextlib.suppress(RuntimeError):  # its loop closed: the next in line
+                    waiter.loop.call_soon_threadsafe(self._arrive, waiter, reader)
+                    return
+            self._idle.append(reader)
+
+    def _arrive(self, waiter: _Waiter, reader: _Worker) -> None:
+        """A reader reaches a coroutine that waited for it (on its loop), unless it stopped
+        waiting in the meantime: then the reader goes to the next in line."""
+        assert waiter.future is not None
+        if waiter.future.done():
+            self._give(reader)
+        else:
+            waiter.future.set_result(reader)
+
+    def _take_or_wait(self, waiter: _Waiter) -> tuple[_Worker | None, bool]:
+        """``(reader, False)`` for an idle reader; ``(None, True)`` if the pool may grow (the
+        caller starts the reader, :meth:`_grow`); else ``(None, False)`` with ``waiter`` in line."""
+        with self._lock:
+            if self._idle:
+                return self._idle.pop(), False
+            if self._running and len(self._readers) + self._spawning < self._max:
+                self._spawning += 1
+                return None, True
+            self._waiters.append(waiter)
+            return None, False
+
+    def _withdraw(self, waiter: _Waiter) -> _Worker | None:
+        """Take ``waiter`` out of line; the reader it was handed meanwhile, if any (threads)."""
+        with self._lock:
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
+            return waiter.reader
+
+    def _grow(self) -> _Worker:
+        """Start one more reader for the caller (after :meth:`_take_or_wait` said so)."""
+        try:
+            reader = _spawn("reader")
+        finally:
+            with self._lock:
+                self._spawning -= 1
+        with self._lock:
+            self._readers.append(reader)
+        return reader
+
+    def _give_started(self, growing: asyncio.Future[_Worker]) -> None:
+        if not growing.cancelled() and growing.exception() is None:
+            self._give(growing.result())
 
     def _take(self, deadline: float) -> _Worker | None:
-        """An idle reader, or a new one if all are busy and the pool may grow; else wait for one
-        until ``deadline`` (None if none came)."""
+        """An idle reader, or a new one if all are busy and the pool may grow; else wait in line
+        for one until ``deadline`` (None if none came). Blocks its thread."""
         while True:
-            grow = False
-            with self._idle_changed:
-                while not self._idle:
-                    if self._running and len(self._readers) + self._spawning < self._max:
-                        self._spawning += 1
-                        grow = True
-                        break
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        return None
-                    self._idle_changed.wait(remaining)
-                reader = None if grow else self._idle.pop()
+            event = threading.Event()
+            waiter = _Waiter(event=event)
+            reader, grow = self._take_or_wait(waiter)
+            if grow:
+                return self._grow()
             if reader is None:
-                try:
-                    reader = _spawn("reader")
-                finally:
-                    with self._lock:
-                        self._spawning -= 1
-                with self._lock:
-                    self._readers.append(reader)
-                return reader
+                event.wait(max(0.0, deadline - time.monotonic()))
+                reader = self._withdraw(waiter)
+                if reader is None:
+                    return None
             if reader.alive():
                 return reader
             self._replace(reader, writer=False)  # died while idle (out of memory?)
+
+    async def _atake(self, deadline: float) -> _Worker | None:
+        """:meth:`_take` for the event loop: waits in line without a thread."""
+        loop = asyncio.get_running_loop()
+        while True:
+            waiter = _Waiter(loop=loop, future=loop.create_future())
+            reader, grow = self._take_or_wait(waiter)
+            if grow:
+                growing = loop.run_in_executor(None, self._grow)
+                try:
+                    return await asyncio.shield(growing)
+                except asyncio.CancelledError:  # the reader, once started, joins the pool
+                    growing.add_done_callback(self._give_started)
+                    raise
+            if reader is None:
+                assert waiter.future is not None
+                try:
+                    async with asyncio.timeout_at(_loop_time(loop, deadline)):
+                        reader = await waiter.future
+                except (TimeoutError, asyncio.CancelledError) as error:
+                    # Out of line. A reader still on its way finds the future cancelled and
+                    # goes on to the next (_arrive); one that came just as the wait ended goes
+                    # back from here.
+                    self._withdraw(waiter)
+                    if waiter.future.done() and not waiter.future.cancelled():
+                        self._give(waiter.future.result())
+                    waiter.future.cancel()
+                    if isinstance(error, TimeoutError):
+                        return None
+                    raise
+            if reader.alive():
+                return reader
+            await loop.run_in_executor(None, self._replace_reader, reader)
 
     def _trim(self) -> None:
         """Stop the readers beyond the minimum that stayed idle for a while."""
@@ -396,13 +479,11 @@ class Engine:
         use a thread."""
         loop = asyncio.get_running_loop()
         deadline = time.monotonic() + timeout
-        reader = None
-        if len(job.get("query") or "") <= INLINE_BYTES // 4:  # a large job is sent by a thread
-            reader = self._take_idle()
-        if reader is None or not reader.alive():
-            if reader is not None:
-                await loop.run_in_executor(None, self._replace_reader, reader)
+        if len(job.get("query") or "") > INLINE_BYTES // 4:  # a large job is sent by a thread
             return await loop.run_in_executor(None, self.read, job, timeout)
+        reader = await self._atake(deadline)
+        if reader is None:
+            return self._busy(timeout)
         generation = self._bind(reader)
         fd = reader.conn.fileno()
         # One future per wait: True when the worker's socket is readable, False when a slice
@@ -632,6 +713,11 @@ class Engine:
                 logger.warning("the inferences could not be refreshed: %s", answer.message)
 
         threading.Thread(target=run, name="plangraph-reason", daemon=True).start()
+
+
+def _loop_time(loop: asyncio.AbstractEventLoop, deadline: float) -> float:
+    """``deadline`` (on :func:`time.monotonic`'s clock) on ``loop``'s clock."""
+    return loop.time() + (deadline - time.monotonic())
 
 
 def _answer(status: str, info: dict[str, Any], body: bytes | None) -> Answer:
