@@ -473,10 +473,10 @@ class Engine:
         timeout: float,
         gone: Callable[[], Awaitable[bool]] | None = None,
     ) -> Answer:
-        """:meth:`read` for the event loop: it waits for the worker's answer without a thread
-        (the loop watches the worker's socket), and stops the job if ``gone()`` says that the
-        client went away. Only slow paths (no idle worker, a large answer, a replacement)
-        use a thread."""
+        """:meth:`read` for the event loop: it waits in line for a reader and for the reader's
+        answer without a thread (the loop watches the reader's socket), and stops the job if
+        ``gone()`` says that the client went away. Only slow paths (starting a reader, a large
+        job or answer, a replacement) use a thread."""
         loop = asyncio.get_running_loop()
         deadline = time.monotonic() + timeout
         if len(job.get("query") or "") > INLINE_BYTES // 4:  # a large job is sent by a thread
