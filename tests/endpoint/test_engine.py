@@ -230,10 +230,11 @@ def test_queries_wait_in_line_on_the_event_loop_when_every_reader_is_busy(
     engine = Engine(_store(tmp_path / "store"), readers=1, max_readers=1)
     engine.start()
     hundred = " ".join(str(i) for i in range(100))
-    slow = (  # ten million rows counted: long enough for the others to queue behind it
+    twenty = " ".join(str(i) for i in range(20))
+    slow = (  # twenty million rows counted: long enough for the others to queue behind it
         "SELECT (COUNT(*) AS ?n) {"
         + "".join(f" VALUES ?v{i} {{ {hundred} }}" for i in range(3))
-        + " VALUES ?w { 1 2 3 4 5 6 7 8 9 10 } }"
+        + f" VALUES ?w {{ {twenty} }} }}"
     )
 
     def job(query: str) -> dict[str, object]:
@@ -258,12 +259,12 @@ def test_queries_wait_in_line_on_the_event_loop_when_every_reader_is_busy(
         expired = asyncio.create_task(engine.aread(job("ASK {}"), 0.05))
         cancelled = asyncio.create_task(engine.aread(job("ASK {}"), 60))
         await asyncio.sleep(0.1)
-        assert threading.active_count() == threads, "a waiting query took a thread"
+        assert threading.active_count() <= threads, "a waiting query took a thread"
         assert not running.done(), "the slow query was not slow enough for this test"
         cancelled.cancel()
         answer = await expired
         assert answer.status == 503 and "busy" in (answer.message or "")
-        assert (await running).body.split()[-1] == b"10000000"
+        assert (await running).body.split()[-1] == b"20000000"
         answers = await asyncio.gather(*waiting)
         assert [a.body.split()[-1] for a in answers] == [b"0", b"1", b"2", b"3", b"4"]
         assert finished == [0, 1, 2, 3, 4], "not first come, first served"
