@@ -129,3 +129,24 @@ def test_the_questions_answer_on_bergen(reasoned_store: PlanStore) -> None:
         and r["outcome"] == "pgoutcome:continued"
     }
     assert continued == {("2", "42")}
+
+
+def test_the_red_thread_narrowed_to_one_social_part_is_that_part_of_the_whole(
+    synthetic_store_path: Path,
+) -> None:
+    """``red-thread`` with ``socialPart`` gives exactly the rows of the whole answer that end in
+    that social part (on a register of several municipalities, where the whole is large)."""
+    query = queries.get("red-thread")
+    store = PlanStore.open(synthetic_store_path)
+    try:
+        run = queries.local_runner(store)
+        whole = run(query.bind({}))
+        column = list(whole.variables).index("socialPart")
+        parts = Counter(row[column] for row in whole.rows)
+        assert len(parts) > 1, "the register should have several social parts"
+        part, rows = parts.most_common(1)[0]
+        assert part is not None and rows < len(whole.rows)
+        narrowed = run(query.bind({"socialPart": f"<{part.value}>"}))
+        assert Counter(narrowed.rows) == Counter(r for r in whole.rows if r[column] == part)
+    finally:
+        store.close()
