@@ -493,8 +493,7 @@ def test_a_rebuild_copies_a_graph_from_its_file_only_while_the_file_stands_for_i
     assert copied_from == [file], "unchanged: copied from the file"
 
     added = ox.Quad(*(ox.NamedNode(f"https://example.org/{x}") for x in "cpd"), ox.NamedNode(kept))
-    store.raw.add(added)
-    store_module.mark_updated_since_load(store.raw)
+    update_marking_loads(store.raw, f"INSERT DATA {{ GRAPH <{kept}> {{ {added.triple} }} }}")
     replace_the_big_graph("v3")
     assert added in store.raw, "the update survives the rebuild"
     assert copied_from[-1] is None

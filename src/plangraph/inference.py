@@ -556,11 +556,12 @@ def check(schema: Schema, asserted: Facts, out: Facts) -> list[Finding]:
         ("prp-ifp", schema.inverse_functional, "o", "s"),
     ):
         for prop in sorted(props, key=str):
-            facts = pairs.get(
-                str(prop), _no_pairs(terms)
-            )  # distinct pairs: a count is a count of values
-            several = facts.group_by(key).len().filter(pl.col("len") > 1).select(key)
-            values = facts.join(several, on=key).group_by(key).agg(pl.col(value).sort()).sort(key)
+            # Distinct pairs (``relevant`` is de-duplicated): a count is a count of values.
+            prop_pairs = pairs.get(str(prop), _no_pairs(terms))
+            several = prop_pairs.group_by(key).len().filter(pl.col("len") > 1).select(key)
+            values = (
+                prop_pairs.join(several, on=key).group_by(key).agg(pl.col(value).sort()).sort(key)
+            )
             for resource, all_values in values.iter_rows():
                 shown = ", ".join(all_values)
                 kind = "functional" if key == "s" else "inverse functional"

@@ -231,14 +231,14 @@ class PlanStore:
         """The checksum recorded when the named graph was loaded, if it still describes the
         graph: not after a SPARQL update (which marks every record, as it does not say which
         graphs it changed); a Graph Store write removes the record instead."""
-        record = self.load_record(graph)
-        return None if UPDATED_SINCE_LOAD in record else record.get(_PG_SHA256)
+        return _unchanged_sha256(self.load_record(graph))
 
     def source_file(self, graph: str) -> Path | None:
         """The file the named graph was loaded from, if it still stands for the graph: the load
         record names it, its checksum still describes the graph (:meth:`unchanged_sha256`) and
         the file has that checksum."""
-        shown, sha = self.load_record(graph).get(_PG_LOADED_FROM), self.unchanged_sha256(graph)
+        record = self.load_record(graph)
+        shown, sha = record.get(_PG_LOADED_FROM), _unchanged_sha256(record)
         if not shown or not sha:
             return None
         path = Path(shown)
@@ -557,6 +557,10 @@ def _copy_graph(
         target.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=to_graph)
 
 
+def _unchanged_sha256(record: dict[str, str]) -> str | None:
+    return None if UPDATED_SINCE_LOAD in record else record.get(_PG_SHA256)
+
+
 def _rebuild_paths(path: Path) -> tuple[Path, Path]:
     return path.with_name(path.name + ".rebuild"), path.with_name(path.name + ".next")
 
@@ -565,13 +569,9 @@ MARK_LOADS_UPDATE = (
     f"INSERT {{ GRAPH <{META_GRAPH}> {{ ?g <{UPDATED_SINCE_LOAD}> true }} }} "
     f"WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{_PG_SHA256}> ?sha }} }}"
 )
-"""The SPARQL update that marks every load record :data:`UPDATED_SINCE_LOAD`."""
-
-
-def mark_updated_since_load(store: ox.Store) -> None:
-    """Record in every load record that the store was updated with SPARQL since the load
-    (:data:`UPDATED_SINCE_LOAD`); loading the graph again writes a new record without it."""
-    store.update(MARK_LOADS_UPDATE)
+"""The SPARQL update that marks every load record :data:`UPDATED_SINCE_LOAD` (run with every
+SPARQL update, in the same request: ``plangraph.web.worker.update_marking_loads``); loading a
+graph again writes a new record without the mark."""
 
 
 def _checkpoint_paths(path: Path) -> tuple[Path, Path]:
