@@ -18,7 +18,7 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         root = Path(self.root)
         sys.path.insert(0, str(root / "src"))
         try:
-            from plangraph import ontodoc
+            from plangraph.publish import ontodoc
         finally:
             sys.path.pop(0)
         out = root / "docs" / "ontology"

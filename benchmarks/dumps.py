@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from endpoint import Data, copy_store, default_items, free_port, prepare, stop, wait_for
 
-from plangraph import synthetic
+from plangraph.data import synthetic
 
 
 def peak_rss_mib(pid: int) -> float:

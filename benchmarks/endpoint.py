@@ -61,7 +61,8 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from plangraph import datasets, reasoning, synthetic
+from plangraph import reasoning
+from plangraph.data import datasets, synthetic
 from plangraph.namespaces import sparql_prologue
 from plangraph.store import PlanStore
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from plangraph import datasets, synthetic
+from plangraph.data import datasets, synthetic
 from plangraph.namespaces import GRAPH_BASE
 from plangraph.store import PlanStore
 

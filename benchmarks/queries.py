@@ -7,7 +7,7 @@ example parameters (so the parameterised ones ask about a Bergen plan, among the
 country's), ``--repeat`` times:
 
 * ``query``: the SPARQL alone, on the union of the graphs (what a worker of the endpoint runs);
-* ``answer``: :func:`plangraph.queries.execute`, the query and the label look-up (what
+* ``answer``: :func:`plangraph.library.queries.execute`, the query and the label look-up (what
   ``plangraph query`` and ``/queries/NAME`` give).
 
 Reports median seconds and the number of rows per query, and the whole mix. First, the cost
@@ -34,7 +34,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from plangraph import datasets, queries, reasoning, synthetic
+from plangraph import reasoning
+from plangraph.data import datasets, synthetic
+from plangraph.library import queries
 from plangraph.store import PlanStore
 
 

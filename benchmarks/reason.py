@@ -1,7 +1,7 @@
 """Benchmark: OWL 2 RL reasoning, plangraph's `reason` against owlrl, on the synthetic register.
 
 Each size is the ontology, the reference data (UN SDG vocabulary, law, concept schemes) and the
-synthetic register of N municipalities (``plangraph.synthetic``, seed 2026). Side by side in one
+synthetic register of N municipalities (``plangraph.data.synthetic``, seed 2026). Side by side in one
 run and on the same input:
 
 * ``plangraph``: :func:`plangraph.reasoning.reason` on a fresh copy of a store that holds the
@@ -43,7 +43,8 @@ from pathlib import Path
 import owlrl
 from rdflib import Graph
 
-from plangraph import datasets, reasoning, synthetic
+from plangraph import reasoning
+from plangraph.data import datasets, synthetic
 from plangraph.store import PlanStore
 
 

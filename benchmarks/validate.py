@@ -48,7 +48,7 @@ import rdflib
 import uvicorn
 from fastapi import FastAPI
 
-from plangraph import datasets, synthetic
+from plangraph.data import datasets, synthetic
 from plangraph.settings import Settings
 from plangraph.store import PlanStore
 from plangraph.validation import (
@@ -59,10 +59,10 @@ from plangraph.validation import (
     validate,
     validate_store,
 )
-from plangraph.validation import reference as reference_module
+from plangraph.validation.engines import pyshacl as reference_module
 from plangraph.validation.render import OutputFormat
 from plangraph.validation.shapes import load as load_shapes
-from plangraph.web.validate import router
+from plangraph.web.routes.validate import router
 
 PREFIXES = """@prefix bk: <https://w3id.org/plangraph/id/4601/> .
 @prefix dct: <http://purl.org/dc/terms/> .

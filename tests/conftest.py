@@ -1,19 +1,18 @@
-"""Shared fixtures: real stores on disk in temporary folders, and the real command line."""
+"""Shared fixtures: real stores on disk in temporary folders, real servers, the registers
+submissions are checked against. They are defined in ``tests/support/`` beside the helpers they
+use, and registered here for the whole suite."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from plangraph import datasets
+from plangraph.data import datasets
 from plangraph.store import PlanStore
 
-ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["tests.support.stores", "tests.support.server", "tests.support.registers"]
 
 
 @pytest.fixture(scope="session")
@@ -40,16 +39,3 @@ def loaded_store(loaded_store_path: Path) -> Iterator[PlanStore]:
     store = PlanStore.open(loaded_store_path)
     yield store
     store.close()
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real ``plangraph`` command in a child process, as a user would."""
-    full_env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "plangraph", *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=600,
-        check=False,
-    )

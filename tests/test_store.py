@@ -14,11 +14,11 @@ import pyoxigraph as ox
 import pytest
 
 from plangraph import store as store_module
-from plangraph import synthetic
+from plangraph.data import synthetic
 from plangraph.namespaces import GRAPH_BASE, META_GRAPH
 from plangraph.store import LoadError, PlanStore
-from plangraph.web.worker import update_marking_loads
-from tests.conftest import run_cli
+from plangraph.web.engine.worker import update_marking_loads
+from tests.support.paths import run_cli
 
 GOOD = """@prefix ex: <https://example.org/> .
 ex:a ex:p ex:b .

@@ -570,7 +570,7 @@ MARK_LOADS_UPDATE = (
     f"WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{_PG_SHA256}> ?sha }} }}"
 )
 """The SPARQL update that marks every load record :data:`UPDATED_SINCE_LOAD` (run with every
-SPARQL update, in the same request: ``plangraph.web.worker.update_marking_loads``); loading a
+SPARQL update, in the same request: ``plangraph.web.engine.worker.update_marking_loads``); loading a
 graph again writes a new record without the mark."""
 
 

@@ -13,8 +13,8 @@ import pytest
 from plangraph.importers import base, brreg, klass
 from plangraph.importers.errors import UnexpectedResponse
 from plangraph.store import PlanStore
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 EQUINOR_FILE = ROOT / "data" / "saved" / "brreg" / "enheter-923609016.json"
 EQUINOR = klass.organisation_iri("923609016")
 
@@ -208,7 +208,7 @@ def test_live_the_register_knows_bergen_kommune(tmp_path: Path) -> None:
 
 
 def test_the_command_imports_a_saved_answer_and_refuses_a_wrong_number(tmp_path: Path) -> None:
-    from tests.conftest import run_cli
+    from tests.support.paths import run_cli
 
     store = str(tmp_path / "store")
     done = run_cli("import", "brreg", "923609016", "--saved", str(EQUINOR_FILE), "--store", store)

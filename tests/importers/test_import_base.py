@@ -19,8 +19,8 @@ from plangraph import __version__
 from plangraph.importers import base, ssb
 from plangraph.importers.errors import FetchFailed, ImportFailed, UnexpectedResponse
 from plangraph.store import LoadError, PlanStore
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 SAVED = ROOT / "data" / "saved" / "ssb"
 POPULATION = SAVED / "07459-municipalities-2022.json"
 POPULATION_URL = "https://data.ssb.no/api/v0/no/table/07459"

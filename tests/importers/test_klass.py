@@ -14,8 +14,8 @@ import pytest
 from plangraph.importers import base, klass
 from plangraph.importers.errors import UnexpectedResponse
 from plangraph.store import PlanStore
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 SAVED = ROOT / "data" / "saved" / "klass"
 TABLE_1236 = SAVED / "correspondencetables-1236.csv"
 
@@ -344,7 +344,7 @@ def test_live_klass_knows_bergen_as_1201_and_4601(tmp_path: Path) -> None:
 def test_the_command_imports_the_saved_table_once_and_refuses_a_bad_answer(
     tmp_path: Path,
 ) -> None:
-    from tests.conftest import run_cli
+    from tests.support.paths import run_cli
 
     store = str(tmp_path / "store")
     first = run_cli("import", "klass-orgnr", "--saved", str(TABLE_1236), "--store", store)
@@ -363,7 +363,7 @@ def test_the_command_imports_the_saved_table_once_and_refuses_a_bad_answer(
 
 
 def test_the_command_refuses_a_date_that_is_no_date(tmp_path: Path) -> None:
-    from tests.conftest import run_cli
+    from tests.support.paths import run_cli
 
     result = run_cli("import", "klass", "--from", "2020-13-01", "--store", str(tmp_path / "s"))
     assert result.returncode == 2

@@ -12,8 +12,8 @@ import pytest
 from plangraph.importers import base, los
 from plangraph.importers.errors import UnexpectedResponse
 from plangraph.store import PlanStore
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 SAVED = ROOT / "data" / "saved" / "los" / "tema"
 FILES = [SAVED / f"{slug}.rdf" for slug in los.THEMES]
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -126,7 +126,7 @@ def test_live_los_serves_the_themes(tmp_path: Path) -> None:
 
 
 def test_the_command_imports_the_saved_themes(tmp_path: Path) -> None:
-    from tests.conftest import run_cli
+    from tests.support.paths import run_cli
 
     store = str(tmp_path / "store")
     done = run_cli("import", "los", "--saved-dir", str(SAVED), "--store", store)

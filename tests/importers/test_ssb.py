@@ -15,8 +15,8 @@ import pytest
 from plangraph.importers import base, ssb
 from plangraph.importers.errors import UnexpectedResponse
 from plangraph.store import PlanStore
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 SAVED = ROOT / "data" / "saved" / "ssb"
 POPULATION = SAVED / "07459-municipalities-2022.json"
 CULTURE = SAVED / "05300-culture-distance-1991-2021.json"

@@ -16,8 +16,8 @@ import pytest
 from plangraph.validation import Register, Submission, read_file, validate
 from plangraph.validation.shapes import load as load_shapes
 from plangraph.validation.submission import Format
-from tests.validation import manifest
-from tests.validation.helpers import keys
+from tests.support import validation_cases as manifest
+from tests.support.validation_report import keys
 
 BASES = manifest.base_files()
 CASES = manifest.case_files()

@@ -13,10 +13,10 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from plangraph import datasets, synthetic
+from plangraph.data import datasets, synthetic
 from plangraph.validation import Register, Report, read_file, validate, validate_store
 from plangraph.validation.report import compact
-from tests.validation.manifest import EXAMPLES
+from tests.support.validation_cases import EXAMPLES
 
 EXPECTED = Path(__file__).resolve().parent / "expected"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import rdflib
 
-from plangraph.validation import reference
+from plangraph.validation.engines import pyshacl as reference
 from plangraph.validation.shapes import SH, ShapesModel, load, shape_files
 
 

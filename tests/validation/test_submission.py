@@ -17,7 +17,7 @@ import pytest
 from plangraph.namespaces import PREFIXES
 from plangraph.validation import CONTEXT_IRI, Format, SubmissionError, parse, read_file
 from plangraph.validation.submission import BLANK_PREFIX, MAX_DEPTH, context
-from tests.validation.manifest import EXAMPLES
+from tests.support.validation_cases import EXAMPLES
 
 PG = "https://w3id.org/plangraph/ontology#"
 BK = "https://w3id.org/plangraph/id/4601/"

@@ -35,7 +35,7 @@ The contract for an importer module (``ssb.py``, ``klass.py``, ...):
    was found, the request it answers, the licence) and a ``sources.toml`` that gives each
    file's request ``url``, which ``run`` records as the source of a saved answer.
 5. Its ``plangraph import {source}`` subcommand is a thin function in
-   :mod:`plangraph.importers.command` that builds the job and calls ``command.execute``.
+   :mod:`plangraph.cli.imports` that builds the job and calls ``command.execute``.
 
 Nothing here reads the network at import time; tests pass ``saved`` or a local server's URL.
 """

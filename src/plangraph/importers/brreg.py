@@ -9,7 +9,7 @@ How the answer becomes RDF
 --------------------------
 * The organisation is the national data catalogue's organisation IRI
   ``https://organization-catalog.fellesdatakatalog.digdir.no/organizations/{orgnr}``: the IRI
-  DCAT-AP-NO publishers use for themselves, and the one :mod:`plangraph.catalog` already gives
+  DCAT-AP-NO publishers use for themselves, and the one :mod:`plangraph.publish.catalog` already gives
   Bergen kommune as the catalogue's publisher, so what is imported attaches to the same node.
   The register's own IRI (the API URL above, which Digdir's examples also use for agents) is
   linked with ``owl:sameAs``; choosing one subject and linking the other keeps queries on

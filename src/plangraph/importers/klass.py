@@ -38,7 +38,7 @@ How the answers become RDF
 * The municipality as an organisation (a legal person) is a different resource: the national
   data catalogue's organisation IRI
   ``https://organization-catalog.fellesdatakatalog.digdir.no/organizations/{orgnr}``, the same
-  IRI that :mod:`plangraph.catalog` uses for the publisher. The correspondence table makes it a
+  IRI that :mod:`plangraph.publish.catalog` uses for the publisher. The correspondence table makes it a
   ``pg:Municipality`` with ``pg:organisationNumber``, ``pg:municipalityNumber`` and
   ``dct:spatial`` to the code's resource, and ``owl:sameAs`` to the register's own IRI
   ``https://data.brreg.no/enhetsregisteret/api/enheter/{orgnr}`` (both are used for the same

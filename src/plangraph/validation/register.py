@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from plangraph import datasets
+from plangraph.data import datasets
 from plangraph.namespaces import META_GRAPH
 
 REGISTER_GRAPH = ox.NamedNode("urn:plangraph:register")

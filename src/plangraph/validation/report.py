@@ -10,8 +10,8 @@ from typing import Any, Literal
 import pyoxigraph as ox
 
 from plangraph.namespaces import PREFIXES
+from plangraph.validation.engines.oxigraph import RawResult
 from plangraph.validation.shapes import Rule, Severity, ShapesModel, path_sparql
-from plangraph.validation.sparql import RawResult
 from plangraph.validation.submission import BLANK_PREFIX
 
 LANGUAGES = ("nb", "en")

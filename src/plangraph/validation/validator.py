@@ -18,11 +18,11 @@ import pyoxigraph as ox
 
 from plangraph.validation import report as report_module
 from plangraph.validation import shapes as shapes_module
-from plangraph.validation import sparql
+from plangraph.validation.engines import oxigraph as sparql
+from plangraph.validation.engines.oxigraph import RawResult
 from plangraph.validation.register import REGISTER_GRAPH, Register, Workspace
 from plangraph.validation.report import Report
 from plangraph.validation.shapes import ShapesModel
-from plangraph.validation.sparql import RawResult
 from plangraph.validation.submission import Submission
 
 Engine = Literal["oxigraph", "pyshacl"]
@@ -99,7 +99,7 @@ def _reference_results(register: Register, work: Workspace, model: ShapesModel) 
     ``sh:not`` and ``sh:qualifiedValueShape`` (it then skips them), so pyshacl validates
     everything and the results are narrowed to the submission's subjects afterwards.
     """
-    from plangraph.validation import reference
+    from plangraph.validation.engines import pyshacl as reference
 
     with _reference_lock:
         data = _reference_graphs.get(register)
@@ -137,7 +137,7 @@ def validate_store(
     model = shapes or shapes_module.load()
     dataset: dict[str, Any] = {"use_default_graph_as_union": True}
     if engine == "pyshacl":
-        from plangraph.validation import reference
+        from plangraph.validation.engines import pyshacl as reference
 
         data = reference.graph_of(store.quads_for_pattern(None, None, None, None))
         results = reference.validate(data, model.graph)

@@ -1,9 +1,9 @@
 """The FastAPI app factory. Nothing is built at import time; tests build their own app.
 
-The app serves the SPARQL endpoint (``/sparql``, see :mod:`plangraph.web.sparql`), the Graph
-Store Protocol (``/store``, :mod:`plangraph.web.graph_store`), the named queries (``/queries``),
-the catalogue and the dumps (``/catalog``, ``/dumps``, :mod:`plangraph.web.publish`), the data's
-IRIs as Linked Data (``/id/…``, ``/concept/…``, ``/ontology``, :mod:`plangraph.web.linked_data`),
+The app serves the SPARQL endpoint (``/sparql``, see :mod:`plangraph.web.routes.sparql`), the Graph
+Store Protocol (``/store``, :mod:`plangraph.web.routes.graph_store`), the named queries (``/queries``),
+the catalogue and the dumps (``/catalog``, ``/dumps``, :mod:`plangraph.web.routes.publish`), the data's
+IRIs as Linked Data (``/id/…``, ``/concept/…``, ``/ontology``, :mod:`plangraph.web.routes.linked_data`),
 YASGUI's files (``/static``) and ``/health``. Its query engine (:mod:`plangraph.web.engine`) starts with the app and stops with
 it: worker processes over the store at ``settings.store``.
 """
@@ -23,12 +23,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from plangraph import __version__
 from plangraph.settings import Settings
-from plangraph.web import graph_store, linked_data, publish, queries, sparql, yasgui
 from plangraph.web.answer_cache import AnswerCache
+from plangraph.web.context import Endpoint
 from plangraph.web.engine import Engine
 from plangraph.web.limits import BodySizeLimit, ClientLimiter
-from plangraph.web.protocol import Endpoint
-from plangraph.web.validate import router as validation_router
+from plangraph.web.routes import graph_store, linked_data, publish, queries, sparql, yasgui
+from plangraph.web.routes.validate import router as validation_router
 
 
 class _App(FastAPI):
@@ -37,7 +37,7 @@ class _App(FastAPI):
     Every request to FastAPI passes its middleware stack (error handling, exception handlers,
     telemetry, body limits, the router: a dozen layers of coroutines, each resumed at every
     wait), about as long as a quick query takes. ``GET``/``POST /sparql`` go straight to
-    :func:`plangraph.web.sparql.asgi` behind the same body-size limit and CORS; every other
+    :func:`plangraph.web.routes.sparql.asgi` behind the same body-size limit and CORS; every other
     request goes the usual way.
     """
 

@@ -1,0 +1,69 @@
+"""``plangraph catalog``: export the DCAT-AP-NO catalogue of the loaded register.
+
+The same catalogue, to the byte, as a server over the same store answers at ``/catalog`` when
+its public URL is ``--public-url`` (both call :func:`plangraph.publish.catalog.build` and
+:func:`plangraph.publish.catalog.serialize`).
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from plangraph.data import datasets
+from plangraph.publish import catalog
+from plangraph.settings import Settings
+from plangraph.store import PlanStore
+
+
+class CatalogFormat(enum.StrEnum):
+    """The RDF formats the catalogue is exported in."""
+
+    turtle = "turtle"
+    ntriples = "nt"
+    jsonld = "json-ld"
+    xml = "xml"
+
+
+def catalog_command(
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file [default: standard output].")
+    ] = None,
+    fmt: Annotated[CatalogFormat, typer.Option("--format", help="RDF format.")] = (
+        CatalogFormat.turtle
+    ),
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Where the plangraph server answers: its /sparql and /dumps "
+            "[default: $PLANGRAPH_PUBLIC_URL, else http://127.0.0.1:8000/]."
+        ),
+    ] = None,
+    store: Annotated[
+        Path | None, typer.Option("--store", help="Folder of the embedded store.")
+    ] = None,
+) -> None:
+    """Export the register's DCAT-AP-NO catalogue (datasets, distributions, SPARQL service)."""
+    settings = Settings()
+    plan_store = PlanStore.open(store if store is not None else settings.store)
+    try:
+        graph = catalog.build(
+            datasets.default_datasets(),
+            plan_store.graphs(),
+            public_url or settings.public_url or "http://127.0.0.1:8000/",
+            base_iri=settings.base_iri,
+            imported=catalog.imports(plan_store.raw),
+        )
+    finally:
+        plan_store.close()
+    data = catalog.serialize(graph, catalog.MEDIA_TYPES[fmt.value])
+    if out_file is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        out_file.write_bytes(data)
+        typer.echo(f"wrote the catalogue ({len(graph)} triples) to {out_file}", err=True)

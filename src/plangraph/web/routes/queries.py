@@ -1,0 +1,331 @@
+"""``/queries``: the analysts' named questions on the web, each with its machine twins.
+
+* ``/queries`` (HTML) and ``/queries.json``: the catalogue.
+* ``/queries/NAME`` (HTML table), ``/queries/NAME.json`` and ``/queries/NAME.csv``: the answer.
+  Parameters are query-string arguments (``?plan=bk:plan-skyfritt``); ``lang=nb|en`` chooses the
+  language of titles and labels, ``timeout=`` the deadline as for ``/sparql``.
+
+The queries run through the endpoint's engine (:mod:`plangraph.web.engine`): in its worker
+processes, on the newest store generation, with the same deadline, caps and per-client limit
+as ``/sparql``. Each HTML page renders only what its JSON twin returns and links to its twins.
+A parameter that does not fit is a 400, an unknown query a 404. Handlers are plain ``def``:
+FastAPI runs them on worker threads, never on the event loop.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from plangraph.library import queries as named
+from plangraph.web.context import (
+    Endpoint,
+    ProtocolError,
+    answer_status_message,
+    client_of,
+    deadline,
+    endpoint,
+    job_limits,
+    rebase_job,
+    too_many,
+)
+from plangraph.web.routes.linked_data import href
+
+router = APIRouter()
+
+_RESERVED = ("lang", "timeout")
+_JSON = "application/json"
+_CSV = "text/csv; charset=utf-8"
+
+
+class _Failed(Exception):
+    """The engine did not answer: its status and message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _runner(context: Endpoint, timeout: float) -> named.Runner:
+    """Run SELECT queries through the engine's readers, on the union of all graphs."""
+
+    def run(text: str) -> named.Result:
+        job: dict[str, Any] = {
+            "op": "query",
+            "query": text,
+            "base_iri": None,
+            "media_type": "application/sparql-results+json",
+            "union": True,
+            **job_limits(context.settings),
+            **rebase_job(context.settings),
+        }
+        answer = context.engine.read(job, timeout)
+        if not answer.ok:
+            raise _Failed(answer.status, answer_status_message(answer))
+        return named.Result.from_json(answer.body)
+
+    return run
+
+
+def _lang(request: Request) -> str:
+    values = request.query_params.getlist("lang")
+    if not values:
+        return "en"
+    if len(values) > 1 or values[0] not in named.LANGUAGES:
+        raise named.ParameterError(f"lang= must be given once, as {' or '.join(named.LANGUAGES)}")
+    return values[0]
+
+
+def _values(request: Request) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for key in request.query_params:
+        if key in _RESERVED:
+            continue
+        given = request.query_params.getlist(key)
+        if len(given) > 1:
+            raise named.ParameterError(f"{key}= is given {len(given)} times; give it once")
+        values[key] = given[0]
+    return values
+
+
+def _link(path: str, params: dict[str, str]) -> str:
+    return path + ("?" + urlencode(params) if params else "")
+
+
+def _twins(name: str, params: dict[str, str]) -> dict[str, str]:
+    base = f"/queries/{name}"
+    return {
+        "html": _link(base, params),
+        "json": _link(base + ".json", params),
+        "csv": _link(base + ".csv", params),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The catalogue
+# ---------------------------------------------------------------------------------------------
+
+
+def _catalogue_json(lang: str) -> dict[str, Any]:
+    listed = []
+    for q in named.catalogue():
+        examples = {p.name: p.example for p in q.parameters if not p.optional}
+        listed.append(
+            {
+                "name": q.name,
+                "title": q.title_in(lang),
+                "description": q.description_in(lang),
+                "parameters": [
+                    {
+                        "name": p.name,
+                        "type": p.type,
+                        "optional": p.optional,
+                        "example": p.example,
+                        "description": p.description,
+                    }
+                    for p in q.parameters
+                ],
+                "tags": list(q.tags),
+                "links": _twins(q.name, {**examples, "lang": lang}),
+            }
+        )
+    return {"lang": lang, "queries": listed, "links": {"html": f"/queries?lang={lang}"}}
+
+
+@router.get("/queries.json")
+def catalogue_json(request: Request) -> Response:
+    """The named queries, with their parameters and links (JSON)."""
+    try:
+        lang = _lang(request)
+    except named.ParameterError as error:
+        return JSONResponse({"error": str(error)}, status_code=400)
+    return JSONResponse(_catalogue_json(lang))
+
+
+@router.get("/queries", response_class=HTMLResponse)
+def catalogue_page(request: Request) -> Response:
+    """The named queries (HTML), rendered from what ``/queries.json`` returns."""
+    try:
+        lang = _lang(request)
+    except named.ParameterError as error:
+        return HTMLResponse(_page("Error", f"<p>{escape(str(error))}</p>", {}), status_code=400)
+    data = _catalogue_json(lang)
+    rows = []
+    for q in data["queries"]:
+        params = ", ".join(
+            f"<code>{escape(p['name'])}</code> ({escape(p['type'])}"
+            f"{', optional' if p['optional'] else ''})"
+            for p in q["parameters"]
+        )
+        rows.append(
+            f'<tr><td><a href="{escape(q["links"]["html"])}">{escape(q["title"])}</a><br>'
+            f"<code>{escape(q['name'])}</code></td><td>{escape(q['description'])}</td>"
+            f"<td>{params}</td><td>"
+            f'<a href="{escape(q["links"]["json"])}">json</a> '
+            f'<a href="{escape(q["links"]["csv"])}">csv</a></td></tr>'
+        )
+    other = "en" if lang == "nb" else "nb"
+    body = (
+        "<p>The analysts' named questions over the plan register. Each answer is a table here, "
+        "and JSON or CSV for programs. "
+        f'<a href="/queries?lang={other}">{"Norsk" if other == "nb" else "English"}</a> · '
+        f'<a href="/queries.json?lang={lang}">this catalogue as JSON</a> · '
+        '<a href="/sparql">SPARQL editor</a></p>'
+        "<table><thead><tr><th>question</th><th>answer</th><th>parameters</th>"
+        f"<th>data</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+    return HTMLResponse(
+        _page(
+            "Named queries" if lang == "en" else "Navngitte spørringer",
+            body,
+            {"json": f"/queries.json?lang={lang}"},
+            lang,
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# One query
+# ---------------------------------------------------------------------------------------------
+
+
+@router.get("/queries/{slug}")
+def query_page(request: Request, slug: str) -> Response:
+    """A named query's answer: HTML at ``/queries/NAME``, ``.json`` and ``.csv`` twins."""
+    name, kind = slug, "html"
+    for suffix in (".json", ".csv"):
+        if slug.endswith(suffix):
+            name, kind = slug.removesuffix(suffix), suffix[1:]
+    try:
+        query = named.get(name)
+    except named.UnknownQuery as error:
+        return _error(kind, 404, str(error), None, {})
+    context = endpoint(request)
+    values: dict[str, str] = {}
+    try:
+        lang = _lang(request)
+        values = _values(request)
+        timeout = deadline(request.query_params.getlist("timeout"), context.settings)
+        with context.limiter.slot(client_of(request)) as allowed:
+            if not allowed:
+                raise too_many(context)
+            answer = named.execute(query, values, _runner(context, timeout), lang)
+    except named.ParameterError as error:
+        return _error(kind, 400, str(error), query, values)
+    except ProtocolError as error:
+        return _error(kind, error.status, error.message, query, values)
+    except _Failed as error:
+        return _error(kind, error.status, error.message, query, values)
+    data = answer.to_json()
+    data["links"] = _twins(query.name, {**values, "lang": lang})
+    if kind == "json":
+        return JSONResponse(data)
+    if kind == "csv":
+        return Response(
+            answer.to_csv(),
+            media_type=_CSV,
+            headers={"Content-Disposition": f'inline; filename="{query.name}.csv"'},
+        )
+    return HTMLResponse(
+        _answer_page(query, data, context.settings.base_iri, request.scope.get("root_path", ""))
+    )
+
+
+def _error(
+    kind: str, status: int, message: str, query: named.NamedQuery | None, values: dict[str, str]
+) -> Response:
+    if kind == "json":
+        return JSONResponse({"error": message, "status": status}, status_code=status)
+    if kind == "csv":
+        return Response(f"Error {status}: {message}\n", status, media_type="text/plain")
+    body = f'<p class="error">{escape(message)}</p>'
+    if query is not None:
+        body += _form(query, values, "en")
+    body += '<p><a href="/queries">All named queries</a></p>'
+    return HTMLResponse(_page(f"Error {status}", body, {}), status_code=status)
+
+
+def _form(query: named.NamedQuery, values: dict[str, str], lang: str) -> str:
+    if not query.parameters:
+        return ""
+    fields = "".join(
+        f"<label>{escape(p.name)} <small>({escape(p.type)}"
+        f"{', optional' if p.optional else ''})</small> "
+        f'<input name="{escape(p.name)}" value="{escape(values.get(p.name, ""))}" '
+        f'placeholder="{escape(p.example)}" title="{escape(p.description)}"></label> '
+        for p in query.parameters
+    )
+    return (
+        f'<form method="get" action="/queries/{escape(query.name)}">{fields}'
+        f'<input type="hidden" name="lang" value="{escape(lang)}">'
+        '<button type="submit">Run</button></form>'
+    )
+
+
+def _shown(cell: dict[str, str] | None, base: str, root_path: str) -> str:
+    """A cell of the table: an IRI is a link only where :func:`linked_data.href` allows one
+    (an IRI of the data to its local page, an http(s) IRI to itself), else plain text."""
+    if cell is None:
+        return ""
+    if cell["type"] == "iri":
+        target = href(cell["value"], base, root_path)
+        if target is None:
+            return f'<span title="{escape(cell["value"])}">{escape(cell["label"])}</span>'
+        return (
+            f'<a href="{escape(target)}" title="{escape(cell["value"])}">'
+            f"{escape(cell['label'])}</a>"
+        )
+    return escape(cell.get("label", cell["value"]))
+
+
+def _answer_page(
+    query: named.NamedQuery, data: dict[str, Any], base: str, root_path: str = ""
+) -> str:
+    """The HTML view of one answer, made from its JSON (``data``) alone; IRIs under ``base``
+    (the data's base IRI) link to their pages on this server, below ``root_path``."""
+    links = data["links"]
+    lang = data["lang"]
+    head = "".join(f"<th>{escape(c)}</th>" for c in data["columns"])
+    rows = "".join(
+        "<tr>"
+        + "".join(f"<td>{_shown(row[c], base, root_path)}</td>" for c in data["columns"])
+        + "</tr>"
+        for row in data["rows"]
+    )
+    values = dict(data["parameters"])
+    other = "en" if lang == "nb" else "nb"
+    switch = _link(f"/queries/{query.name}", {**values, "lang": other})
+    body = (
+        f"<p>{escape(data['description'])}</p>"
+        + _form(query, values, lang)
+        + f'<p>{len(data["rows"])} row(s) · <a href="{escape(links["json"])}">JSON</a> · '
+        f'<a href="{escape(links["csv"])}">CSV</a> · '
+        f'<a href="{escape(switch)}">{"Norsk" if other == "nb" else "English"}</a> · '
+        '<a href="/queries">all named queries</a></p>'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+        f"<details><summary>SPARQL</summary><pre>{escape(data['sparql'])}</pre></details>"
+    )
+    return _page(data["title"], body, {"json": links["json"], "csv": links["csv"]}, lang)
+
+
+def _page(title: str, body: str, twins: dict[str, str], lang: str = "en") -> str:
+    alternates = "".join(
+        f'<link rel="alternate" type="{_JSON if kind == "json" else "text/csv"}" '
+        f'href="{escape(href)}">'
+        for kind, href in twins.items()
+    )
+    return (
+        f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)} · plangraph</title>{alternates}"
+        "<style>body{font-family:system-ui,sans-serif;margin:1rem 2rem;max-width:90rem}"
+        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem;"
+        "vertical-align:top;text-align:left}th{background:#f4f4f4}.error{color:#a00}"
+        "form label{margin-right:1rem}pre{white-space:pre-wrap}</style></head><body>"
+        f"<h1>{escape(title)}</h1>{body}</body></html>"
+    )

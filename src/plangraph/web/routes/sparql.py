@@ -1,0 +1,311 @@
+"""``/sparql``: the SPARQL 1.1 Protocol (query and update), the service description, YASGUI.
+
+* Query by ``GET ?query=``, by ``POST`` of a form (``application/x-www-form-urlencoded``) or of
+  the query itself (``application/sparql-query``), with ``default-graph-uri`` and
+  ``named-graph-uri``. With no dataset from the protocol and no ``FROM`` in the query, the
+  default graph is **the union of all graphs**, so that no ``GRAPH`` clause is needed.
+* Update by ``POST`` only (form or ``application/sparql-update``), with ``using-graph-uri`` and
+  ``using-named-graph-uri``, and only with the update token. Updates see the store's own
+  default graph (not the union) unless they say otherwise with ``USING``.
+* ``GET`` with neither: the service description (RDF), or YASGUI for a browser.
+* ``timeout=`` (seconds) asks for a shorter deadline (or a longer one, up to the maximum);
+  ``format=`` names the answer's format for download links.
+* A complete answer is kept in the answer cache for the current store generation
+  (:mod:`plangraph.web.answer_cache`); ``X-Plangraph-Cache`` says ``hit`` or ``miss``, or
+  ``bypass`` for a query whose answer may change without a write (``NOW()``, ``RAND()``…).
+
+The app calls :func:`asgi` for ``/sparql`` directly, not through FastAPI's router and
+middleware: on a small store those cost more than the query.
+"""
+
+from __future__ import annotations
+
+import binascii
+import re
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
+
+from plangraph.web import negotiation, service_description
+from plangraph.web.context import (
+    Endpoint,
+    ProtocolError,
+    answer_status_message,
+    authorize,
+    check_iri,
+    client_of,
+    deadline,
+    endpoint,
+    endpoint_url,
+    error_response,
+    job_limits,
+    negotiated,
+    output_prefixes,
+    rebase_job,
+    too_many,
+)
+from plangraph.web.engine import query_text as sparql_text
+from plangraph.web.querylog import QueryLog, sha256
+from plangraph.web.routes import yasgui
+
+METHODS = ["GET", "POST"]
+CACHE_HEADER = "X-Plangraph-Cache"
+
+_FORM = "application/x-www-form-urlencoded"
+_QUERY = "application/sparql-query"
+_UPDATE = "application/sparql-update"
+
+
+class _Params:
+    """Protocol parameters from the URL and, for a form, the body (each may repeat)."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self._values: dict[str, list[str]] = {}
+        for key, value in pairs:
+            self._values.setdefault(key, []).append(value)
+
+    def all(self, name: str) -> list[str]:
+        return self._values.get(name, [])
+
+    def one(self, name: str) -> str | None:
+        values = self.all(name)
+        if len(values) > 1:
+            raise ProtocolError(400, f"the request gives {name}= {len(values)} times; give it once")
+        return values[0] if values else None
+
+    def add(self, name: str, value: str) -> None:
+        self._values.setdefault(name, []).append(value)
+
+
+_BAD_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+
+
+def _unquote(data: bytes) -> str:
+    """Percent-decoding of a form value, as ``urllib.parse.unquote_plus`` does it, fast.
+
+    A query in a form is mostly escapes (``%3C``, ``%20`` …), and the standard library decodes
+    them one by one in Python: 100 µs for a 1.5 kB query, more than many queries take to run.
+    Well-formed escapes are decoded here by ``binascii.a2b_qp`` (C): quoted-printable's ``=XX``
+    is ``%XX`` with another sign. Text with a malformed escape goes the standard way.
+    """
+    if b"%" not in data and b"+" not in data:
+        return data.decode("utf-8")
+    if _BAD_ESCAPE.search(data):
+        return unquote_to_bytes(data.replace(b"+", b" ")).decode("utf-8")
+    return binascii.a2b_qp(
+        data.replace(b"=", b"=3D").replace(b"+", b" ").replace(b"%", b"=")
+    ).decode("utf-8")
+
+
+def form_pairs(data: bytes) -> list[tuple[str, str]]:
+    """The ``(name, value)`` pairs of an ``application/x-www-form-urlencoded`` text (a body or
+    a URL's query string), in order; raises UnicodeDecodeError if one is not UTF-8."""
+    pairs = []
+    for part in data.split(b"&"):
+        if not part:
+            continue
+        name, _, value = part.partition(b"=")
+        pairs.append((_unquote(name), _unquote(value)))
+    return pairs
+
+
+def _text(body: bytes, content_type: str | None) -> str:
+    encoding = negotiation.charset(content_type)
+    if encoding not in (None, "utf-8", "utf8"):
+        raise ProtocolError(415, f"the body must be UTF-8, not {encoding}")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ProtocolError(400, f"the body is not valid UTF-8 ({error})") from None
+
+
+async def _read_request(request: Request) -> tuple[_Params, str | None, str | None]:
+    """The protocol parameters, the query and the update of a request."""
+    try:
+        params = _Params(form_pairs(request.scope.get("query_string", b"")))
+    except UnicodeDecodeError:
+        raise ProtocolError(400, "the URL's parameters are not valid UTF-8") from None
+    if request.method in ("GET", "HEAD"):
+        if params.all("update"):
+            raise ProtocolError(
+                400, "an update must be sent with POST, never GET (GET never changes the store)"
+            )
+        return params, params.one("query"), None
+    content_type = request.headers.get("content-type")
+    kind = negotiation.media_type(content_type)
+    body = await request.body()
+    if kind == _FORM:
+        encoding = negotiation.charset(content_type)
+        if encoding not in (None, "utf-8", "utf8"):
+            raise ProtocolError(415, f"the body must be UTF-8, not {encoding}")
+        try:
+            pairs = form_pairs(body)
+        except UnicodeDecodeError as error:
+            raise ProtocolError(400, f"the form is not valid UTF-8 ({error})") from None
+        for key, value in pairs:
+            params.add(key, value)
+        query, update = params.one("query"), params.one("update")
+    elif kind == _QUERY:
+        if params.all("query") or params.all("update"):
+            raise ProtocolError(400, "a direct POST carries the query in its body only")
+        query, update = _text(body, content_type), None
+    elif kind == _UPDATE:
+        if params.all("query") or params.all("update"):
+            raise ProtocolError(400, "a direct POST carries the update in its body only")
+        query, update = None, _text(body, content_type)
+    else:
+        shown = f"'{kind}'" if kind else "none"
+        raise ProtocolError(
+            415,
+            f"a POST to /sparql needs Content-Type {_FORM}, {_QUERY} or {_UPDATE} (got {shown})",
+        )
+    if query is not None and update is not None:
+        raise ProtocolError(400, "give a query or an update, not both")
+    return params, query, update
+
+
+async def asgi(scope: Scope, receive: Receive, send: Send) -> None:
+    """``/sparql`` as a bare ASGI app (``GET`` and ``POST``)."""
+    request = Request(scope, receive, send)
+    response = await sparql(request)
+    await response(scope, receive, send)
+
+
+async def sparql(request: Request) -> Response:
+    """The SPARQL 1.1 Protocol endpoint (see the module documentation)."""
+    context = endpoint(request)
+    log = QueryLog(op="query", client=client_of(request))
+    try:
+        params, query, update = await _read_request(request)
+        if query is not None:
+            return await _query(request, context, params, query, log)
+        if update is not None:
+            log.op = "update"
+            return await _update(request, context, params, update, log)
+        log.op = "describe-service"
+        return await _describe(request, context, params, log)
+    except ProtocolError as error:
+        log.set(error=error.message)
+        log.write(error.status)
+        return error_response(error.status, error.message, log, error.headers)
+
+
+def _dataset(params: _Params) -> tuple[list[str], list[str]]:
+    default = [check_iri(v, "default-graph-uri") for v in params.all("default-graph-uri")]
+    named = [check_iri(v, "named-graph-uri") for v in params.all("named-graph-uri")]
+    return default, named
+
+
+async def _query(
+    request: Request, context: Endpoint, params: _Params, query: str, log: QueryLog
+) -> Response:
+    settings = context.settings
+    log.set(sha256=sha256(query))
+    try:
+        shape = sparql_text.check_query(query, context.allowlist)
+    except sparql_text.SparqlRefused as error:
+        raise ProtocolError(400, str(error)) from None
+    family: negotiation.Family = "graph" if shape.form in ("construct", "describe") else "results"
+    fmt = negotiated(request, family, params.all("format"))
+    assert fmt is not None
+    default, named = _dataset(params)
+    timeout = deadline(params.all("timeout"), settings)
+    log.set(form=shape.form, format=fmt.short_names[0], timeout_s=timeout)
+    job: dict[str, Any] = {
+        "op": "query",
+        "query": query,
+        "base_iri": endpoint_url(request),
+        "media_type": fmt.media_type,
+        "prefixes": output_prefixes() if family == "graph" else None,
+        **job_limits(settings),
+        **rebase_job(settings),
+    }
+    if default or named:
+        job["default_graph"], job["named_graphs"] = default, named
+    else:
+        job["union"] = not shape.names_dataset
+    headers = {"X-Request-Id": log.id, "Vary": "Accept"}
+    cache, engine = context.cache, context.engine
+    key = (
+        query,
+        job["base_iri"],
+        fmt.media_type,
+        tuple(default),
+        tuple(named),
+        job.get("union"),
+        settings.max_rows,
+        settings.max_result_bytes,
+    )
+    cacheable = cache.enabled and not shape.volatile
+    if cache.enabled and not cacheable:
+        headers[CACHE_HEADER] = "bypass"
+    if cacheable:
+        cached = cache.get(engine.generation, key)
+        headers[CACHE_HEADER] = "miss" if cached is None else "hit"
+        if cached is not None:
+            log.set(cache="hit")
+            log.write(200, rows=cached.rows, size=len(cached.body))
+            return Response(cached.body, media_type=fmt.content_type, headers=headers)
+    with context.limiter.slot(log.client) as allowed:
+        if not allowed:
+            raise too_many(context)
+        answer = await engine.aread(job, timeout, request.is_disconnected)
+    if not answer.ok:
+        raise ProtocolError(answer.status, answer_status_message(answer))
+    if cacheable and answer.generation == engine.generation:
+        # Read from the generation that is still current: no write came in between.
+        cache.put(answer.generation, key, answer.body, answer.rows)
+    log.write(200, rows=answer.rows, size=len(answer.body))
+    return Response(answer.body, media_type=fmt.content_type, headers=headers)
+
+
+async def _update(
+    request: Request, context: Endpoint, params: _Params, update: str, log: QueryLog
+) -> Response:
+    log.set(sha256=sha256(update))
+    authorize(request, context)
+    using = [check_iri(v, "using-graph-uri") for v in params.all("using-graph-uri")]
+    using_named = [
+        check_iri(v, "using-named-graph-uri") for v in params.all("using-named-graph-uri")
+    ]
+    try:
+        shape = sparql_text.check_update(update, context.allowlist)
+        text = sparql_text.with_using(update, shape, using, using_named)
+    except sparql_text.SparqlRefused as error:
+        raise ProtocolError(400, str(error)) from None
+    timeout = deadline(params.all("timeout"), context.settings)
+    log.set(timeout_s=timeout)
+    job = {
+        "op": "update",
+        "update": text,
+        "base_iri": endpoint_url(request),
+        **rebase_job(context.settings),
+    }
+    with context.limiter.slot(log.client) as allowed:
+        if not allowed:
+            raise too_many(context)
+        answer = await run_in_threadpool(context.engine.write, job, timeout)
+    if not answer.ok:
+        raise ProtocolError(answer.status, answer_status_message(answer))
+    log.write(204)
+    return Response(status_code=204, headers={"X-Request-Id": log.id})
+
+
+async def _describe(
+    request: Request, context: Endpoint, params: _Params, log: QueryLog
+) -> Response:
+    fmt = negotiated(request, "graph", params.all("format"), html=True)
+    url = endpoint_url(request)
+    if fmt is None:
+        log.write(200)
+        return HTMLResponse(yasgui.page(url), headers={"Vary": "Accept"})
+    stats = await run_in_threadpool(
+        context.engine.statistics, min(context.settings.query_timeout, 60.0)
+    )
+    body = service_description.describe(url, context.settings, stats, fmt)
+    log.write(200, size=len(body))
+    return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})

@@ -1,0 +1,71 @@
+"""Stores for the question library's tests: Bergen's register with the saved SSB answers
+imported and its inferences, and a small synthetic register, each on disk in a temporary
+folder."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from plangraph import reasoning, resources
+from plangraph.data import datasets, synthetic
+from plangraph.importers import base, ssb
+from plangraph.store import PlanStore
+
+SYNTHETIC_MUNICIPALITIES = 3
+
+#: The saved SSB answers the question library is tested with, and the imports that read them.
+SSB_SAVED = (
+    (lambda: ssb.job("07459", "all"), "07459-municipalities-2022.json"),
+    (lambda: ssb.job("05300", "none"), "05300-culture-distance-1991-2021.json"),
+)
+
+
+@pytest.fixture(scope="session")
+def reasoned_store_path(tmp_path_factory: pytest.TempPathFactory, loaded_store_path: Path) -> Path:
+    """A copy of the default datasets' store (Bergen), with the saved SSB answers imported as
+    `plangraph import ssb --saved` does (the series of the illustrative indicators), and the
+    inferences of `reason`."""
+    target = tmp_path_factory.mktemp("reasoned") / "store"
+    shutil.copytree(loaded_store_path, target)
+    store = PlanStore.open(target)
+    saved = resources.root() / "data" / "saved" / "ssb"
+    for job, file in SSB_SAVED:
+        base.run(job(), store, saved=[saved / file])
+    reasoning.reason(store)
+    store.close()
+    return target
+
+
+@pytest.fixture
+def reasoned_store(reasoned_store_path: Path) -> Iterator[PlanStore]:
+    store = PlanStore.open(reasoned_store_path)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def synthetic_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("synthetic") / "synthetic.nt"
+    synthetic.write(path, municipalities=SYNTHETIC_MUNICIPALITIES)
+    return path
+
+
+@pytest.fixture(scope="session")
+def synthetic_store_path(tmp_path_factory: pytest.TempPathFactory, synthetic_file: Path) -> Path:
+    """The ontology, the reference data and a small synthetic register, with inferences."""
+    target = tmp_path_factory.mktemp("synthetic-store") / "store"
+    store = PlanStore.open(target)
+    items = [
+        item
+        for ds in datasets.default_datasets()
+        if ds.id in ("ontology", "sdg", "reference")
+        for item in ds.graphs()
+    ]
+    store.load([*items, (synthetic.SYNTHETIC_GRAPH, synthetic_file)])
+    reasoning.reason(store)
+    store.close()
+    return target
