@@ -25,7 +25,10 @@ def browser() -> str:
         found = shutil.which(name)
         if found:
             return found
-    pytest.skip(f"no Chromium or Chrome on this machine (looked for {', '.join(BROWSERS)})")
+    pytest.fail(
+        f"the browser tests need Chromium or Chrome (looked for {', '.join(BROWSERS)}); "
+        "on Debian: apt-get install chromium (.ci/run does this)"
+    )
 
 
 def rendered(url: str, profile: Path) -> str:
