@@ -1,11 +1,10 @@
-"""`plangraph query` and `plangraph reason` as a user runs them, and the generated cookbook."""
+"""`plangraph query` as a user runs it, and the generated cookbook."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 from plangraph.library import queries
@@ -54,34 +53,6 @@ def test_sparql_shows_the_query_with_its_parameters_bound() -> None:
     result = run_cli("query", "decision-trail", "--param", "plan=bk:plan-skyfritt", "--sparql")
     assert result.returncode == 0
     assert "VALUES ?plan { <https://w3id.org/plangraph/id/4601/plan-skyfritt> }" in result.stdout
-
-
-def test_reason_materialises_then_knows_it_is_up_to_date(
-    loaded_store_path: Path, tmp_path: Path
-) -> None:
-    target = tmp_path / "store"
-    shutil.copytree(loaded_store_path, target)
-    first = run_cli("reason", "--store", str(target))
-    assert first.returncode == 0, first.stderr
-    assert "inferred" in first.stdout and "triples" in first.stdout
-    second = run_cli("reason", "--store", str(target))
-    assert second.returncode == 0
-    assert "up to date" in second.stdout
-
-
-def test_reason_exits_1_on_an_inconsistency(loaded_store_path: Path, tmp_path: Path) -> None:
-    target = tmp_path / "store"
-    shutil.copytree(loaded_store_path, target)
-    extra = tmp_path / "extra.ttl"
-    extra.write_text(
-        "@prefix pg: <https://w3id.org/plangraph/ontology#> .\n"
-        "<https://example.org/p> a pg:Briefing, pg:ActionPlan .\n",
-        encoding="utf-8",
-    )
-    assert run_cli("load", str(extra), "--store", str(target)).returncode == 0
-    result = run_cli("reason", "--store", str(target))
-    assert result.returncode == 1
-    assert "cax-dw" in result.stdout
 
 
 def test_the_cookbook_is_generated_from_the_queries() -> None:

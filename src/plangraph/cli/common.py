@@ -1,15 +1,28 @@
-"""What every ``plangraph`` command module shares: the ``--store`` option and opening the store."""
+"""What every ``plangraph`` command shares: the consoles, the ``--store`` option, one way to open
+the store, the exit codes and one way to fail."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Final, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
-from plangraph.settings import Settings
 from plangraph.store import PlanStore, StoreLockedError
+
+EXIT_DONE: Final = 0
+"""The job is done (``validate``: the input conforms)."""
+EXIT_PROBLEM: Final = 1
+"""The job ran and found a problem (``validate``: violations; ``reason``: an inconsistency)."""
+EXIT_USAGE: Final = 2
+"""Bad usage or input (an unreadable file, a store another process holds): nothing changed."""
+
+out = Console()
+"""Standard output: the answer."""
+err = Console(stderr=True)
+"""Standard error: progress, notes and errors."""
 
 StoreOption = Annotated[
     Path | None,
@@ -22,11 +35,19 @@ StoreOption = Annotated[
 ]
 
 
-def open_store(store: Path | None, err: Console) -> PlanStore:
-    """Open ``store`` (or the configured one); a store another process holds is exit 2."""
-    path = store if store is not None else Settings().store
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print ``error: MESSAGE`` on standard error, as it is (no markup), and exit with ``code``."""
+    err.print(Text.assemble(("error:", "red"), " ", message), soft_wrap=True, highlight=False)
+    raise typer.Exit(code)
+
+
+def open_store(store: Path | None) -> PlanStore:
+    """Open ``store`` (default: the configured one); a store another process holds is exit 2."""
+    if store is None:
+        from plangraph.settings import Settings
+
+        store = Settings().store
     try:
-        return PlanStore.open(path)
+        return PlanStore.open(store)
     except StoreLockedError as error:
-        err.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(2) from None
+        fail(str(error))

@@ -1,16 +1,13 @@
-"""The ``plangraph import`` command group: one subcommand per source, each a thin client of its
-importer module and of :func:`plangraph.importers.base.run`.
+"""``plangraph import``: one subcommand per source of national open data, each a thin client of
+its importer module and of :func:`plangraph.importers.base.run`.
 
 A subcommand builds its importer's :class:`~plangraph.importers.base.ImportJob` from its options
 and hands it to :func:`execute`, which opens the store, shows progress on stderr, runs the job and
-reports. Exit codes as everywhere in plangraph: 0 done (also when nothing had changed), 2 the
-import could not be done (the source unreachable, an unexpected answer, bad options); the store
-is then as it was. Every subcommand takes ``--saved FILE`` (a saved response instead of the
-live service), ``--timeout`` and ``--force`` through the shared option types below.
-
-The importer modules themselves know nothing of the command line; their subcommands are below,
-one function per source, each registered on :data:`import_app` (``plangraph import`` in
-:mod:`plangraph.cli`).
+reports. Exit codes: 0 done (also when nothing had changed), 2 the import could not be done (the
+source unreachable, an unexpected answer, bad options); the store is then as it was. Every
+subcommand takes ``--saved FILE`` (a saved response instead of the live service), ``--timeout``
+and ``--force`` through the shared option types below. The importer modules themselves know
+nothing of the command line.
 """
 
 from __future__ import annotations
@@ -20,18 +17,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from plangraph.cli.common import StoreOption, open_store
+from plangraph.cli.common import StoreOption, err, fail, open_store, out
 from plangraph.importers import base
 from plangraph.importers.errors import ImportFailed
 from plangraph.namespaces import GRAPH_BASE
 
-out = Console()
-err = Console(stderr=True)
-
-import_app = typer.Typer(
+app = typer.Typer(
     name="import",
     help="Import national open data (Statistics Norway, ...) into its own named graph, with "
     "its provenance. Use --saved FILE to import a saved response instead of the live service.",
@@ -60,12 +52,6 @@ ForceOption = Annotated[
 ]
 
 
-def fail(message: str) -> typer.Exit:
-    """Print an error (what was wrong and where) and return the exit to raise: 2."""
-    err.print(f"[red]error:[/red] {escape(message)}", highlight=False)
-    return typer.Exit(2)
-
-
 def execute(
     job: base.ImportJob,
     store: Path | None,
@@ -75,7 +61,7 @@ def execute(
     force: bool,
 ) -> base.ImportResult:
     """Run ``job`` against the store at ``store`` (or the configured one) and report."""
-    plan_store = open_store(store, err)
+    plan_store = open_store(store)
     try:
         with err.status(f"importing {job.title['en']}") as status:
             result = base.run(
@@ -87,11 +73,7 @@ def execute(
                 progress=lambda what: status.update(what),
             )
     except ImportFailed as error:
-        err.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
-        err.print(
-            f"nothing was imported: the store at {plan_store.path} is as it was", markup=False
-        )
-        raise typer.Exit(2) from None
+        fail(f"{error}\nnothing was imported: the store at {plan_store.path} is as it was")
     finally:
         plan_store.close()
     name = result.graph.removeprefix(GRAPH_BASE)
@@ -107,7 +89,7 @@ def execute(
 # -- the subcommands, one per source --------------------------------------------------------
 
 
-@import_app.command("ssb")
+@app.command("ssb")
 def ssb_command(
     table: Annotated[
         str, typer.Option("--table", help="The statistics bank table, five digits (07459).")
@@ -153,14 +135,14 @@ def ssb_command(
     for item in select or []:
         name, equals, codes = item.partition("=")
         if not equals or not name.strip() or not codes.strip():
-            raise fail(f"--select {item!r}: give it as VARIABLE=CODES, such as Kjonn=0")
+            fail(f"--select {item!r}: give it as VARIABLE=CODES, such as Kjonn=0")
         pairs.append((name.strip(), codes.strip()))
     if lang not in ("no", "en"):
-        raise fail(f"--lang {lang!r}: SSB answers in 'no' or 'en'")
+        fail(f"--lang {lang!r}: SSB answers in 'no' or 'en'")
     try:
         job = ssb.job(table, region, region_variable=region_variable, select=pairs, lang=lang)
     except ValueError as error:
-        raise fail(f"{error}") from None
+        fail(f"{error}")
     execute(job, store, saved=saved, timeout=timeout, force=force)
 
 
@@ -171,10 +153,10 @@ def _day(option: str, text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise fail(f"{option} {text!r}: give a date as YYYY-MM-DD, such as 2017-01-01") from None
+        fail(f"{option} {text!r}: give a date as YYYY-MM-DD, such as 2017-01-01")
 
 
-@import_app.command("klass")
+@app.command("klass")
 def klass_command(
     start: Annotated[
         str, typer.Option("--from", help="The first day of the period (YYYY-MM-DD).")
@@ -205,11 +187,11 @@ def klass_command(
     try:
         job = klass.municipalities_job(first, last)
     except ValueError as error:
-        raise fail(f"--from/--to: {error}") from None
+        fail(f"--from/--to: {error}")
     execute(job, store, saved=saved, timeout=timeout, force=force)
 
 
-@import_app.command("klass-orgnr")
+@app.command("klass-orgnr")
 def klass_orgnr_command(
     saved: SavedOption = None,
     timeout: TimeoutOption = base.DEFAULT_TIMEOUT,
@@ -226,7 +208,7 @@ def klass_orgnr_command(
     execute(klass.organisations_job(), store, saved=saved, timeout=timeout, force=force)
 
 
-@import_app.command("brreg")
+@app.command("brreg")
 def brreg_command(
     numbers: Annotated[
         list[str],
@@ -251,14 +233,14 @@ def brreg_command(
     try:
         jobs = [brreg.organisation_job(number) for number in numbers]
     except brreg.InvalidOrganisationNumber as error:
-        raise fail(str(error)) from None
+        fail(str(error))
     if saved is not None and len(jobs) != 1:
-        raise fail("--saved: give one organisation number with a saved answer")
+        fail("--saved: give one organisation number with a saved answer")
     for job in jobs:
         execute(job, store, saved=saved, timeout=timeout, force=force)
 
 
-@import_app.command("los")
+@app.command("los")
 def los_command(
     saved_dir: Annotated[
         Path | None,
@@ -286,5 +268,5 @@ def los_command(
         saved = [saved_dir / f"{slug}.rdf" for slug in los.THEMES]
         missing = [path.name for path in saved if not path.is_file()]
         if missing:
-            raise fail(f"--saved-dir {saved_dir}: no {', '.join(missing)} there")
+            fail(f"--saved-dir {saved_dir}: no {', '.join(missing)} there")
     execute(los.themes_job(), store, saved=saved, timeout=timeout, force=force)

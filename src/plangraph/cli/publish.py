@@ -1,8 +1,8 @@
-"""``plangraph catalog``: export the DCAT-AP-NO catalogue of the loaded register.
+"""``plangraph catalog`` and ``plangraph docs``: what plangraph publishes about itself.
 
-The same catalogue, to the byte, as a server over the same store answers at ``/catalog`` when
-its public URL is ``--public-url`` (both call :func:`plangraph.publish.catalog.build` and
-:func:`plangraph.publish.catalog.serialize`).
+``catalog`` writes the same catalogue, to the byte, as a server over the same store answers at
+``/catalog`` when its public URL is ``--public-url`` (both call
+:func:`plangraph.publish.catalog.build` and :func:`plangraph.publish.catalog.serialize`).
 """
 
 from __future__ import annotations
@@ -14,10 +14,7 @@ from typing import Annotated
 
 import typer
 
-from plangraph.data import datasets
-from plangraph.publish import catalog
-from plangraph.settings import Settings
-from plangraph.store import PlanStore
+from plangraph.cli.common import StoreOption, err, open_store, out
 
 
 class CatalogFormat(enum.StrEnum):
@@ -29,7 +26,7 @@ class CatalogFormat(enum.StrEnum):
     xml = "xml"
 
 
-def catalog_command(
+def catalog(
     out_file: Annotated[
         Path | None, typer.Option("--out", help="Write to this file [default: standard output].")
     ] = None,
@@ -43,13 +40,15 @@ def catalog_command(
             "[default: $PLANGRAPH_PUBLIC_URL, else http://127.0.0.1:8000/]."
         ),
     ] = None,
-    store: Annotated[
-        Path | None, typer.Option("--store", help="Folder of the embedded store.")
-    ] = None,
+    store: StoreOption = None,
 ) -> None:
     """Export the register's DCAT-AP-NO catalogue (datasets, distributions, SPARQL service)."""
+    from plangraph.data import datasets
+    from plangraph.publish import catalog
+    from plangraph.settings import Settings
+
     settings = Settings()
-    plan_store = PlanStore.open(store if store is not None else settings.store)
+    plan_store = open_store(store if store is not None else settings.store)
     try:
         graph = catalog.build(
             datasets.default_datasets(),
@@ -66,4 +65,21 @@ def catalog_command(
         sys.stdout.buffer.flush()
     else:
         out_file.write_bytes(data)
-        typer.echo(f"wrote the catalogue ({len(graph)} triples) to {out_file}", err=True)
+        err.print(
+            f"wrote the catalogue ({len(graph)} triples) to {out_file}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def docs(
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder to write the ontology documentation to.")
+    ] = Path("docs/ontology"),
+) -> None:
+    """Write the ontology's HTML documentation (nb and en), generated from the ontology itself."""
+    from plangraph.publish import ontodoc
+
+    for path in ontodoc.write(out_dir):
+        out.print(f"wrote {path}")

@@ -1,43 +1,24 @@
-"""The ``plangraph query`` and ``plangraph reason`` commands.
-
-Thin clients of :mod:`plangraph.library.queries` and :mod:`plangraph.reasoning`, registered on the
-``plangraph`` app at the end of :mod:`plangraph.cli`. Exit codes as everywhere in plangraph:
-0 done, 1 the job ran and found a problem (``reason``: the data is inconsistent), 2 bad input or
-usage (an unknown query, a parameter that does not fit, a locked store).
-"""
+"""``plangraph query``: answer the analysts' named questions (a thin client of
+:mod:`plangraph.library.queries`)."""
 
 from __future__ import annotations
 
 import enum
 import json
 import sys
-import time
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pyoxigraph as ox
 import typer
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from plangraph import reasoning
-from plangraph.cli.common import StoreOption, open_store
-from plangraph.library import queries
-from plangraph.store import LoadError, PlanStore
+from plangraph.cli.common import StoreOption, err, fail, open_store, out
+from plangraph.lang import DEFAULT, Lang
 
-out = Console()
-err = Console(stderr=True)
+if TYPE_CHECKING:
+    from plangraph.library import queries
 
 
-class Lang(enum.StrEnum):
-    """The languages labels are shown in."""
-
-    nb = "nb"
-    en = "en"
-
-
-class OutputFormat(enum.StrEnum):
+class TableFormat(enum.StrEnum):
     """How ``plangraph query`` writes its answer."""
 
     table = "table"
@@ -45,28 +26,7 @@ class OutputFormat(enum.StrEnum):
     json = "json"
 
 
-def _open(store: Path | None) -> PlanStore:
-    return open_store(store, err)
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False)
-    return typer.Exit(2)
-
-
-def _parameters(pairs: list[str]) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for pair in pairs:
-        key, equals, value = pair.partition("=")
-        if not equals or not key.strip():
-            raise _fail(f"--param {pair!r}: give it as key=value")
-        if key.strip() in values:
-            raise _fail(f"--param {key.strip()} is given twice")
-        values[key.strip()] = value
-    return values
-
-
-def query_command(
+def query(
     name: Annotated[
         str | None,
         typer.Argument(help="The named query to run (see --list).", show_default=False),
@@ -82,9 +42,9 @@ def query_command(
         ),
     ] = None,
     output: Annotated[
-        OutputFormat, typer.Option("--format", help="table (for people), csv or json.")
-    ] = OutputFormat.table,
-    lang: Annotated[Lang, typer.Option(help="Language of titles and labels.")] = Lang.en,
+        TableFormat, typer.Option("--format", help="table (for people), csv or json.")
+    ] = TableFormat.table,
+    lang: Annotated[Lang, typer.Option(help="Language of titles and labels.")] = DEFAULT,
     list_queries: Annotated[
         bool, typer.Option("--list", help="List the named queries and their parameters.")
     ] = False,
@@ -102,23 +62,28 @@ def query_command(
 
     The queries read every graph of the store, the inferences of `plangraph reason` included.
     """
+    import pyoxigraph as ox
+
+    from plangraph import reasoning
+    from plangraph.library import queries
+
     try:
         if list_queries:
-            _list(lang.value, output)
+            _list(lang, output)
             return
         if cookbook:
             sys.stdout.write(queries.cookbook())
             return
         if name is None:
-            raise _fail("name a query to run (plangraph query --list lists them)")
-        query = queries.get(name)
+            fail("name a query to run (plangraph query --list lists them)")
+        named = queries.get(name)
         values = _parameters(param or [])
         if sparql:
-            sys.stdout.write(query.bind(values))
+            sys.stdout.write(named.bind(values))
             return
     except (queries.UnknownQuery, queries.ParameterError, queries.QueryFormatError) as error:
-        raise _fail(str(error)) from None
-    plan_store = _open(store)
+        fail(str(error))
+    plan_store = open_store(store)
     try:
         if not plan_store.raw.contains_named_graph(ox.NamedNode(reasoning.INFERRED_GRAPH)):
             err.print(
@@ -126,22 +91,36 @@ def query_command(
                 "for answers that rely on class and property hierarchies"
             )
         try:
-            answer = queries.execute(query, values, queries.local_runner(plan_store), lang.value)
+            answer = queries.execute(named, values, queries.local_runner(plan_store), lang)
         except queries.ParameterError as error:
-            raise _fail(str(error)) from None
+            fail(str(error))
     finally:
         plan_store.close()
-    if output == OutputFormat.json:
+    if output == TableFormat.json:
         sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) + "\n")
-    elif output == OutputFormat.csv:
+    elif output == TableFormat.csv:
         sys.stdout.write(answer.to_csv())
     else:
         _table(answer)
 
 
-def _list(lang: str, output: OutputFormat) -> None:
+def _parameters(pairs: list[str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        key, equals, value = pair.partition("=")
+        if not equals or not key.strip():
+            fail(f"--param {pair!r}: give it as key=value")
+        if key.strip() in values:
+            fail(f"--param {key.strip()} is given twice")
+        values[key.strip()] = value
+    return values
+
+
+def _list(lang: Lang, output: TableFormat) -> None:
+    from plangraph.library import queries
+
     catalogue = queries.catalogue()
-    if output == OutputFormat.json:
+    if output == TableFormat.json:
         listed = [
             {
                 "name": q.name,
@@ -178,60 +157,3 @@ def _table(answer: queries.Answer) -> None:
     for row in answer.table():
         table.add_row(*row)
     out.print(table)
-
-
-def reason_command(
-    force: Annotated[
-        bool, typer.Option("--force", help="Reason again even if the inputs have not changed.")
-    ] = False,
-    store: StoreOption = None,
-) -> None:
-    """Materialise the OWL 2 RL inferences of the ontology and the data into their own graph.
-
-    The graph https://w3id.org/plangraph/graph/inferred is replaced whole, atomically, and only
-    when the data has changed since the last run. Inconsistencies (such as a plan of two
-    disjoint kinds) are reported, with exit code 1; they do not stop the run.
-    """
-    plan_store = _open(store)
-    started = time.perf_counter()
-    try:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("reasoning", total=None)
-            result = reasoning.reason(
-                plan_store,
-                force=force,
-                progress=lambda what: progress.update(task, description=what),
-            )
-    except reasoning.UnsupportedConstruct as error:
-        raise _fail(str(error)) from None
-    except LoadError as error:
-        raise _fail(f"the inferences could not be written: {error}") from None
-    finally:
-        plan_store.close()
-    if result.skipped:
-        out.print(
-            f"the inferences in {result.graph} are up to date ({result.triples:,} triples); "
-            "nothing to do (--force reasons again)"
-        )
-    else:
-        out.print(
-            f"inferred {result.triples:,} triples from {len(result.inputs)} graph(s) into "
-            f"{result.graph} in {time.perf_counter() - started:.1f} s"
-        )
-    if result.findings:
-        table = Table(title="What the checks found", title_justify="left")
-        table.add_column("rule")
-        table.add_column("resource")
-        table.add_column("finding")
-        for finding in result.findings:
-            rule = finding.rule if finding.inconsistent else f"{finding.rule} (warning)"
-            table.add_row(rule, finding.resource, finding.message)
-        out.print(table)
-    if not result.consistent:
-        raise typer.Exit(1)

@@ -1,13 +1,9 @@
 """``plangraph validate``: validate plan submissions, or the whole loaded register.
 
-Registered in :mod:`plangraph.cli` as ``app.command("validate")(validate_command)``.
-Exit codes: 0 conforms (warnings and info allowed), 1 violations found, 2 unreadable input or
-usage error (nothing was validated).
-
 Files are validated together with the register: the store's content, copied into memory through
-a read-only handle (the store is never written), or plangraph's shipped datasets when there is no
-store. Copying costs time in proportion to the store (about 30 s for the national synthetic
-register); ``--register`` reads the store in place and copies nothing.
+a read-only handle (the store is never written, and may be held by a running server), or
+plangraph's shipped datasets when there is no store. Copying costs time in proportion to the
+store; ``--register`` reads the store in place and copies nothing.
 """
 
 from __future__ import annotations
@@ -18,24 +14,20 @@ from typing import Annotated
 
 import typer
 
-from plangraph.settings import Settings
+from plangraph.cli.common import EXIT_DONE, EXIT_PROBLEM, fail
+from plangraph.lang import DEFAULT, Lang
 from plangraph.validation import render
 from plangraph.validation.register import Register, RegisterError, open_store
 from plangraph.validation.render import OutputFormat
-from plangraph.validation.report import Report
 from plangraph.validation.submission import FORMAT_HELP, SubmissionError, read_file
-from plangraph.validation.validator import Engine, shipped_register, validate, validate_store
+from plangraph.validation.validator import Engine, shipped_register, validate_store
+from plangraph.validation.validator import validate as validate_files
 
 TEXT_LIMIT = 50
 """How many findings per rule the text and HTML reports list (JSON and Turtle list all)."""
 
 
-def _error(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(2)
-
-
-def validate_command(
+def validate(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
@@ -50,8 +42,8 @@ def validate_command(
         OutputFormat, typer.Option("--format", help="How to write the report.")
     ] = OutputFormat.text,
     lang: Annotated[
-        str, typer.Option("--lang", help="Language of the messages in text and HTML: nb or en.")
-    ] = "nb",
+        Lang, typer.Option("--lang", help="Language of the messages in text and HTML.")
+    ] = DEFAULT,
     store: Annotated[
         Path | None,
         typer.Option(
@@ -78,15 +70,15 @@ def validate_command(
     Norwegian (nb) or English (en). Exit code 0: no violations; 1: violations; 2: input or usage
     error.
     """
-    if lang not in ("nb", "en"):
-        raise _error(f"--lang must be nb or en, not '{lang}'")
+    from plangraph.settings import Settings
+
     if engine not in ("oxigraph", "pyshacl"):
-        raise _error(f"--engine must be oxigraph or pyshacl, not '{engine}'")
+        fail(f"--engine must be oxigraph or pyshacl, not '{engine}'")
     chosen: Engine = "pyshacl" if engine == "pyshacl" else "oxigraph"
     if register and files:
-        raise _error("give files or --register, not both")
+        fail("give files or --register, not both")
     if not register and not files:
-        raise _error("give one or more files to validate, or --register")
+        fail("give one or more files to validate, or --register")
     path = store if store is not None else Settings().store
     try:
         if register:
@@ -96,13 +88,12 @@ def validate_command(
         else:
             submissions = [read_file(f) for f in files or []]
             against = _register(path, explicit=store is not None)
-            report = validate(submissions, register=against, engine=chosen)
-    except SubmissionError as error:
-        raise _error(str(error)) from None
-    except RegisterError as error:
-        raise _error(str(error)) from None
-    _write(report, output, lang, None if all_findings else TEXT_LIMIT)
-    raise typer.Exit(0 if report.conforms else 1)
+            report = validate_files(submissions, register=against, engine=chosen)
+    except (SubmissionError, RegisterError) as error:
+        fail(str(error))
+    sys.stdout.write(render.render(report, output, lang, None if all_findings else TEXT_LIMIT))
+    sys.stdout.flush()
+    raise typer.Exit(EXIT_DONE if report.conforms else EXIT_PROBLEM)
 
 
 def _register(path: Path, *, explicit: bool) -> Register:
@@ -110,9 +101,3 @@ def _register(path: Path, *, explicit: bool) -> Register:
     if explicit or path.is_dir():
         return Register.from_store(path)
     return shipped_register()
-
-
-def _write(report: Report, output: OutputFormat, lang: str, limit: int | None) -> None:
-    text = render.render(report, output, lang, limit)
-    sys.stdout.write(text)
-    sys.stdout.flush()
