@@ -9,7 +9,7 @@ from tests.support.paths import run_cli
 
 def test_load_loads_the_default_data_and_shows_it(tmp_path: Path) -> None:
     store = tmp_path / "store"
-    first = run_cli("load", "--store", str(store))
+    first = run_cli("load", "--store", str(store), "--lang", "en")
     assert first.returncode == 0, first.stderr
     assert "loaded 10 file(s), 0 unchanged" in first.stdout
     for graph in ("ontology/plangraph", "reference/schemes", "bergen/plans"):
@@ -20,6 +20,7 @@ def test_load_loads_the_default_data_and_shows_it(tmp_path: Path) -> None:
     again = run_cli("load", "--store", str(store))
     assert again.returncode == 0, again.stderr
     assert "loaded 0 file(s), 10 unchanged" in again.stdout
+    assert "temaplan" in again.stdout, "labels are in bokmål unless asked otherwise"
 
 
 def test_info_speaks_norwegian_when_asked(tmp_path: Path) -> None:

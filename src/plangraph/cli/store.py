@@ -34,6 +34,7 @@ def load(
         bool, typer.Option("--force", help="Reload files even if they have not changed.")
     ] = False,
     store: StoreOption = None,
+    lang: Annotated[Lang, typer.Option(help="Language of labels.")] = DEFAULT,
 ) -> None:
     """Load data into the store, replacing each file's graph whole; then show what is in it.
 
@@ -52,7 +53,7 @@ def load(
         fail(f"{error}\nnothing was loaded: the store at {plan_store.path} is as it was")
     loaded = sum(1 for r in results if not r.skipped)
     out.print(f"loaded {loaded} file(s), {len(results) - loaded} unchanged, into {plan_store.path}")
-    show(plan_store, Lang.en)  # load has no --lang: its summary has always been in English
+    show(plan_store, lang)
 
 
 def info(
