@@ -12,9 +12,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
-from plangraph import reasoning, resources
+from plangraph import library, reasoning, resources
 from plangraph.data import synthetic
-from plangraph.library import queries
 from plangraph.reasoning import program, rules
 from plangraph.store import PlanStore
 
@@ -332,8 +331,8 @@ def test_the_queries_find_the_synthetic_registers_seeded_gaps(synthetic_store_pa
     defects = synthetic.seeded_defects(SYNTHETIC_MUNICIPALITIES)
     store = PlanStore.open(synthetic_store_path)
     try:
-        run = queries.local_runner(store)
-        missing = run(queries.get("measures-missing-owner-or-status").bind({}))
+        run = library.local_runner(store)
+        missing = run(library.get("measures-missing-owner-or-status").bind({}))
         found = {row[0].value for row in missing.rows if row[0] is not None}
         seeded = {
             d.resource
@@ -341,7 +340,7 @@ def test_the_queries_find_the_synthetic_registers_seeded_gaps(synthetic_store_pa
             if d.kind in ("measure-without-owner", "measure-without-status")
         }
         assert found == seeded
-        breaks = run(queries.get("red-thread-breaks").bind({}))
+        breaks = run(library.get("red-thread-breaks").bind({}))
         goals = {
             row[1].value
             for row in breaks.rows

@@ -17,6 +17,7 @@ from rich.table import Table
 
 from plangraph.cli.common import StoreOption, open_store
 from plangraph.data import datasets, synthetic
+from plangraph.lang import Lang
 from plangraph.library import overview
 from plangraph.namespaces import GRAPH_BASE
 from plangraph.settings import Settings
@@ -130,7 +131,7 @@ def _show(plan_store: PlanStore, lang: str = "en") -> None:
     table.add_row("[bold]total[/bold]", f"[bold]{sum(g.triples for g in graphs):,}[/bold]", "")
     out.print(table)
 
-    kinds = overview.plans_by_kind(plan_store, lang)
+    kinds = overview.plans_by_kind(plan_store, Lang(lang))
     if kinds:
         by_kind = Table(title="Plan documents by kind", title_justify="left")
         by_kind.add_column("plan kind")

@@ -1,6 +1,6 @@
 """The ``plangraph query`` and ``plangraph reason`` commands.
 
-Thin clients of :mod:`plangraph.library.queries` and :mod:`plangraph.reasoning`, registered on the
+Thin clients of :mod:`plangraph.library` and :mod:`plangraph.reasoning`, registered on the
 ``plangraph`` app at the end of :mod:`plangraph.cli`. Exit codes as everywhere in plangraph:
 0 done, 1 the job ran and found a problem (``reason``: the data is inconsistent), 2 bad input or
 usage (an unknown query, a parameter that does not fit, a locked store).
@@ -21,20 +21,14 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from plangraph import reasoning
+from plangraph import library, reasoning
 from plangraph.cli.common import StoreOption, open_store
-from plangraph.library import queries
+from plangraph.lang import Lang
+from plangraph.library.cookbook import render as render_cookbook
 from plangraph.store import LoadError, PlanStore
 
 out = Console()
 err = Console(stderr=True)
-
-
-class Lang(enum.StrEnum):
-    """The languages labels are shown in."""
-
-    nb = "nb"
-    en = "en"
 
 
 class OutputFormat(enum.StrEnum):
@@ -104,19 +98,19 @@ def query_command(
     """
     try:
         if list_queries:
-            _list(lang.value, output)
+            _list(lang, output)
             return
         if cookbook:
-            sys.stdout.write(queries.cookbook())
+            sys.stdout.write(render_cookbook())
             return
         if name is None:
             raise _fail("name a query to run (plangraph query --list lists them)")
-        query = queries.get(name)
+        query = library.get(name)
         values = _parameters(param or [])
         if sparql:
             sys.stdout.write(query.bind(values))
             return
-    except (queries.UnknownQuery, queries.ParameterError, queries.QueryFormatError) as error:
+    except (library.UnknownQuery, library.ParameterError, library.QueryFormatError) as error:
         raise _fail(str(error)) from None
     plan_store = _open(store)
     try:
@@ -126,8 +120,8 @@ def query_command(
                 "for answers that rely on class and property hierarchies"
             )
         try:
-            answer = queries.execute(query, values, queries.local_runner(plan_store), lang.value)
-        except queries.ParameterError as error:
+            answer = library.execute(query, values, library.local_runner(plan_store), lang)
+        except library.ParameterError as error:
             raise _fail(str(error)) from None
     finally:
         plan_store.close()
@@ -139,8 +133,8 @@ def query_command(
         _table(answer)
 
 
-def _list(lang: str, output: OutputFormat) -> None:
-    catalogue = queries.catalogue()
+def _list(lang: Lang, output: OutputFormat) -> None:
+    named = library.named_queries()
     if output == OutputFormat.json:
         listed = [
             {
@@ -149,7 +143,7 @@ def _list(lang: str, output: OutputFormat) -> None:
                 "parameters": [p.name for p in q.parameters],
                 "tags": list(q.tags),
             }
-            for q in catalogue
+            for q in named
         ]
         sys.stdout.write(json.dumps(listed, ensure_ascii=False, indent=2) + "\n")
         return
@@ -157,7 +151,7 @@ def _list(lang: str, output: OutputFormat) -> None:
     table.add_column("name", no_wrap=True)
     table.add_column("question")
     table.add_column("parameters")
-    for q in catalogue:
+    for q in named:
         params = ", ".join(
             f"{p.name} ({p.type}{', optional' if p.optional else ''}, e.g. {p.example})"
             for p in q.parameters
@@ -166,7 +160,7 @@ def _list(lang: str, output: OutputFormat) -> None:
     out.print(table)
 
 
-def _table(answer: queries.Answer) -> None:
+def _table(answer: library.Answer) -> None:
     table = Table(
         title=answer.query.title_in(answer.lang),
         title_justify="left",

@@ -70,7 +70,7 @@ from plangraph.importers.vocab import (
     XSD_DATETIME,
     bilingual,
 )
-from plangraph.namespaces import BASE, GRAPH_BASE, PREFIXES
+from plangraph.namespaces import BASE, IMPORT_GRAPH_BASE, PREFIXES
 from plangraph.store import LoadError, PlanStore
 
 PROV = PREFIXES["prov"]
@@ -81,9 +81,6 @@ AGENT = ox.NamedNode(BASE + "agent/plangraph")
 
 #: Seconds to wait for a source to connect and for each read, unless the caller says otherwise.
 DEFAULT_TIMEOUT = 30.0
-
-#: Where the named graphs of imports live: ``…/graph/import/{source}/{what}``.
-IMPORT_GRAPH_BASE = GRAPH_BASE + "import/"
 
 _USER_AGENT = f"plangraph/{__version__} (+https://w3id.org/plangraph)"
 

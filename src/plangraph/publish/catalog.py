@@ -23,8 +23,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
 from plangraph.data.datasets import Dataset
-from plangraph.importers.base import IMPORT_GRAPH_BASE
-from plangraph.namespaces import BASE
+from plangraph.namespaces import BASE, IMPORT_GRAPH_BASE
 from plangraph.store import GraphInfo
 
 EU = "http://publications.europa.eu/resource/authority/"
