@@ -45,6 +45,7 @@ __all__ = [
     "Graphs",
     "Program",
     "Schema",
+    "Template",
     "UnsupportedConstruct",
     "closed_tbox",
     "compile_program",

@@ -30,7 +30,7 @@ from typing import Final, TypeAlias
 import polars as pl
 import pyoxigraph as ox
 
-from plangraph.reasoning.program import TYPE, Program, Schema
+from plangraph.reasoning.program import TYPE, Program, Schema, Template
 from plangraph.store import LoadError, PlanStore, rdf_format
 
 __all__ = [
@@ -226,9 +226,7 @@ def prepare(program: Program) -> Rules:
     ``?x a C`` and of an ``owl:hasValue`` value are keyed by ``p`` and ``o``; those of a value
     in the subject by ``p`` and ``s``."""
 
-    def row(
-        key: tuple[str, ...], template: tuple[int | str, str, int | str]
-    ) -> tuple[str | int | None, ...]:
+    def row(key: tuple[str, ...], template: Template) -> tuple[str | int | None, ...]:
         s_slot, q, o_slot = template
         return (
             *key,
@@ -245,20 +243,21 @@ def prepare(program: Program) -> Rules:
         schema={"p": pl.String, **slots},
         orient="row",
     )
-    by_po = [row((TYPE, c), t) for c, ts in program.by_class.items() for t in ts] + [
-        row((p, v), t)
-        for p, values in program.by_object.items()
-        if p != TYPE
-        for v, ts in values.items()
-        for t in ts
-    ]
-    by_ps = [
-        row((p, v), t)
-        for p, values in program.by_subject.items()
-        if p != TYPE
-        for v, ts in values.items()
-        for t in ts
-    ]
+
+    def by_value_rows(
+        table: dict[str, dict[str, list[Template]]],
+    ) -> list[tuple[str | int | None, ...]]:
+        return [
+            row((p, v), t)
+            for p, values in table.items()
+            if p != TYPE
+            for v, ts in values.items()
+            for t in ts
+        ]
+
+    by_po = [row((TYPE, c), t) for c, ts in program.by_class.items() for t in ts]
+    by_po += by_value_rows(program.by_object)
+    by_ps = by_value_rows(program.by_subject)
     ss, os = pl.col("ss"), pl.col("os")
     by_value = pl.DataFrame(by_po, schema={"p": pl.String, "o": pl.String, **slots}, orient="row")
     by_subject = pl.DataFrame(by_ps, schema={"p": pl.String, "s": pl.String, **slots}, orient="row")
