@@ -7,7 +7,7 @@ example parameters (so the parameterised ones ask about a Bergen plan, among the
 country's), ``--repeat`` times:
 
 * ``query``: the SPARQL alone, on the union of the graphs (what a worker of the endpoint runs);
-* ``answer``: :func:`plangraph.library.queries.execute`, the query and the label look-up (what
+* ``answer``: :func:`plangraph.library.execute`, the query and the label look-up (what
   ``plangraph query`` and ``/queries/NAME`` give).
 
 Reports median seconds and the number of rows per query, and the whole mix. First, the cost
@@ -34,9 +34,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from plangraph import reasoning
+from plangraph import library, reasoning
 from plangraph.data import datasets, synthetic
-from plangraph.library import queries
+from plangraph.lang import Lang
 from plangraph.store import PlanStore
 
 
@@ -81,7 +81,7 @@ def without_order(text: str) -> str | None:
     return "\n".join(lines[:-1]) + "\n"
 
 
-def order_cost(run: queries.Runner, repeat: int, names: list[str] | None) -> None:
+def order_cost(run: library.Runner, repeat: int, names: list[str] | None) -> None:
     """What ordering costs: each query with an ORDER BY (its own, or, for a query without one,
     one over its columns left to right) and without, and without but sorted by plangraph."""
     print(
@@ -89,7 +89,7 @@ def order_cost(run: queries.Runner, repeat: int, names: list[str] | None) -> Non
         "| no ORDER BY, sorted by plangraph (median) |"
     )
     print("|---|---:|---:|---:|---:|")
-    for query in queries.catalogue():
+    for query in library.named_queries():
         if names is not None and query.name not in names:
             continue
         text = query.bind(query.examples())
@@ -105,7 +105,7 @@ def order_cost(run: queries.Runner, repeat: int, names: list[str] | None) -> Non
                 started = time.perf_counter()
                 result = run(variant)
                 if name == "sorted":
-                    queries.sorted_result(result)
+                    result.sorted()
                 times[name].append(time.perf_counter() - started)
                 rows = len(result.rows)
         a, b, c = (statistics.median(times[k]) for k in ("ordered", "plain", "sorted"))
@@ -136,7 +136,7 @@ def main(argv: list[str]) -> int:
         if not reasoning.is_current(store):
             print("the store's inferences are not current: run `plangraph reason` first")
             return 2
-        run = queries.local_runner(store)
+        run = library.local_runner(store)
         print(f"{len(store.raw):,} quads in {folder}; load average {load()}")
         print()
         if args.order_cost != []:
@@ -144,7 +144,7 @@ def main(argv: list[str]) -> int:
         print("| query | rows | query alone (median) | with labels (median) |")
         print("|---|---:|---:|---:|")
         total_query = total_answer = 0.0
-        for query in queries.catalogue():
+        for query in library.named_queries():
             text = query.bind(query.examples())
             alone: list[float] = []
             answered: list[float] = []
@@ -154,7 +154,7 @@ def main(argv: list[str]) -> int:
                 rows = len(run(text).rows)
                 alone.append(time.perf_counter() - started)
                 started = time.perf_counter()
-                queries.execute(query, query.examples(), run, "nb")
+                library.execute(query, query.examples(), run, Lang.nb)
                 answered.append(time.perf_counter() - started)
             a, b = statistics.median(alone), statistics.median(answered)
             total_query += a

@@ -45,6 +45,7 @@ from rdflib import Graph
 
 from plangraph import reasoning
 from plangraph.data import datasets, synthetic
+from plangraph.reasoning import program
 from plangraph.store import PlanStore
 
 
@@ -72,7 +73,7 @@ def run_plangraph(base: Path, folder: Path, force_again: bool) -> dict[str, floa
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(base, folder)
     store = PlanStore.open(folder)
-    reasoning._closed_tbox.cache_clear()  # each `plangraph reason` closes the T-box anew
+    program.closed_tbox.cache_clear()  # each `plangraph reason` closes the T-box anew
     try:
         started, cpu = time.perf_counter(), time.process_time()
         result = reasoning.reason(store)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 PG = "https://w3id.org/plangraph/ontology#"
 BASE = "https://w3id.org/plangraph/"
 GRAPH_BASE = BASE + "graph/"
 META_GRAPH = GRAPH_BASE + "_meta"
+IMPORT_GRAPH_BASE = GRAPH_BASE + "import/"
+"""Where the named graphs of imports live: ``…/graph/import/{source}/{what}``."""
 STAGING_PREFIX = "urn:plangraph:staging:"
 
 LABELS = (
@@ -48,3 +52,14 @@ PREFIXES: dict[str, str] = {
 def sparql_prologue() -> str:
     """PREFIX declarations for every prefix above, for hand-written queries."""
     return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
+
+
+def compact(iri: str) -> str:
+    """An IRI as ``prefix:local`` with the project's prefixes (the longest match), else itself."""
+    best = ""
+    for name, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
+            local = iri[len(namespace) :]
+            if re.fullmatch(r"[A-Za-z0-9_.\-]*", local) and not local.endswith("."):
+                best = name
+    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else iri

@@ -7,7 +7,8 @@ import io
 import json
 from pathlib import Path
 
-from plangraph.library import queries
+from plangraph import library
+from plangraph.library import cookbook
 from tests.support.paths import ROOT, run_cli
 
 
@@ -15,7 +16,7 @@ def test_the_list_names_every_query() -> None:
     result = run_cli("query", "--list", "--format", "json")
     assert result.returncode == 0, result.stderr
     listed = json.loads(result.stdout)
-    assert [q["name"] for q in listed] == [q.name for q in queries.catalogue()]
+    assert [q["name"] for q in listed] == [q.name for q in library.named_queries()]
     table = run_cli("query", "--list", "--lang", "nb")
     assert "decision-trail" in table.stdout and "Vedtaksløypa" in table.stdout
 
@@ -57,9 +58,9 @@ def test_sparql_shows_the_query_with_its_parameters_bound() -> None:
 
 def test_the_cookbook_is_generated_from_the_queries() -> None:
     committed = (ROOT / "docs" / "cookbook.md").read_text(encoding="utf-8")
-    assert committed == queries.cookbook(), (
+    assert committed == cookbook.render(), (
         "docs/cookbook.md is out of date: run "
         "`.venv/bin/plangraph query --cookbook > docs/cookbook.md`"
     )
-    for query in queries.catalogue():
+    for query in library.named_queries():
         assert f"### {query.name}" in committed

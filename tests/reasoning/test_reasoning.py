@@ -12,10 +12,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
-from plangraph import reasoning, resources
+from plangraph import library, reasoning, resources
 from plangraph.data import synthetic
-from plangraph.library import queries
-from plangraph.reasoning import rules as inference
+from plangraph.reasoning import program, rules
 from plangraph.store import PlanStore
 
 PG = "https://w3id.org/plangraph/ontology#"
@@ -154,9 +153,9 @@ def test_what_owlrl_concludes_beyond_the_inferences_is_left_out_on_purpose(
     sides: tuple[set[Triple], set[Triple], set[Triple]], reasoned_store: PlanStore
 ) -> None:
     """owlrl's closure minus the inputs and the inferences is only what the reasoner leaves out
-    on purpose (see the module documentation of plangraph.reasoning)."""
+    on purpose (see the module documentation of plangraph.reasoning.program)."""
     inputs, inferred, closure = sides
-    schema = reasoning.schema_triples(reasoned_store, reasoning.input_graphs(reasoned_store))
+    schema = program.schema_triples(reasoned_store, reasoning.input_graphs(reasoned_store))
     schema_nodes = {
         skolem(term)
         for triple in schema
@@ -246,22 +245,22 @@ def test_reasoning_stopped_half_way_leaves_the_store_as_it_was(
     extra.write_text(EXTRA, encoding="utf-8")
     store.load([("https://example.org/test/graph", extra)])
     before = {str(q) for q in store.raw}
-    original = inference.conclude
+    original = rules.conclude
     calls: list[int] = []
 
-    def fail_in_the_fixpoint(program: reasoning.Program, facts: inference.Facts) -> inference.Facts:
+    def fail_in_the_fixpoint(prepared: rules.Rules, facts: rules.Facts) -> rules.Facts:
         calls.append(1)
         if len(calls) > 1:  # the first call's conclusions are already being written
             raise MemoryError("out of memory (simulated)")
-        return original(program, facts)
+        return original(prepared, facts)
 
-    monkeypatch.setattr(inference, "conclude", fail_in_the_fixpoint)
+    monkeypatch.setattr(rules, "conclude", fail_in_the_fixpoint)
     with pytest.raises(MemoryError, match="simulated"):
         reasoning.reason(store)
     assert len(calls) == 2
     assert {str(q) for q in store.raw} == before
     assert not reasoning.is_current(store)
-    monkeypatch.setattr(inference, "conclude", original)
+    monkeypatch.setattr(rules, "conclude", original)
     assert not reasoning.reason(store).skipped
     assert reasoning.is_current(store)
 
@@ -272,9 +271,9 @@ def test_an_inconsistency_is_reported_not_raised(store: PlanStore, tmp_path: Pat
     store.load([("https://example.org/test/graph", extra)])
     result = reasoning.reason(store)
     assert not result.consistent
-    rules = {(f.rule, f.resource, f.inconsistent) for f in result.findings}
-    assert ("cax-dw", "<https://example.org/test/briefing>", True) in rules
-    assert ("prp-fp", "<https://example.org/test/element>", False) in rules
+    found = {(f.rule, f.resource, f.inconsistent) for f in result.findings}
+    assert ("cax-dw", "<https://example.org/test/briefing>", True) in found
+    assert ("prp-fp", "<https://example.org/test/element>", False) in found
     disjoint = next(f for f in result.findings if f.rule == "cax-dw")
     assert set(disjoint.terms) == {PG + "Briefing", PG + "ThemePlan"}
 
@@ -293,13 +292,13 @@ def test_an_ontology_construct_the_rules_do_not_cover_is_refused() -> None:
         (r, pg(str(OWL.someValuesFrom)), pg(PG + "B")),
     ]
     with pytest.raises(reasoning.UnsupportedConstruct, match="cls-svf"):
-        reasoning.compile_schema(triples)
+        program.compile_schema(triples)
 
 
 def test_the_transitive_closure_handles_cycles_and_chains() -> None:
     edges = [("a", "b"), ("b", "c"), ("c", "a"), ("c", "d"), ("d", "e"), ("x", "x")]
     frame = pl.DataFrame(edges, schema={"s": pl.String, "o": pl.String}, orient="row")
-    closure = set(inference.transitive_closure(frame).iter_rows())
+    closure = set(rules.transitive_closure(frame).iter_rows())
     for node in "abc":
         assert {(node, t) for t in "abcde"} <= closure
     assert ("d", "e") in closure and ("d", "a") not in closure
@@ -332,8 +331,8 @@ def test_the_queries_find_the_synthetic_registers_seeded_gaps(synthetic_store_pa
     defects = synthetic.seeded_defects(SYNTHETIC_MUNICIPALITIES)
     store = PlanStore.open(synthetic_store_path)
     try:
-        run = queries.local_runner(store)
-        missing = run(queries.get("measures-missing-owner-or-status").bind({}))
+        run = library.local_runner(store)
+        missing = run(library.get("measures-missing-owner-or-status").bind({}))
         found = {row[0].value for row in missing.rows if row[0] is not None}
         seeded = {
             d.resource
@@ -341,7 +340,7 @@ def test_the_queries_find_the_synthetic_registers_seeded_gaps(synthetic_store_pa
             if d.kind in ("measure-without-owner", "measure-without-status")
         }
         assert found == seeded
-        breaks = run(queries.get("red-thread-breaks").bind({}))
+        breaks = run(library.get("red-thread-breaks").bind({}))
         goals = {
             row[1].value
             for row in breaks.rows

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from plangraph.reasoning import rules as inference
+from plangraph.reasoning import rules
 from plangraph.store import PlanStore
 
 GRAPH = "https://example.org/test/odd"
@@ -47,16 +47,16 @@ def odd(tmp_path: Path) -> Iterator[tuple[PlanStore, Path]]:
         store.close()
 
 
-def rows(facts: inference.Facts) -> set[tuple[str, str, str]]:
+def rows(facts: rules.Facts) -> set[tuple[str, str, str]]:
     return set(facts.iter_rows())
 
 
 def test_a_file_gives_the_facts_the_store_gives(odd: tuple[PlanStore, Path]) -> None:
     store, file = odd
     graph = ox.NamedNode(GRAPH)
-    from_store = rows(inference.read_store(store, graph, {P, Q}))
+    from_store = rows(rules.read_store(store, graph, {P, Q}))
     assert len(from_store) == 10
-    read = inference.read_file(file, {P, Q})
+    read = rules.read_file(file, {P, Q})
     assert read is not None
     assert rows(read[0]) == from_store
     assert read[1] == store.triple_count(GRAPH) == 11
@@ -67,5 +67,5 @@ def test_a_file_gives_the_facts_the_store_gives(odd: tuple[PlanStore, Path]) -> 
 
 def test_a_file_with_blank_nodes_cannot_stand_for_its_graph(odd: tuple[PlanStore, Path]) -> None:
     _, file = odd
-    assert inference.read_file(file, {P}) is not None
-    assert inference.read_file(file, {P, OTHER}) is None  # the store does not keep the label
+    assert rules.read_file(file, {P}) is not None
+    assert rules.read_file(file, {P, OTHER}) is None  # the store does not keep the label

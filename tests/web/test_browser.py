@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from plangraph.library import queries
+from plangraph import library
 from tests.support.server import Server
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -65,8 +65,8 @@ def tab_names(dom: str) -> list[str]:
 def test_the_sparql_page_opens_a_ready_tab_for_every_named_query(
     bergen: Server, tmp_path: Path
 ) -> None:
-    library = queries.catalogue()
-    expected = ["Plans by kind", "Graphs", *(query.name for query in library)]
+    named = library.named_queries()
+    expected = ["Plans by kind", "Graphs", *(query.name for query in named)]
 
     dom = rendered(bergen.sparql, tmp_path / "profile")
     assert tab_names(dom) == expected
@@ -78,7 +78,7 @@ def test_the_sparql_page_opens_a_ready_tab_for_every_named_query(
     found = re.search(r"const config = (\{.*?\});\n", page)
     assert found is not None
     tabs = {tab["name"]: tab["query"] for tab in json.loads(found.group(1))["tabs"]}
-    for query in library:
+    for query in named:
         required = {p.name: p.example for p in query.parameters if not p.optional}
         assert tabs[query.name] == query.bind(required)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from plangraph.library import queries
+from plangraph import library
 from plangraph.store import PlanStore
 from tests.support.server import Server, serve
 
@@ -34,7 +34,7 @@ def test_the_catalogue_is_html_and_json(server: Server) -> None:
         '<link rel="alternate" type="application/json" href="/queries.json?lang=en">' in page.text
     )
     names = [q["name"] for q in data["queries"]]
-    assert names == [q.name for q in queries.catalogue()]
+    assert names == [q.name for q in library.named_queries()]
     trail = next(q for q in data["queries"] if q["name"] == "decision-trail")
     assert trail["parameters"][0]["name"] == "plan"
     assert trail["links"]["json"] == "/queries/decision-trail.json?plan=bk%3Aplan-skyfritt&lang=en"
@@ -60,10 +60,10 @@ def test_an_answer_is_an_html_table_with_its_json_and_csv_twins(
     # The same answer as the library gives on the store.
     store = PlanStore.open(reasoned_store_path)
     try:
-        local = queries.execute(
-            queries.get("decision-trail"),
+        local = library.execute(
+            library.get("decision-trail"),
             {"plan": "bk:plan-skyfritt"},
-            queries.local_runner(store),
+            library.local_runner(store),
             "nb",
         )
     finally:

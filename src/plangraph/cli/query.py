@@ -1,5 +1,5 @@
 """``plangraph query``: answer the analysts' named questions (a thin client of
-:mod:`plangraph.library.queries`)."""
+:mod:`plangraph.library`)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from plangraph.cli.common import StoreOption, err, fail, open_store, out
 from plangraph.lang import DEFAULT, Lang
 
 if TYPE_CHECKING:
-    from plangraph.library import queries
+    from plangraph import library
 
 
 class TableFormat(enum.StrEnum):
@@ -64,24 +64,25 @@ def query(
     """
     import pyoxigraph as ox
 
-    from plangraph import reasoning
-    from plangraph.library import queries
+    from plangraph import library, reasoning
 
     try:
         if list_queries:
             _list(lang, output)
             return
         if cookbook:
-            sys.stdout.write(queries.cookbook())
+            from plangraph.library import cookbook as book
+
+            sys.stdout.write(book.render())
             return
         if name is None:
             fail("name a query to run (plangraph query --list lists them)")
-        named = queries.get(name)
+        named = library.get(name)
         values = _parameters(param or [])
         if sparql:
             sys.stdout.write(named.bind(values))
             return
-    except (queries.UnknownQuery, queries.ParameterError, queries.QueryFormatError) as error:
+    except (library.UnknownQuery, library.ParameterError, library.QueryFormatError) as error:
         fail(str(error))
     plan_store = open_store(store)
     try:
@@ -91,8 +92,8 @@ def query(
                 "for answers that rely on class and property hierarchies"
             )
         try:
-            answer = queries.execute(named, values, queries.local_runner(plan_store), lang)
-        except queries.ParameterError as error:
+            answer = library.execute(named, values, library.local_runner(plan_store), lang)
+        except library.ParameterError as error:
             fail(str(error))
     finally:
         plan_store.close()
@@ -117,9 +118,9 @@ def _parameters(pairs: list[str]) -> dict[str, str]:
 
 
 def _list(lang: Lang, output: TableFormat) -> None:
-    from plangraph.library import queries
+    from plangraph import library
 
-    catalogue = queries.catalogue()
+    named_queries = library.named_queries()
     if output == TableFormat.json:
         listed = [
             {
@@ -128,7 +129,7 @@ def _list(lang: Lang, output: TableFormat) -> None:
                 "parameters": [p.name for p in q.parameters],
                 "tags": list(q.tags),
             }
-            for q in catalogue
+            for q in named_queries
         ]
         sys.stdout.write(json.dumps(listed, ensure_ascii=False, indent=2) + "\n")
         return
@@ -136,7 +137,7 @@ def _list(lang: Lang, output: TableFormat) -> None:
     table.add_column("name", no_wrap=True)
     table.add_column("question")
     table.add_column("parameters")
-    for q in catalogue:
+    for q in named_queries:
         params = ", ".join(
             f"{p.name} ({p.type}{', optional' if p.optional else ''}, e.g. {p.example})"
             for p in q.parameters
@@ -145,7 +146,7 @@ def _list(lang: Lang, output: TableFormat) -> None:
     out.print(table)
 
 
-def _table(answer: queries.Answer) -> None:
+def _table(answer: library.Answer) -> None:
     table = Table(
         title=answer.query.title_in(answer.lang),
         title_justify="left",

@@ -2,7 +2,7 @@
 
 The generator describes ``N`` made-up municipalities (357 by default, as many as Norway has), each
 with a realistic plan portfolio over the plangraph ontology, and writes it as N-Triples (or
-N-Quads) lines built directly as strings, so that millions of triples come out in seconds.
+N-Quads) lines built directly as strings, with no RDF library in between (millions of triples).
 Nothing here describes a real municipality: every generated resource carries
 ``dct:source <https://w3id.org/plangraph/id/source/synthetic>``, a ``pg:SyntheticSource`` emitted
 once, first, with the seed and the size in its description.
@@ -997,9 +997,7 @@ class _Municipality:
             plan.focus_areas.append(focus)
             for text in r.sample(_COMMUNITY_GOALS, r.randint(1, 3)):
                 goal_no += 1
-                goal = self.iri(f"goal-{key}-{goal_no:02d}")
-                self.element(goal, _pg("CommunityGoal"), plan, goal_no, text)
-                self.t(goal, _pg("goalScope"), community_scope)
+                goal = self.goal(plan, key, goal_no, "CommunityGoal", community_scope, text)
                 self.t(goal, _pg("underFocusArea"), focus)
                 for sdg in r.sample(_SDG_GOALS, r.choice((0, 1, 1, 2))):
                     self.t(goal, _pg("addressesSdg"), sdg)
@@ -1007,12 +1005,17 @@ class _Municipality:
                 self.sub_goals(plan, goal, goal_no)
         for text in r.sample(_ORGANISATION_GOALS, r.randint(2, 5)):
             goal_no += 1
-            goal = self.iri(f"goal-{key}-{goal_no:02d}")
-            self.element(goal, _pg("OrganisationGoal"), plan, goal_no, text)
-            self.t(goal, _pg("goalScope"), organisation_scope)
+            goal = self.goal(plan, key, goal_no, "OrganisationGoal", organisation_scope, text)
             self.t(goal, _pg("realisesVision"), vision)
             plan.organisation_goals.append(goal)
             self.sub_goals(plan, goal, goal_no)
+
+    def goal(self, plan: _Plan, key: str, goal_no: int, cls: str, scope: str, text: str) -> str:
+        """Goal number ``goal_no`` of the social part ``key``: a ``cls`` with its scope."""
+        goal = self.iri(f"goal-{key}-{goal_no:02d}")
+        self.element(goal, _pg(cls), plan, goal_no, text)
+        self.t(goal, _pg("goalScope"), scope)
+        return goal
 
     def sub_goals(self, plan: _Plan, goal: str, goal_no: int) -> None:
         r = self.rng

@@ -1,2 +1,5 @@
 """Importers: national open data (SSB statistics, KLASS municipalities, the business register,
-law, themes) turned into RDF, each written to a named graph of its own with its provenance."""
+Los themes) turned into RDF, each written to a named graph of its own with its provenance.
+
+The law file is not imported (Lovdata publishes no RDF to import): :mod:`plangraph.data.law`
+checks it."""

@@ -70,7 +70,8 @@ from plangraph.importers.vocab import (
     XSD_DATETIME,
     bilingual,
 )
-from plangraph.namespaces import BASE, GRAPH_BASE, PREFIXES
+from plangraph.lang import Lang
+from plangraph.namespaces import BASE, IMPORT_GRAPH_BASE, PREFIXES
 from plangraph.store import LoadError, PlanStore
 
 PROV = PREFIXES["prov"]
@@ -81,9 +82,6 @@ AGENT = ox.NamedNode(BASE + "agent/plangraph")
 
 #: Seconds to wait for a source to connect and for each read, unless the caller says otherwise.
 DEFAULT_TIMEOUT = 30.0
-
-#: Where the named graphs of imports live: ``…/graph/import/{source}/{what}``.
-IMPORT_GRAPH_BASE = GRAPH_BASE + "import/"
 
 _USER_AGENT = f"plangraph/{__version__} (+https://w3id.org/plangraph)"
 
@@ -102,8 +100,10 @@ class Source:
     calls: int
     per_seconds: float
 
-    def label(self, lang: str = "en") -> str:
-        return self.name.get(lang) or self.name["en"]
+    @property
+    def english_name(self) -> str:
+        """The source's name in English, as the importers' messages (in English) give it."""
+        return self.name[Lang.en]
 
 
 @dataclass(frozen=True)
@@ -234,7 +234,7 @@ def fetch(
         headers=headers,
         method="POST" if request.body is not None else "GET",
     )
-    where = f"{source.label()} ({request.url})"
+    where = f"{source.english_name} ({request.url})"
     retrieved = _now()
     try:
         with urllib.request.urlopen(http_request, timeout=timeout) as response:
@@ -310,7 +310,7 @@ def saved_url(path: Path) -> str | None:
 
 def read_json(source: Source, body: bytes, what: str = "the response") -> Any:
     """Parse a JSON payload; an HTML page, empty or malformed text is UnexpectedResponse."""
-    name = source.label()
+    name = source.english_name
     text = body.lstrip()
     if not text:
         raise UnexpectedResponse(f"{name}: {what} is empty")
@@ -326,6 +326,21 @@ def read_json(source: Source, body: bytes, what: str = "the response") -> Any:
         raise UnexpectedResponse(
             f"{name}: {what} is not valid JSON ({error}); it starts {_snippet(body, 80)!r}"
         ) from None
+
+
+def text_at(source: Source, data: Any, key: str, where: str) -> str:
+    """The text at ``key`` of a JSON object, stripped; UnexpectedResponse naming ``where`` if
+    ``data`` is no object or the text is missing or blank."""
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, str) or not value.strip():
+        raise UnexpectedResponse(f"{source.english_name}: {where} has no {key!r}")
+    return value.strip()
+
+
+def digits(text: str, count: int) -> bool:
+    """Whether ``text`` is ``count`` ASCII digits and nothing else (a municipality number has
+    four, an organisation number nine)."""
+    return len(text) == count and text.isascii() and text.isdigit()
 
 
 def _html_title(text: bytes) -> str:
@@ -358,7 +373,7 @@ def run(
     started = _now()
     if saved is not None and len(saved) != len(job.requests):
         raise ImportFailed(
-            f"{job.source.label()}: the import makes {len(job.requests)} request(s), "
+            f"{job.source.english_name}: the import makes {len(job.requests)} request(s), "
             f"but {len(saved)} saved response(s) were given"
         )
     payloads: list[Payload] = []
@@ -381,18 +396,18 @@ def run(
             _retrieved(payloads),
         )
 
-    say(f"reading {job.source.label()}'s answer")
+    say(f"reading {job.source.english_name}'s answer")
     try:
         triples = list(job.parse([p.body for p in payloads]))
     except UnexpectedResponse:
         raise
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
         raise UnexpectedResponse(
-            f"{job.source.label()}: the response does not have the shape plangraph reads "
+            f"{job.source.english_name}: the response does not have the shape plangraph reads "
             f"({type(error).__name__}: {error})"
         ) from None
     if not triples:
-        raise UnexpectedResponse(f"{job.source.label()}: the response holds no data to import")
+        raise UnexpectedResponse(f"{job.source.english_name}: the response holds no data to import")
     ended = _now()
     triples += provenance(job, payloads, _retrieved(payloads) or ended, started, ended)
     say(f"writing {len(triples):,} triples to {job.graph}")
@@ -408,7 +423,7 @@ def run(
             job.graph, triples, sha256=sha, loaded_from=origin, force=force
         )
     except LoadError as error:
-        raise ImportFailed(f"{job.source.label()}: {error.message}") from None
+        raise ImportFailed(f"{job.source.english_name}: {error.message}") from None
     return ImportResult(
         job.graph,
         store.triple_count(job.graph),

@@ -36,7 +36,15 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from plangraph.importers.base import ImportJob, Request, Source, graph_iri, read_json
+from plangraph.importers.base import (
+    ImportJob,
+    Request,
+    Source,
+    digits,
+    graph_iri,
+    read_json,
+    text_at,
+)
 from plangraph.importers.errors import UnexpectedResponse
 from plangraph.importers.klass import (
     BRREG_UNIT,
@@ -93,10 +101,10 @@ class InvalidOrganisationNumber(ValueError):
 def check_orgnr(text: str) -> str:
     """The organisation number in ``text`` (spaces allowed), or InvalidOrganisationNumber.
 
-    RDF_TYPE Norwegian organisation number has nine digits, the last a modulus-11 check digit.
+    A Norwegian organisation number has nine digits, the last a modulus-11 check digit.
     """
     orgnr = re.sub(r"\s", "", text)
-    if not (orgnr.isascii() and orgnr.isdigit() and len(orgnr) == 9):
+    if not digits(orgnr, 9):
         raise InvalidOrganisationNumber(f"{text!r} is not an organisation number (nine digits)")
     remainder = sum(int(d) * w for d, w in zip(orgnr, _WEIGHTS, strict=False)) % 11
     check = 0 if remainder == 0 else 11 - remainder
@@ -129,7 +137,7 @@ def organisation_job(orgnr: str) -> ImportJob:
 
 def parse_unit(body: bytes, orgnr: str | None = None) -> list[ox.Triple]:
     """RDF for one ``enheter/{orgnr}`` answer; ``orgnr`` is the number that was asked for."""
-    name = SOURCE.label()
+    name = SOURCE.english_name
     data = read_json(SOURCE, body, "the unit answer")
     if not isinstance(data, dict):
         raise UnexpectedResponse(
@@ -152,7 +160,7 @@ def parse_unit(body: bytes, orgnr: str | None = None) -> list[ox.Triple]:
         check_orgnr(number)
     except InvalidOrganisationNumber as error:
         raise UnexpectedResponse(f"{name}: the unit answer's {error}") from None
-    title = _text(data, "navn", f"{name}: unit {number}")
+    title = text_at(SOURCE, data, "navn", f"unit {number}")
 
     org = organisation_iri(number)
     triples = [
@@ -165,7 +173,7 @@ def parse_unit(body: bytes, orgnr: str | None = None) -> list[ox.Triple]:
     ]
     form = data.get("organisasjonsform")
     if form is not None:
-        code = _text(form, "kode", f"{name}: unit {number}'s organisasjonsform")
+        code = text_at(SOURCE, form, "kode", f"unit {number}'s organisasjonsform")
         concept = ox.NamedNode(ORGANISATION_FORM + code)
         triples += [
             ox.Triple(org, ORG_CLASSIFICATION, concept),
@@ -215,13 +223,6 @@ def _municipality_number(address: Any, where: str) -> str | None:
     if code is None or code == "":
         return None  # an address abroad has none
     code = str(code).strip()
-    if not (code.isascii() and code.isdigit() and len(code) == 4):
+    if not digits(code, 4):
         raise UnexpectedResponse(f"{where}: kommunenummer {code!r} is not a municipality number")
     return code
-
-
-def _text(data: Any, key: str, where: str) -> str:
-    value = data.get(key) if isinstance(data, dict) else None
-    if not isinstance(value, str) or not value.strip():
-        raise UnexpectedResponse(f"{where} has no {key!r}")
-    return value.strip()

@@ -59,7 +59,15 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from plangraph.importers.base import ImportJob, Request, Source, graph_iri, read_json
+from plangraph.importers.base import (
+    ImportJob,
+    Request,
+    Source,
+    digits,
+    graph_iri,
+    read_json,
+    text_at,
+)
 from plangraph.importers.errors import UnexpectedResponse
 from plangraph.importers.vocab import (
     DCT_IS_REPLACED_BY,
@@ -239,19 +247,19 @@ def read_codes(body: bytes) -> list[CodeItem]:
     data = read_json(SOURCE, body, "the codes answer")
     entries = _list_under(data, "codes", "the codes answer")
     if not entries:
-        raise UnexpectedResponse(f"{SOURCE.label()}: the codes answer lists no codes")
+        raise UnexpectedResponse(f"{SOURCE.english_name}: the codes answer lists no codes")
     items = []
     for number, entry in enumerate(entries, start=1):
         where = f"code number {number} of the codes answer"
-        code = _text(entry, "code", where)
-        if not (code.isascii() and code.isdigit() and len(code) == 4):
+        code = text_at(SOURCE, entry, "code", where)
+        if not digits(code, 4):
             raise UnexpectedResponse(
-                f"{SOURCE.label()}: {where} is {code!r}, not a four-digit municipality number"
+                f"{SOURCE.english_name}: {where} is {code!r}, not a four-digit municipality number"
             )
         items.append(
             CodeItem(
                 code=code,
-                name=_text(entry, "name", f"{where} ({code})"),
+                name=text_at(SOURCE, entry, "name", f"{where} ({code})"),
                 valid_from=_date(entry, "validFromInRequestedRange", f"{where} ({code})"),
                 valid_to=_date(entry, "validToInRequestedRange", f"{where} ({code})"),
             )
@@ -268,9 +276,13 @@ def read_changes(body: bytes) -> list[CodeChange]:
         where = f"change number {number} of the changes answer"
         occurred = _date(entry, "changeOccurred", where)
         if occurred is None:
-            raise UnexpectedResponse(f"{SOURCE.label()}: {where} has no date (changeOccurred)")
+            raise UnexpectedResponse(f"{SOURCE.english_name}: {where} has no date (changeOccurred)")
         changes.append(
-            CodeChange(_text(entry, "oldCode", where), _text(entry, "newCode", where), occurred)
+            CodeChange(
+                text_at(SOURCE, entry, "oldCode", where),
+                text_at(SOURCE, entry, "newCode", where),
+                occurred,
+            )
         )
     return changes
 
@@ -281,7 +293,7 @@ def parse_municipalities(
     """The triples of the codes and the changes answers, for the period ``[start, end)``."""
     if len(payloads) != 2:
         raise UnexpectedResponse(
-            f"{SOURCE.label()}: expected the codes and the changes answers, got {len(payloads)}"
+            f"{SOURCE.english_name}: expected the codes and the changes answers, got {len(payloads)}"
         )
     return municipality_triples(read_codes(payloads[0]), read_changes(payloads[1]), start, end)
 
@@ -364,29 +376,29 @@ def read_correspondence(body: bytes, table: str = ORGANISATION_TABLE) -> list[Co
     what = f"correspondence table {table}"
     text = _decode(body).lstrip("\ufeff")
     if not text.strip():
-        raise UnexpectedResponse(f"{SOURCE.label()}: {what} is empty")
+        raise UnexpectedResponse(f"{SOURCE.english_name}: {what} is empty")
     if text.lstrip().startswith("<"):
         raise UnexpectedResponse(
-            f"{SOURCE.label()}: {what} is an HTML page, not CSV (an error page?)"
+            f"{SOURCE.english_name}: {what} is an HTML page, not CSV (an error page?)"
         )
     reader = csv.DictReader(io.StringIO(text), delimiter=";")
     missing = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise UnexpectedResponse(
-            f"{SOURCE.label()}: {what} lacks the column(s) {', '.join(missing)} "
+            f"{SOURCE.english_name}: {what} lacks the column(s) {', '.join(missing)} "
             f"(its header is {', '.join(reader.fieldnames or []) or 'empty'})"
         )
     rows = []
     for row in reader:
         line = reader.line_num
         orgnr, code = (row["sourceCode"] or "").strip(), (row["targetCode"] or "").strip()
-        if not (orgnr.isascii() and orgnr.isdigit() and len(orgnr) == 9):
+        if not digits(orgnr, 9):
             raise UnexpectedResponse(
-                f"{SOURCE.label()}: {what}, line {line}: {orgnr!r} is not an organisation number"
+                f"{SOURCE.english_name}: {what}, line {line}: {orgnr!r} is not an organisation number"
             )
-        if not (code.isascii() and code.isdigit() and len(code) == 4):
+        if not digits(code, 4):
             raise UnexpectedResponse(
-                f"{SOURCE.label()}: {what}, line {line}: {code!r} is not a municipality number"
+                f"{SOURCE.english_name}: {what}, line {line}: {code!r} is not a municipality number"
             )
         rows.append(
             Correspondence(
@@ -394,7 +406,7 @@ def read_correspondence(body: bytes, table: str = ORGANISATION_TABLE) -> list[Co
             )
         )
     if not rows:
-        raise UnexpectedResponse(f"{SOURCE.label()}: {what} has a header but no rows")
+        raise UnexpectedResponse(f"{SOURCE.english_name}: {what} has a header but no rows")
     return rows
 
 
@@ -429,22 +441,15 @@ def _decode(body: bytes) -> str:
 def _list_under(data: Any, key: str, what: str) -> list[Any]:
     if not isinstance(data, dict):
         raise UnexpectedResponse(
-            f"{SOURCE.label()}: {what} is a JSON {type(data).__name__}, not an object with {key!r}"
+            f"{SOURCE.english_name}: {what} is a JSON {type(data).__name__}, not an object with {key!r}"
         )
     if key not in data:
         keys = ", ".join(sorted(data)) or "none"
-        raise UnexpectedResponse(f"{SOURCE.label()}: {what} has no {key!r} (its keys: {keys})")
+        raise UnexpectedResponse(f"{SOURCE.english_name}: {what} has no {key!r} (its keys: {keys})")
     value = data[key]
     if not isinstance(value, list):
-        raise UnexpectedResponse(f"{SOURCE.label()}: {what}: {key!r} is not a list")
+        raise UnexpectedResponse(f"{SOURCE.english_name}: {what}: {key!r} is not a list")
     return value
-
-
-def _text(entry: Any, key: str, where: str) -> str:
-    value = entry.get(key) if isinstance(entry, dict) else None
-    if not isinstance(value, str) or not value.strip():
-        raise UnexpectedResponse(f"{SOURCE.label()}: {where} has no {key!r}")
-    return value.strip()
 
 
 def _date(entry: Any, key: str, where: str) -> date | None:
@@ -455,7 +460,7 @@ def _date(entry: Any, key: str, where: str) -> date | None:
         return date.fromisoformat(str(value))
     except ValueError:
         raise UnexpectedResponse(
-            f"{SOURCE.label()}: {where}: {key} is {value!r}, not a date (YYYY-MM-DD)"
+            f"{SOURCE.english_name}: {where}: {key} is {value!r}, not a date (YYYY-MM-DD)"
         ) from None
 
 

@@ -92,7 +92,7 @@ def parse_themes(payloads: Sequence[bytes], slugs: Sequence[str]) -> list[ox.Tri
     """The triples of the themes' RDF/XML answers, one answer per slug, in order."""
     if len(payloads) != len(slugs):
         raise UnexpectedResponse(
-            f"{SOURCE.label()}: {len(slugs)} themes asked for, {len(payloads)} answers"
+            f"{SOURCE.english_name}: {len(slugs)} themes asked for, {len(payloads)} answers"
         )
     triples: list[ox.Triple] = []
     for slug, body in zip(slugs, payloads, strict=True):
@@ -102,7 +102,7 @@ def parse_themes(payloads: Sequence[bytes], slugs: Sequence[str]) -> list[ox.Tri
 
 def parse_theme(body: bytes, slug: str) -> list[ox.Triple]:
     """The triples of one theme's answer, checked to describe that theme."""
-    where = f"{SOURCE.label()}: the answer for the theme {slug!r} ({theme_url(slug)})"
+    where = f"{SOURCE.english_name}: the answer for the theme {slug!r} ({theme_url(slug)})"
     text = body.lstrip()
     if not text:
         raise UnexpectedResponse(f"{where} is empty")

@@ -227,7 +227,7 @@ class _Dimension:
 
 
 def _fail(message: str) -> UnexpectedResponse:
-    return UnexpectedResponse(f"{SOURCE.label()}: {message}")
+    return UnexpectedResponse(f"{SOURCE.english_name}: {message}")
 
 
 def _dimensions(data: dict[str, Any]) -> list[_Dimension]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from plangraph.lang import DEFAULT, Lang
 from plangraph.namespaces import sparql_prologue
 from plangraph.store import PlanStore
 
@@ -59,7 +60,7 @@ class KindCount:
     plans: int
 
 
-def plans_by_kind(store: PlanStore, lang: str = "en") -> list[KindCount]:
+def plans_by_kind(store: PlanStore, lang: Lang = DEFAULT) -> list[KindCount]:
     """Plan documents per plan kind, with the kind's label in ``lang``."""
     # str() of a Literal is its N-Triples form, so the value cannot break out of the quotes.
     result = store.raw.query(

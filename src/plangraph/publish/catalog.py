@@ -15,7 +15,7 @@ stated with its ``skos:inScheme`` so that a validator without the tables can che
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -23,8 +23,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
 from plangraph.data.datasets import Dataset
-from plangraph.importers.base import IMPORT_GRAPH_BASE
-from plangraph.namespaces import BASE
+from plangraph.namespaces import BASE, IMPORT_GRAPH_BASE
 from plangraph.store import GraphInfo
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -286,15 +285,8 @@ def build(
 
     latest: list[str] = []
     for ds in datasets:
-        dataset = URIRef(f"{catalog_base}/dataset/{ds.id}")
-        g.add((catalog, DCAT.dataset, dataset))
-        g.add((service, DCAT.servesDataset, dataset))
-        g.add((dataset, RDF.type, DCAT.Dataset))
-        g.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
-        for lang, text in ds.title.items():
-            g.add((dataset, DCTERMS.title, Literal(text, lang=lang)))
-        for lang, text in ds.description.items():
-            g.add((dataset, DCTERMS.description, Literal(text, lang=lang)))
+        dataset = _dataset(g, catalog, service, publisher, catalog_base, ds.id)
+        _texts(g, dataset, ds.title, ds.description)
         for keyword in ds.keywords:
             g.add((dataset, DCAT.keyword, Literal(keyword, lang="nb")))
         for theme in ds.themes:
@@ -305,14 +297,7 @@ def build(
                     URIRef(theme if "/" in theme else str(_eu("data-theme", theme))),
                 )
             )
-        g.add((dataset, DCTERMS.publisher, publisher.iri))
-        g.add((dataset, DCTERMS.language, _eu("language", "NOB")))
-        g.add((dataset, DCTERMS.spatial, _eu("country", "NOR")))
-        g.add((dataset, DCTERMS.accessRights, _eu("access-right", "PUBLIC")))
-        provenance = URIRef(f"{dataset}/provenance")
-        g.add((dataset, DCTERMS.provenance, provenance))
-        g.add((provenance, RDF.type, DCTERMS.ProvenanceStatement))
-        g.add((provenance, RDFS.label, Literal(ds.source, lang="en")))
+        _provenance(g, dataset, Literal(ds.source, lang="en"))
         members = [by_iri[iri] for iri, _ in ds.graphs() if iri in by_iri]
         if members:
             g.add((dataset, VOID.triples, Literal(sum(m.triples for m in members))))
@@ -338,6 +323,47 @@ def build(
         for code in codes:
             g.add((_eu(scheme, code), SKOS.inScheme, URIRef(EU + scheme)))
     return g
+
+
+def _dataset(
+    g: Graph,
+    catalog: URIRef,
+    service: URIRef,
+    publisher: Publisher,
+    catalog_base: str,
+    dataset_id: str,
+) -> URIRef:
+    """A dataset of the catalogue, served by the endpoint: what every dataset states alike
+    (publisher, language, coverage, access rights)."""
+    dataset = URIRef(f"{catalog_base}/dataset/{dataset_id}")
+    g.add((catalog, DCAT.dataset, dataset))
+    g.add((service, DCAT.servesDataset, dataset))
+    g.add((dataset, RDF.type, DCAT.Dataset))
+    g.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
+    g.add((dataset, DCTERMS.publisher, publisher.iri))
+    g.add((dataset, DCTERMS.language, _eu("language", "NOB")))
+    g.add((dataset, DCTERMS.spatial, _eu("country", "NOR")))
+    g.add((dataset, DCTERMS.accessRights, _eu("access-right", "PUBLIC")))
+    return dataset
+
+
+def _texts(
+    g: Graph, dataset: URIRef, title: Mapping[str, str], description: Mapping[str, str]
+) -> None:
+    """A dataset's title and description, in each language they are given in."""
+    for lang, text in title.items():
+        g.add((dataset, DCTERMS.title, Literal(text, lang=lang)))
+    for lang, text in description.items():
+        g.add((dataset, DCTERMS.description, Literal(text, lang=lang)))
+
+
+def _provenance(g: Graph, dataset: URIRef, *labels: Literal) -> None:
+    """A dataset's provenance statement, described by ``labels``."""
+    provenance = URIRef(f"{dataset}/provenance")
+    g.add((dataset, DCTERMS.provenance, provenance))
+    g.add((provenance, RDF.type, DCTERMS.ProvenanceStatement))
+    for label in labels:
+        g.add((provenance, RDFS.label, label))
 
 
 def _distributions(
@@ -385,11 +411,7 @@ def _import_dataset(
 ) -> str | None:
     """One source's imported graphs as a dataset; when it was last imported (or None)."""
     key = members[0].source
-    dataset = URIRef(f"{catalog_base}/dataset/{dataset_id}")
-    g.add((catalog, DCAT.dataset, dataset))
-    g.add((service, DCAT.servesDataset, dataset))
-    g.add((dataset, RDF.type, DCAT.Dataset))
-    g.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
+    dataset = _dataset(g, catalog, service, publisher, catalog_base, dataset_id)
     labels = sorted(
         {text for m in members for lang, text in m.labels.items() if lang in ("", "en")}
     )
@@ -401,45 +423,27 @@ def _import_dataset(
             ("GOVE",),
         ),
     )
-    for lang, text in title.items():
-        g.add((dataset, DCTERMS.title, Literal(text, lang=lang)))
-    for lang, text in description.items():
-        g.add((dataset, DCTERMS.description, Literal(text, lang=lang)))
+    _texts(g, dataset, title, description)
     for theme in themes:
         g.add((dataset, DCAT.theme, _eu("data-theme", theme)))
     g.add((dataset, DCAT.keyword, Literal(key, lang="nb")))
-    g.add((dataset, DCTERMS.publisher, publisher.iri))
-    g.add((dataset, DCTERMS.language, _eu("language", "NOB")))
-    g.add((dataset, DCTERMS.spatial, _eu("country", "NOR")))
-    g.add((dataset, DCTERMS.accessRights, _eu("access-right", "PUBLIC")))
     licences = sorted({m.license for m in members if m.license})
     homes = sorted({m.publisher for m in members if m.publisher})
     urls = sorted({url for m in members for url in m.derived_from})
-    provenance = URIRef(f"{dataset}/provenance")
-    g.add((dataset, DCTERMS.provenance, provenance))
-    g.add((provenance, RDF.type, DCTERMS.ProvenanceStatement))
     where = ", ".join(homes) or key
-    g.add(
-        (
-            provenance,
-            RDFS.label,
-            Literal(
-                f"Importert med plangraph import {key} fra {where}; hver graf har sin "
-                "PROV-O-post (kilde-URL, lisens, tidspunkt).",
-                lang="nb",
-            ),
-        )
-    )
-    g.add(
-        (
-            provenance,
-            RDFS.label,
-            Literal(
-                f"Imported with plangraph import {key} from {where}; each graph carries its "
-                "PROV-O record (source URL, licence, time).",
-                lang="en",
-            ),
-        )
+    _provenance(
+        g,
+        dataset,
+        Literal(
+            f"Importert med plangraph import {key} fra {where}; hver graf har sin "
+            "PROV-O-post (kilde-URL, lisens, tidspunkt).",
+            lang="nb",
+        ),
+        Literal(
+            f"Imported with plangraph import {key} from {where}; each graph carries its "
+            "PROV-O record (source URL, licence, time).",
+            lang="en",
+        ),
     )
     for url in urls:
         g.add((dataset, PROV.wasDerivedFrom, URIRef(url)))

@@ -18,12 +18,12 @@ from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from plangraph import resources
+from plangraph.lang import LANGUAGES, Lang
 
 PG = "https://w3id.org/plangraph/ontology#"
-LANGUAGES = ("en", "nb")
 
-_TEXT = {
-    "en": {
+_TEXT: dict[Lang, dict[str, str]] = {
+    Lang.en: {
         "title": "The plangraph ontology",
         "classes": "Classes",
         "object": "Object properties",
@@ -41,7 +41,7 @@ _TEXT = {
         "generated": "Generated from ontology/plangraph.ttl by plangraph.publish.ontodoc; do not edit.",
         "prefix": "Namespace",
     },
-    "nb": {
+    Lang.nb: {
         "title": "plangraph-ontologien",
         "classes": "Klasser",
         "object": "Objektegenskaper",
@@ -176,10 +176,10 @@ def _facts(graph: Graph, term: Term, text: dict[str, str]) -> list[tuple[str, st
     return rows
 
 
-def render(graph: Graph, lang: str) -> str:
+def render(graph: Graph, lang: Lang) -> str:
     """The documentation page in one language."""
     text = _TEXT[lang]
-    other = "nb" if lang == "en" else "en"
+    other = lang.other
     other_file = page_name(other)
     all_terms = terms(graph)
     ontology = URIRef(PG.rstrip("#"))
@@ -234,9 +234,10 @@ def render(graph: Graph, lang: str) -> str:
     )
 
 
-def page_name(lang: str) -> str:
-    """The file name of the page in ``lang``."""
-    return "index.html" if lang == "en" else f"index.{lang}.html"
+def page_name(lang: Lang) -> str:
+    """The file name of the page in ``lang``: the English page is ``index.html`` (the name the
+    documentation has been published under), the others ``index.{lang}.html``."""
+    return "index.html" if lang is Lang.en else f"index.{lang}.html"
 
 
 def write(out_dir: Path, ontology: Path | None = None) -> list[Path]:

@@ -1,49 +1,49 @@
 """The OWL 2 RL rules applied to the facts: column operations over frames of triples.
 
-The reasoner (:mod:`plangraph.reasoning`) compiles the ontology into a :class:`Program` of
-templates; this module reads the facts and applies the program to them, as joins over frames
-(polars) rather than Python loops over sets of tuples. Every term is its N-Triples form
-(``<iri>``, ``"text"@nb``, ``_:label``), as ``str()`` of a pyoxigraph term gives it, so a term
-read from a file and the same term read from the store are equal.
+:mod:`plangraph.reasoning.program` compiles the ontology into a :class:`Program` of templates;
+this module reads the facts and applies the program to them, as joins over frames (polars)
+rather than Python loops over sets of tuples: compiled, on every core, and without the GIL, so
+that other work (counting the graphs, writing the conclusions) runs beside it
+(``benchmarks/README.md`` has the figures). Every term is its N-Triples form (``<iri>``,
+``"text"@nb``, ``_:label``), as ``str()`` of a pyoxigraph term gives it, so a term read from a
+file and the same term read from the store are equal.
 
 A frame of triples (:data:`Facts`) has three columns ``s``, ``p``, ``o``; a frame of pairs, the
 triples of one predicate, has ``s`` and ``o``. The columns are strings as read, and categories
 (:func:`encoded`: each distinct term a number) for the rules, which then compare numbers.
 
-Why frames: on the national synthetic register (3.5 million triples in, 2.9 million
-conclusions out) the same rules as Python set operations needed about 45 s of CPU, reading the
-N-Triples file by lines another 7 s; polars does the joins, the de-duplication and the line
-splitting in compiled code, on every core, and without the GIL, so that other work (counting
-the graphs, writing the conclusions) runs beside it. The rules now take about 3 s there, the
-reading 1.5 s (``benchmarks/reason.py`` measures it).
+:func:`prepare` turns a program into :class:`Rules` (its templates as tables, built once);
+:func:`run` applies them: the single-premise rules (:func:`conclude`), then the multi-premise
+ones, ``prp-trp`` (transitive properties) and ``prp-spo2`` (property chains), to a fixpoint,
+semi-naively (each round joins only what the last one added). :func:`check` runs the
+consistency checks.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, TypeAlias
+from typing import Final, TypeAlias
 
 import polars as pl
 import pyoxigraph as ox
 
+from plangraph.reasoning.program import TYPE, Program, Schema, Template
 from plangraph.store import LoadError, PlanStore, rdf_format
 
-if TYPE_CHECKING:
-    from plangraph.reasoning import Program, Schema
-
 __all__ = [
-    "TYPE",
     "Facts",
     "Finding",
+    "Rules",
     "check",
     "conclude",
     "encoded",
     "facts_of",
     "lines",
     "new_conclusions",
+    "prepare",
     "read_file",
     "read_store",
     "run",
@@ -54,7 +54,7 @@ Facts: TypeAlias = pl.DataFrame
 """Triples: columns ``s``, ``p``, ``o`` of terms in N-Triples form (strings or categories)."""
 
 _SCHEMA: Final = {"s": pl.String, "p": pl.String, "o": pl.String}
-TYPE: Final = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_NOTHING: Final = "<http://www.w3.org/2002/07/owl#Nothing>"
 _XSD_STRING: Final = "^^<http://www.w3.org/2001/XMLSchema#string>"
 _S, _P, _O = pl.col("s"), pl.col("p"), pl.col("o")
 
@@ -84,8 +84,8 @@ def facts_of(rows: Iterable[tuple[str, str, str]]) -> Facts:
 def encoded(facts: Facts) -> Facts:
     """``facts`` with its terms as categories: each distinct term a number, in a dictionary of
     this frame's own (frames derived from it share it). Joins and de-duplication then compare
-    numbers, not strings: the national register's rules ran 3× faster. A term is still read,
-    compared with a string and written as its N-Triples form."""
+    numbers, not strings, which is faster. A term is still read, compared with a string and
+    written as its N-Triples form."""
     return facts.cast(pl.Categorical(pl.Categories.random()))
 
 
@@ -205,7 +205,16 @@ def _read_ntriples(path: Path, keep: set[str]) -> tuple[Facts, int] | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _tables(program: Program) -> dict[str, pl.DataFrame]:
+@dataclass(frozen=True)
+class Rules:
+    """A program ready to apply: its templates as tables (:func:`prepare`), made once for all
+    the rounds of :func:`run`."""
+
+    program: Program
+    tables: Mapping[str, pl.DataFrame]
+
+
+def prepare(program: Program) -> Rules:
     """The program's templates as tables to join the facts with, one row a template.
 
     ``ss``/``os`` say where a conclusion's subject and object come from: 0 the fact's subject,
@@ -216,12 +225,8 @@ def _tables(program: Program) -> dict[str, pl.DataFrame]:
     such as ``dct:source``, are a handful among half a million facts). The templates of
     ``?x a C`` and of an ``owl:hasValue`` value are keyed by ``p`` and ``o``; those of a value
     in the subject by ``p`` and ``s``."""
-    if program.frames is not None:
-        return program.frames
 
-    def row(
-        key: tuple[str, ...], template: tuple[int | str, str, int | str]
-    ) -> tuple[str | int | None, ...]:
+    def row(key: tuple[str, ...], template: Template) -> tuple[str | int | None, ...]:
         s_slot, q, o_slot = template
         return (
             *key,
@@ -238,25 +243,26 @@ def _tables(program: Program) -> dict[str, pl.DataFrame]:
         schema={"p": pl.String, **slots},
         orient="row",
     )
-    by_po = [row((TYPE, c), t) for c, ts in program.by_class.items() for t in ts] + [
-        row((p, v), t)
-        for p, values in program.by_object.items()
-        if p != TYPE
-        for v, ts in values.items()
-        for t in ts
-    ]
-    by_ps = [
-        row((p, v), t)
-        for p, values in program.by_subject.items()
-        if p != TYPE
-        for v, ts in values.items()
-        for t in ts
-    ]
+
+    def by_value_rows(
+        table: dict[str, dict[str, list[Template]]],
+    ) -> list[tuple[str | int | None, ...]]:
+        return [
+            row((p, v), t)
+            for p, values in table.items()
+            if p != TYPE
+            for v, ts in values.items()
+            for t in ts
+        ]
+
+    by_po = [row((TYPE, c), t) for c, ts in program.by_class.items() for t in ts]
+    by_po += by_value_rows(program.by_object)
+    by_ps = by_value_rows(program.by_subject)
     ss, os = pl.col("ss"), pl.col("os")
     by_value = pl.DataFrame(by_po, schema={"p": pl.String, "o": pl.String, **slots}, orient="row")
     by_subject = pl.DataFrame(by_ps, schema={"p": pl.String, "s": pl.String, **slots}, orient="row")
     variable = ss.is_not_null() | os.is_not_null()
-    program.frames = {
+    tables = {
         "pairs": by_p.filter(ss.is_not_null() & os.is_not_null()),
         "subject from subject": by_p.filter((ss == 0) & os.is_null()).select("p", "q", "oc"),
         "subject from object": by_p.filter((ss == 1) & os.is_null()).select("p", "q", "oc"),
@@ -268,7 +274,7 @@ def _tables(program: Program) -> dict[str, pl.DataFrame]:
         "subject value": by_subject.filter(variable),
         "subject value, constant": by_subject.filter(~variable).select("p", "s", "sc", "q", "oc"),
     }
-    return program.frames
+    return Rules(program, tables)
 
 
 def _slot(index: str, constant: str) -> pl.Expr:
@@ -276,12 +282,12 @@ def _slot(index: str, constant: str) -> pl.Expr:
     return pl.when(column == 0).then(_S).when(column == 1).then(_O).otherwise(pl.col(constant))
 
 
-def conclude(program: Program, facts: Facts) -> Facts:
+def conclude(rules: Rules, facts: Facts) -> Facts:
     """The single-premise conclusions of ``facts``, each once (facts not excluded)."""
     terms = facts.schema["s"]
     t = {
         name: table.with_columns(pl.col(pl.String).cast(terms)).lazy()
-        for name, table in _tables(program).items()
+        for name, table in rules.tables.items()
     }
     every = facts.lazy()
     subjects = every.select("p", "s").unique()
@@ -312,9 +318,8 @@ def conclude(program: Program, facts: Facts) -> Facts:
 def transitive_closure(edges: pl.DataFrame) -> pl.DataFrame:
     """Every (a, c) with a path from a to c over ``edges`` (pairs ``s``, ``o``): semi-naive,
     each round extending only the paths the last one found by one edge, until none is new.
-    There are as many rounds as the longest path has edges (four on the national register's
-    ``pg:tracesTo``); joining the new paths to all paths instead, to double their length each
-    round, took twice as long there."""
+    There are as many rounds as the longest path has edges; joining the new paths to all paths
+    instead, to double their length each round, was slower (``benchmarks/README.md``)."""
     edges = edges.select("s", "o").unique()
     closure = delta = edges
     while delta.height:
@@ -379,11 +384,14 @@ def _triples(by_predicate: dict[str, pl.DataFrame], terms: pl.DataType) -> Facts
     return pl.concat(frames) if frames else _no_facts(terms)
 
 
-def run(program: Program, asserted: Facts) -> Facts:
+def run(rules: Rules, asserted: Facts) -> Facts:
     """Every conclusion of the rules from ``asserted``, each once (some may be asserted too):
-    the single-premise conclusions of the asserted facts, then each round's new ones."""
+    the single-premise conclusions of the asserted facts, then each round's new ones. Each
+    round's new triples go through the single-premise rules again, since a chain's conclusion
+    has super-properties, domains and ranges, and those can feed another chain."""
+    program = rules.program
     terms = asserted.schema["s"]
-    first = conclude(program, asserted)
+    first = conclude(rules, asserted)
     rounds = [first]
     multi = program.multi_premise
     # What each round's conclusions are new against, per predicate: for the properties of the
@@ -412,7 +420,7 @@ def run(program: Program, asserted: Facts) -> Facts:
         new = _unseen(pl.concat(candidates), seen) if candidates else {}
         concluded = {
             p: pairs.join(new[p], on=["s", "o"], how="anti") if p in new else pairs
-            for p, pairs in _unseen(conclude(program, _triples(new, terms)), seen).items()
+            for p, pairs in _unseen(conclude(rules, _triples(new, terms)), seen).items()
         }
         closed, reclose = reclose, set()
         old = {p: seen[p] for p in multi if p in seen}
@@ -464,8 +472,11 @@ def new_conclusions(found: Facts, asserted: Facts) -> tuple[Facts, Facts]:
 
 
 def check(schema: Schema, asserted: Facts, out: Facts) -> list[Finding]:
-    """The consistency checks over the asserted and concluded facts."""
-    nothing = "<http://www.w3.org/2002/07/owl#Nothing>"
+    """The consistency checks over the asserted and concluded facts: ``cax-dw`` (disjoint
+    classes), ``cls-nothing2``, ``prp-irp``, ``prp-asyp`` and ``prp-pdw`` make the data
+    inconsistent; ``prp-fp`` and ``prp-ifp`` (a functional property with two values) conclude
+    ``owl:sameAs``. All are reported, none raised."""
+    nothing = _NOTHING
     wanted = {str(c) for pair in schema.disjoint for c in pair} | {nothing}
     checked = _P.is_in([str(p) for p in schema.checked_properties]) | (
         (_P == TYPE) & _O.is_in(list(wanted))

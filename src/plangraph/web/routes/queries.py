@@ -21,7 +21,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from plangraph.library import queries as named
+from plangraph import library as named
+from plangraph.lang import LANGUAGES, Lang
 from plangraph.web.context import (
     Endpoint,
     ProtocolError,
@@ -72,13 +73,13 @@ def _runner(context: Endpoint, timeout: float) -> named.Runner:
     return run
 
 
-def _lang(request: Request) -> str:
+def _lang(request: Request) -> Lang:
     values = request.query_params.getlist("lang")
     if not values:
-        return "en"
-    if len(values) > 1 or values[0] not in named.LANGUAGES:
-        raise named.ParameterError(f"lang= must be given once, as {' or '.join(named.LANGUAGES)}")
-    return values[0]
+        return Lang.en
+    if len(values) > 1 or values[0] not in LANGUAGES:
+        raise named.ParameterError(f"lang= must be given once, as {' or '.join(LANGUAGES)}")
+    return Lang(values[0])
 
 
 def _values(request: Request) -> dict[str, str]:
@@ -111,9 +112,9 @@ def _twins(name: str, params: dict[str, str]) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _catalogue_json(lang: str) -> dict[str, Any]:
+def _catalogue_json(lang: Lang) -> dict[str, Any]:
     listed = []
-    for q in named.catalogue():
+    for q in named.named_queries():
         examples = {p.name: p.example for p in q.parameters if not p.optional}
         listed.append(
             {

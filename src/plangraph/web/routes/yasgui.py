@@ -17,7 +17,7 @@ from html import escape
 from importlib.resources import files
 from pathlib import Path
 
-from plangraph.library import queries
+from plangraph import library
 from plangraph.namespaces import PREFIXES
 
 VERSION = "4.6.2"
@@ -49,7 +49,7 @@ def tabs() -> list[dict[str, str]]:
         {"name": "Plans by kind", "query": prologue() + "\n" + _STARTER},
         {"name": "Graphs", "query": _GRAPHS},
     ]
-    for query in queries.catalogue():
+    for query in library.named_queries():
         required = {p.name: p.example for p in query.parameters if not p.optional}
         out.append({"name": query.name, "query": query.bind(required)})
     return out

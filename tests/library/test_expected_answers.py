@@ -4,7 +4,7 @@ and the inferences, compared as a multiset of rows; a query with no expected ans
 The expected answers are ``queries/expected/NAME.csv``: a header of the query's variables, then
 one row per solution, IRIs compact (``bk:plan-skyfritt``), literals by their value, unbound as
 empty, with every parameter at its example. After a deliberate change, rewrite them with
-``PLANGRAPH_UPDATE_EXPECTED=1 .venv/bin/python -m pytest tests/queries`` and review the diff.
+``PLANGRAPH_UPDATE_EXPECTED=1 .venv/bin/python -m pytest tests/library`` and review the diff.
 """
 
 from __future__ import annotations
@@ -18,18 +18,21 @@ from pathlib import Path
 
 import pytest
 
-from plangraph.library import queries
+from plangraph import library
+from plangraph.library.collection import folder
+from plangraph.library.named_query import NamedQuery
+from plangraph.library.rows import expected_cell
 from plangraph.store import PlanStore
 
-FOLDER = queries.folder()
+FOLDER = folder()
 EXPECTED = FOLDER / "expected"
 NAMES = sorted(path.stem for path in FOLDER.glob("*.rq"))
 UPDATE = os.environ.get("PLANGRAPH_UPDATE_EXPECTED") == "1"
 
 
-def answer_rows(store: PlanStore, query: queries.NamedQuery) -> tuple[list[str], list[list[str]]]:
-    result = queries.local_runner(store)(query.bind(query.examples()))
-    rows = [[queries.expected_cell(term) for term in row] for row in result.rows]
+def answer_rows(store: PlanStore, query: NamedQuery) -> tuple[list[str], list[list[str]]]:
+    result = library.local_runner(store)(query.bind(query.examples()))
+    rows = [[expected_cell(term) for term in row] for row in result.rows]
     return list(result.variables), rows
 
 
@@ -61,7 +64,7 @@ def test_the_library_has_the_questions_of_the_issue() -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_the_query_gives_its_expected_answer(name: str, reasoned_store: PlanStore) -> None:
-    query = queries.get(name)
+    query = library.get(name)
     header, rows = answer_rows(reasoned_store, query)
     path = EXPECTED / f"{name}.csv"
     if UPDATE:
@@ -81,16 +84,16 @@ def test_every_expected_answer_belongs_to_a_query() -> None:
 def test_the_query_also_runs_with_only_its_required_parameters(
     name: str, reasoned_store: PlanStore
 ) -> None:
-    query = queries.get(name)
+    query = library.get(name)
     required = {p.name: p.example for p in query.parameters if not p.optional}
-    queries.local_runner(reasoned_store)(query.bind(required))
+    library.local_runner(reasoned_store)(query.bind(required))
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_the_query_leaves_hierarchies_and_closures_to_inference(name: str) -> None:
     """No property paths (``+``, ``*``, ``/``, ``^``, ``|``) between predicates: the inferred
     graph has the class and property hierarchies, inverses and transitive properties."""
-    text = queries.get(name).sparql
+    text = library.get(name).sparql
     text = re.sub(r"#[^\n]*|\"[^\"\n]*\"|<[^>\s]*>", " ", text)
     term = r"(?:[a-z]+:[A-Za-z][\w-]*|\ba\b)"
     assert not re.search(rf"\^\s*{term}|{term}\s*[+*]|{term}\s*[/|]\s*\^?{term}", text), name
@@ -98,13 +101,13 @@ def test_the_query_leaves_hierarchies_and_closures_to_inference(name: str) -> No
 
 def test_the_questions_answer_on_bergen(reasoned_store: PlanStore) -> None:
     """A few facts of the answers, as the analysts would read them."""
-    run = queries.local_runner(reasoned_store)
+    run = library.local_runner(reasoned_store)
 
     def answer(name: str) -> list[dict[str, str]]:
-        query = queries.get(name)
+        query = library.get(name)
         result = run(query.bind(query.examples()))
         return [
-            {v: queries.expected_cell(t) for v, t in zip(result.variables, row, strict=True)}
+            {v: expected_cell(t) for v, t in zip(result.variables, row, strict=True)}
             for row in result.rows
         ]
 
@@ -136,10 +139,10 @@ def test_the_red_thread_narrowed_to_one_social_part_is_that_part_of_the_whole(
 ) -> None:
     """``red-thread`` with ``socialPart`` gives exactly the rows of the whole answer that end in
     that social part (on a register of several municipalities, where the whole is large)."""
-    query = queries.get("red-thread")
+    query = library.get("red-thread")
     store = PlanStore.open(synthetic_store_path)
     try:
-        run = queries.local_runner(store)
+        run = library.local_runner(store)
         whole = run(query.bind({}))
         column = list(whole.variables).index("socialPart")
         parts = Counter(row[column] for row in whole.rows)
