@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -131,6 +132,9 @@ class _Pending:
     path: Path
 
 
+_PREDICATES: dict[str, ox.NamedNode] = {}
+
+
 class _Draft:
     def __init__(self) -> None:
         self.triples: list[tuple[ox.BlankNode | ox.NamedNode, ox.NamedNode, Term]] = []
@@ -141,14 +145,25 @@ class _Draft:
         self.plan: _Thing | None = None
         self.source_path: Path | None = None
         self.source_terms: list[Term] = []
+        self.own_names: dict[str, list[_Thing]] | None = None
 
     def emit(self, path: Path, s: ox.BlankNode | ox.NamedNode, p: str, o: Term) -> None:
-        self.triples.append((s, ox.NamedNode(p), o))
-        # A key states what the keys under it state.
-        for end in range(len(path), 0, -1):
-            if isinstance(path[end - 1], str):
-                at = path[:end]
-                self.trace[at] = self.trace.get(at, 0) + 1
+        predicate = _PREDICATES.get(p)
+        if predicate is None:
+            predicate = _PREDICATES[p] = ox.NamedNode(p)
+        self.triples.append((s, predicate, o))
+        self.trace[path] = self.trace.get(path, 0) + 1
+
+    def traced(self) -> dict[Path, int]:
+        """How many triples each key stated: its own and those of the keys under it."""
+        total: dict[Path, int] = {}
+        for path, count in self.trace.items():
+            total.setdefault(path, 0)
+            for end in range(len(path), 0, -1):
+                if isinstance(path[end - 1], str):
+                    at = path[:end]
+                    total[at] = total.get(at, 0) + count
+        return total
 
     def seen(self, path: Path) -> None:
         self.trace.setdefault(path, 0)
@@ -732,7 +747,7 @@ def finish(reader: Reader, names: Names | None) -> Result:
             draft.source_terms.append(term)
     named = _mint(draft, names, municipality)
     if draft.problems:
-        raise PlainError(draft.problems, trace=draft.trace)
+        raise PlainError(draft.problems, trace=draft.traced())
     # The plan's source holds for everything in it that gives none of its own.
     if draft.source_path is not None:
         for thing in draft.things:
@@ -744,11 +759,11 @@ def finish(reader: Reader, names: Names | None) -> Result:
         return named.get(term, term) if isinstance(term, ox.BlankNode) else term
 
     triples = tuple(dict.fromkeys(ox.Triple(final(s), p, final(o)) for s, p, o in draft.triples))
+    mentions = Counter(t.subject for t in triples) + Counter(t.object for t in triples)
     for thing in draft.things:
         if thing.id_path is not None:
-            term = final(thing.term)
-            draft.trace[thing.id_path] = sum(1 for t in triples if term in (t.subject, t.object))
-    return Result(triples, tuple(resolutions), dict(draft.trace))
+            draft.trace[thing.id_path] = mentions[final(thing.term)]
+    return Result(triples, tuple(resolutions), draft.traced())
 
 
 def _predicate(pending: _Pending, term: Term, draft: _Draft, names: Names | None) -> str | None:
@@ -778,18 +793,22 @@ def _predicate(pending: _Pending, term: Term, draft: _Draft, names: Names | None
 
 def _own(draft: _Draft, pending: _Pending) -> list[_Thing]:
     """The document's own objects that ``pending`` names (by label, title or id)."""
-    key = vocabulary.normalize(pending.text)
+    if draft.own_names is None:
+        draft.own_names = {}
+        for thing in draft.things:
+            keys = set(thing.names)
+            if thing.id_text is not None:
+                keys.add(vocabulary.normalize(thing.id_text))
+            for key in keys:
+                draft.own_names.setdefault(key, []).append(thing)
     supers = vocabulary.superclasses()
     found = []
-    for thing in draft.things:
+    for thing in draft.own_names.get(vocabulary.normalize(pending.text), ()):
         if thing.term == pending.subject or thing.cls is None:
             continue
-        if key in thing.names or (
-            thing.id_text is not None and vocabulary.normalize(thing.id_text) == key
-        ):
-            ups = supers.get(thing.cls, frozenset({thing.cls}))
-            if any(c in ups for c in pending.target.classes):
-                found.append(thing)
+        ups = supers.get(thing.cls, frozenset({thing.cls}))
+        if any(c in ups for c in pending.target.classes):
+            found.append(thing)
     return found
 
 
