@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from importlib import resources as importlib_resources
+from pathlib import Path
 from typing import Any, Literal
 
 from plangraph.namespaces import PG, PREFIXES
@@ -891,10 +893,13 @@ def sub_keys(otype: ObjectType) -> list[str]:
 
 # -- the JSON Schema ----------------------------------------------------------------------------
 
-_DATE_PATTERN = r"^([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4})$"
+_DAY = r"(0?[1-9]|[12][0-9]|3[01])"
+_MONTH = r"(0?[1-9]|1[0-2])"
+_ISO_DAY = r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+_DATE_PATTERN = rf"^({_ISO_DAY}|{_DAY}\.{_MONTH}\.[0-9]{{4}})$"
 _WHEN_PATTERN = (
-    r"^([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}"
-    r"|[0-9]{4}-[0-9]{2}|[0-9]{1,2}\.[0-9]{4}|[0-9]{4})$"
+    rf"^({_ISO_DAY}|{_DAY}\.{_MONTH}\.[0-9]{{4}}|[0-9]{{4}}-(0[1-9]|1[0-2])"
+    rf"|{_MONTH}\.[0-9]{{4}}|[0-9]{{4}})$"
 )
 _PERIOD_PATTERN = r"^[0-9]{4} ?[-–—] ?[0-9]{4}$"
 
@@ -926,7 +931,7 @@ def _value_schema(key: Key) -> dict[str, Any]:
         one = {"type": "string", "minLength": 1}
     elif key.kind in ("kind", "word"):
         assert key.choice
-        one = {"enum": _words(key.choice)}
+        one = {"$ref": f"#/$defs/words-{key.choice}"}
     elif key.kind == "text":
         one = text
     elif key.kind == "date":
@@ -999,9 +1004,46 @@ def json_schema() -> dict[str, Any]:
             "YAML or JSON, in a planner's words."
         ),
         **plan,
-        "$defs": {name: _object_schema(t) for name, t in TYPES.items() if name != "plan"},
+        "$defs": {
+            **{name: _object_schema(t) for name, t in TYPES.items() if name != "plan"},
+            **{
+                f"words-{name}": {
+                    "title": f"{choice.what['nb']} ({choice.what['en']})",
+                    "enum": _words(name),
+                }
+                for name, choice in vocabulary.choices().items()
+            },
+        },
     }
 
 
 def schema_text() -> str:
     return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+SCHEMA_FILE = "plan.schema.json"
+"""The JSON Schema as shipped in this package (``plangraph.validation.plain``)."""
+
+
+def shipped_schema() -> dict[str, Any]:
+    """The JSON Schema file shipped in the package (a test checks it is :func:`json_schema`)."""
+    text = (
+        importlib_resources.files("plangraph.validation.plain")
+        .joinpath(SCHEMA_FILE)
+        .read_text(encoding="utf-8")
+    )
+    found: dict[str, Any] = json.loads(text)
+    return found
+
+
+def write_generated() -> list[Path]:
+    """Write the generated files into the source tree: the JSON Schema and the JSON-LD context.
+
+    Run ``python -m plangraph.validation.plain.generate`` after changing this module (or the words of
+    the code lists); the tests fail while a shipped file differs from what is generated.
+    """
+    here = Path(__file__).resolve().parent
+    files = [(here / SCHEMA_FILE, schema_text()), (here.parent / "context.jsonld", context_text())]
+    for path, text in files:
+        path.write_text(text, encoding="utf-8")
+    return [path for path, _ in files]
