@@ -144,7 +144,7 @@ class SubmissionError(Exception):
         if count > 1:
             message += f" (and {count - 1} more problem{'s' if count > 2 else ''})"
         return cls(
-            first.where.source,
+            str(first.where) if first.where.cell else first.where.source,
             message,
             line=first.where.line,
             column=first.where.column,
@@ -153,7 +153,7 @@ class SubmissionError(Exception):
         )
 
     def __str__(self) -> str:
-        if len(self.problems) > 1:
+        if self.problems:
             return "\n".join(str(p) for p in self.problems)
         return f"{self.where}: {self.message}"
 

@@ -20,7 +20,7 @@ from typing import Literal
 from plangraph.validation.plain.names import Names, names_of
 from plangraph.validation.plain.problems import PlainError, Problem, Where
 from plangraph.validation.plain.reader import Reader, Resolution, Result, finish
-from plangraph.validation.plain.sheets import MeasureFile, measures
+from plangraph.validation.plain.sheets import MeasureFile, read_measures
 from plangraph.validation.plain.spec import SCHEMA_IRI, json_schema, schema_text
 from plangraph.validation.plain.tree import Node, json_tree, yaml_tree
 from plangraph.validation.register import Register
@@ -65,8 +65,9 @@ def read_tree(
     Raises:
         PlainError: with every problem found, if there is any.
     """
-    extra = measures(sheets) if sheets else []
+    extra, problems = read_measures(sheets)
     reader = Reader()
+    reader.draft.problems.extend(problems)
     reader.plan(root, extra)
     needed = bool(reader.draft.pending) or any(t.id_text for t in reader.draft.things)
     if register is None or not needed:

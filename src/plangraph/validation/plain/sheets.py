@@ -19,8 +19,7 @@ import csv
 import datetime
 import io
 import re
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,14 +65,15 @@ class MeasureFile:
         return cls(str(path), path.read_bytes())
 
 
-def measures(files: Sequence[MeasureFile]) -> list[tuple[tuple[str | int, ...], Node]]:
-    """Every measure of the files, as plan objects with their path (``measures@file``, row).
+Row = tuple[tuple[str | int, ...], Node]
 
-    Raises:
-        PlainError: for a file that is not a readable XLSX or CSV, a header that names no key,
-        a sheet without measures or with too many.
-    """
-    found: list[tuple[tuple[str | int, ...], Node]] = []
+
+def read_measures(files: Sequence[MeasureFile]) -> tuple[list[Row], list[Problem]]:
+    """Every measure of the files, as plan objects with their path (``measures@file[sheet]``,
+    row), and the problems of the files themselves: a file that is not a readable XLSX or CSV,
+    a header that names no key, a cell without a header, a sheet without a header row or with
+    too many measures."""
+    found: list[Row] = []
     problems: list[Problem] = []
     for file in files:
         try:
@@ -81,6 +81,16 @@ def measures(files: Sequence[MeasureFile]) -> list[tuple[tuple[str | int, ...], 
                 found.extend(_measures(file.name, sheet, rows, problems))
         except PlainError as error:
             problems.extend(error.problems)
+    return found, problems
+
+
+def measures(files: Sequence[MeasureFile]) -> list[Row]:
+    """:func:`read_measures`, raising the files' problems.
+
+    Raises:
+        PlainError: with the files' problems, if there are any.
+    """
+    found, problems = read_measures(files)
     if problems:
         raise PlainError(problems)
     return found
@@ -105,35 +115,37 @@ def _sheets(file: MeasureFile) -> Iterable[tuple[str | None, Iterable[Sequence[A
 
 def _xlsx(file: MeasureFile) -> list[tuple[str | None, Iterable[Sequence[Any]]]]:
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = openpyxl.load_workbook(
             io.BytesIO(file.data), read_only=True, data_only=True, keep_links=False
         )
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise PlainError(
-            [
-                problem(
-                    Where(file.name),
-                    f"the file is not a readable XLSX workbook ({error})",
-                    f"filen er ikke en lesbar XLSX-arbeidsbok ({error})",
-                )
-            ]
-        ) from None
-    except Exception as error:  # defusedxml refuses entity declarations with its own errors
-        if type(error).__module__.startswith("defusedxml"):
-            raise PlainError(
-                [
-                    problem(
-                        Where(file.name),
-                        "the workbook's XML declares entities, which are refused",
-                        "arbeidsbokens XML deklarerer entiteter, som avvises",
-                    )
-                ]
-            ) from None
-        raise
-    return [(sheet.title, sheet.iter_rows(values_only=True)) for sheet in book.worksheets]
+    except Exception as error:  # openpyxl, zipfile, defusedxml: any of them
+        raise _unreadable(file, error) from None
+    return [
+        (sheet.title, _rows(file, sheet.iter_rows(values_only=True))) for sheet in book.worksheets
+    ]
+
+
+def _rows(file: MeasureFile, rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """A read-only sheet's rows, read lazily (its XML is parsed as the rows are read)."""
+    try:
+        yield from rows
+    except Exception as error:
+        raise _unreadable(file, error) from None
+
+
+def _unreadable(file: MeasureFile, error: BaseException) -> PlainError:
+    causes = [error]
+    while causes[-1].__cause__ or causes[-1].__context__:
+        causes.append(causes[-1].__cause__ or causes[-1].__context__)  # type: ignore[arg-type]
+    if any(type(e).__module__.startswith("defusedxml") for e in causes):
+        en = "the workbook's XML declares entities or a DTD, which are refused"
+        nb = "arbeidsbokens XML deklarerer entiteter eller en DTD, som avvises"
+    else:
+        en = f"the file is not a readable XLSX workbook ({type(error).__name__}: {error})"
+        nb = f"filen er ikke en lesbar XLSX-arbeidsbok ({type(error).__name__}: {error})"
+    return PlainError([problem(Where(file.name), en, nb)])
 
 
 def _csv(file: MeasureFile) -> list[Sequence[Any]]:
@@ -197,10 +209,10 @@ def _cell_text(value: Any) -> tuple[Any, str] | None:
 
 def _measures(
     source: str, sheet: str | None, rows: Iterable[Sequence[Any]], problems: list[Problem]
-) -> list[tuple[tuple[str | int, ...], Node]]:
+) -> list[Row]:
     header: list[tuple[int, str, Where]] | None = None
     comments: set[int] = set()
-    found: list[tuple[tuple[str | int, ...], Node]] = []
+    found: list[Row] = []
     label = f"measures@{Path(source).name}" + (f"[{sheet}]" if sheet else "")
     for number, row in enumerate(rows, start=1):
         cells = [_cell_text(v) for v in row]
@@ -272,7 +284,8 @@ def _measures(
                 value = Node("list", [Node("scalar", p, where, p) for p in parts], where)
             pairs.append((Node("scalar", key, where, key), value))
         if pairs:
-            found.append(((label, number), Node("map", pairs, _where(source, sheet, number, 0))))
+            row_path = (label, number - 1)  # shown as [number], the row
+            found.append((row_path, Node("map", pairs, _where(source, sheet, number, 0))))
     if header is None:
         where = Where(source, sheet=sheet, cell="A1") if sheet else Where(source)
         problems.append(
