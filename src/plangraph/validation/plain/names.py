@@ -71,7 +71,7 @@ class Names:
     def __init__(self, register: Register) -> None:
         self.store = register.store
         self.graph = REGISTER_GRAPH
-        self.index: dict[str, list[Found]] = {}
+        self.index: dict[str, dict[str, str]] = {}  # name → {IRI: how it names it}
         for predicate, via in NAMING.items():
             for quad in self.store.quads_for_pattern(
                 None, ox.NamedNode(predicate), None, REGISTER_GRAPH
@@ -82,15 +82,13 @@ class Names:
         self._periods()
         self._municipalities()
         self._subclasses: dict[str, frozenset[str]] = {}
+        self._places: dict[str, set[str]] | None = None
         self._lock = threading.Lock()
 
     def _add(self, name: str, iri: str, via: str) -> None:
         key = normalize(name)
-        if not key:
-            return
-        found = self.index.setdefault(key, [])
-        if all(f.iri != iri for f in found):
-            found.append(Found(iri, via))
+        if key:
+            self.index.setdefault(key, {}).setdefault(iri, via)
 
     def _periods(self) -> None:
         """An election period is also named by its years: ``2023–2027``."""
@@ -185,42 +183,62 @@ class Names:
 
     def municipalities_of(self, iri: str) -> set[str]:
         """The municipalities a resource belongs to: itself if it is one, its ``pg:municipality``,
-        its plan's, or its parent organisation's."""
-        found: set[str] = set()
-        seen = {iri}
-        todo = [iri]
-        while todo:
-            node = todo.pop()
-            if PG + "Municipality" in self.types(node):
-                found.add(node)
-            for predicate in (PG + "municipality",):
-                found.update(
-                    v.value for v in self._objects(node, predicate) if isinstance(v, ox.NamedNode)
-                )
-            for predicate in (PG + "partOfPlan", ORG + "unitOf", ORG + "subOrganizationOf"):
-                for value in self._objects(node, predicate):
-                    if isinstance(value, ox.NamedNode) and value.value not in seen:
-                        seen.add(value.value)
-                        todo.append(value.value)
+        its plan's, or that of an organisation it is a unit of."""
+        return self.places().get(iri, set())
+
+    def places(self) -> dict[str, set[str]]:
+        """Every resource of the register that belongs to a municipality → its municipalities
+        (read once, on the first name that several resources have)."""
+        with self._lock:
+            if self._places is None:
+                self._places = self._read_places()
+            return self._places
+
+    def _read_places(self) -> dict[str, set[str]]:
+        graph = REGISTER_GRAPH.value
+        queries = (
+            f"SELECT ?s ?m {{ GRAPH <{graph}> {{ ?s a <{PG}Municipality> BIND (?s AS ?m) }} }}",
+            f"SELECT ?s ?m {{ GRAPH <{graph}> {{ ?s <{PG}municipality> ?m }} }}",
+            f"SELECT ?s ?m {{ GRAPH <{graph}> {{ ?s <{PG}partOfPlan>/<{PG}municipality> ?m }} }}",
+            f"""SELECT ?s ?m {{ GRAPH <{graph}> {{
+                ?s (<{ORG}unitOf>|<{ORG}subOrganizationOf>)+ ?parent .
+                {{ ?parent a <{PG}Municipality> BIND (?parent AS ?m) }}
+                UNION {{ ?parent <{PG}municipality> ?m }} }} }}""",
+        )
+        found: dict[str, set[str]] = {}
+        for query in queries:
+            rows = self.store.query(query)
+            assert isinstance(rows, ox.QuerySolutions)
+            for row in rows:
+                subject, town = row["s"], row["m"]
+                if isinstance(subject, ox.NamedNode) and isinstance(town, ox.NamedNode):
+                    found.setdefault(subject.value, set()).add(town.value)
         return found
 
     # -- resolving a name ----------------------------------------------------------------------
 
     def resolve(self, text: str, target: Target, municipality: str | None) -> Outcome:
         key = normalize(text)
-        matches = list(self.index.get(key, ()))
-        if not matches and target.name == "sdg":
+        named = self.index.get(key)
+        if named is None and target.name == "sdg":
             for prefix in ("sdg", "fn", "bærekraftsmål", "delmål", "mål"):
-                if key.startswith(prefix + " ") or (
-                    key.startswith(prefix) and key[len(prefix) : len(prefix) + 1].isdigit()
-                ):
-                    matches = list(self.index.get(key[len(prefix) :].strip(), ()))
+                rest = key[len(prefix) :].strip()
+                if key.startswith(prefix) and rest[:1].isdigit():
+                    named = self.index.get(rest)
                     break
-        fitting = [m for m in matches if self.is_a(m.iri, target.classes)]
-        if len(fitting) > 1 and municipality and target.local:
-            own = [m for m in fitting if municipality in self.municipalities_of(m.iri)]
-            if own:
-                fitting = own
+        matches = [Found(iri, via) for iri, via in (named or {}).items()]
+        fitting: list[Found] = []
+        if len(matches) > 1 and municipality and target.local:
+            # In the plan's own municipality first: a dictionary look-up per candidate, before
+            # the classes are checked, so that a name thousands of resources share stays fast.
+            places = self.places()
+            fitting = [
+                m
+                for m in matches
+                if municipality in places.get(m.iri, ()) and self.is_a(m.iri, target.classes)
+            ]
+        if not fitting:
+            fitting = [m for m in matches if self.is_a(m.iri, target.classes)]
         if len(fitting) == 1:
             return Outcome(fitting[0])
         if fitting:
