@@ -10,7 +10,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from plangraph.validation.plain import spec, tree
+from plangraph.validation.plain import spec, tree_of
 from plangraph.validation.plain.tree import to_python
 from plangraph.validation.submission import context
 from tests.validation.test_plain import MALFORMED, PLAIN, TWINS
@@ -21,7 +21,7 @@ VALIDATOR = jsonschema.Draft202012Validator(spec.shipped_schema())
 def document(file: Path) -> Any:
     """The document as the reader sees its values (YAML dates stay text, as they are read)."""
     syntax = "json" if file.suffix == ".json" else "yaml"
-    return to_python(tree(file.read_text("utf-8"), source=file.name, syntax=syntax))
+    return to_python(tree_of(file.read_text("utf-8"), source=file.name, syntax=syntax))
 
 
 def test_the_shipped_schema_is_the_generated_one() -> None:

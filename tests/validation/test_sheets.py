@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from plangraph.validation import Register, SubmissionError, parse, read_file, validate
-from plangraph.validation.plain import MeasureFile, PlainError, read_tree, tree
+from plangraph.validation.plain import MeasureFile, PlainError, read_tree, tree_of
 from plangraph.validation.plain.sheets import measures
 from tests.validation.test_plain import PG, _graph, dotted
 
@@ -104,7 +104,7 @@ def test_a_spreadsheet_of_measures_round_trips_into_the_plan(register: Register)
 
 def test_every_cell_of_a_sheet_states_triples(register: Register) -> None:
     sheet = MeasureFile("tiltak.xlsx", workbook(ROWS))
-    root = tree(PLAN, source="plan.yaml", syntax="yaml")
+    root = tree_of(PLAN, source="plan.yaml", syntax="yaml")
     result = read_tree(root, register=register, sheets=[sheet])
     rows = measures([sheet])
     assert [dotted(path) for path, _ in rows] == [

@@ -327,7 +327,7 @@ def parse(
         triples = _jsonld(document, name)
     else:
         try:
-            root = plain.tree(text, source=name, syntax="yaml" if fmt is Format.YAML else "json")
+            root = plain.tree_of(text, source=name, syntax="yaml" if fmt is Format.YAML else "json")
         except PlainError as error:
             raise SubmissionError.of(name, error) from None
         if _is_jsonld(root):

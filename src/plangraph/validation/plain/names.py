@@ -72,17 +72,24 @@ class Names:
         self.store = register.store
         self.graph = REGISTER_GRAPH
         self.index: dict[str, dict[str, str]] = {}  # name → {IRI: how it names it}
+        keys: dict[str, str] = {}  # the same labels recur (a register's plans share goals' words)
         for predicate, via in NAMING.items():
             for quad in self.store.quads_for_pattern(
                 None, ox.NamedNode(predicate), None, REGISTER_GRAPH
             ):
                 subject, value = quad.subject, quad.object
                 if isinstance(subject, ox.NamedNode) and isinstance(value, ox.Literal):
-                    self._add(value.value, subject.value, via)
+                    text = value.value
+                    key = keys.get(text)
+                    if key is None:
+                        key = keys[text] = normalize(text)
+                    if key:
+                        self.index.setdefault(key, {}).setdefault(subject.value, via)
         self._periods()
         self._municipalities()
         self._subclasses: dict[str, frozenset[str]] = {}
         self._places: dict[str, set[str]] | None = None
+        self._labels: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
 
     def _add(self, name: str, iri: str, via: str) -> None:
@@ -165,6 +172,13 @@ class Names:
 
     def label(self, iri: str, lang: str = "nb") -> str:
         """The resource's label, in ``lang`` if it has one, else in nb, en or any language."""
+        key = (iri, lang)
+        found = self._labels.get(key)
+        if found is None:
+            found = self._labels[key] = self._label(iri, lang)
+        return found
+
+    def _label(self, iri: str, lang: str) -> str:
         ranked: list[tuple[int, int, str]] = []
         order = (lang, "nb", "nn", "en", "")
         for rank, predicate in enumerate(_SHOWN):

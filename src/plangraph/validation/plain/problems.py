@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Where:
-    """A place in a submission: a line and column of a text file, or a cell of a spreadsheet."""
+class Where(NamedTuple):
+    """A place in a submission: a line and column of a text file, or a cell of a spreadsheet.
+
+    (A named tuple: a document has one per value, and a tuple is quick to make.)"""
 
     source: str
     line: int | None = None

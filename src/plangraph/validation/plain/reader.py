@@ -23,13 +23,14 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import pyoxigraph as ox
 
 from plangraph.namespaces import PREFIXES
 from plangraph.validation.plain import vocabulary
-from plangraph.validation.plain.names import Names
+from plangraph.validation.plain.names import Names, Outcome
 from plangraph.validation.plain.problems import PlainError, Problem, Where, problem
 from plangraph.validation.plain.spec import (
     EVENT_TYPES,
@@ -101,7 +102,13 @@ class Result:
 
     triples: tuple[ox.Triple, ...]
     resolutions: tuple[Resolution, ...]
-    trace: dict[Path, int]
+    counts: dict[Path, int]
+    """The triples each key stated itself (not counting the keys under it)."""
+
+    @cached_property
+    def trace(self) -> dict[Path, int]:
+        """How many triples each key stated: its own and those of the keys under it."""
+        return _traced(self.counts)
 
 
 @dataclass(eq=False)
@@ -146,6 +153,7 @@ class _Draft:
         self.source_path: Path | None = None
         self.source_terms: list[Term] = []
         self.own_names: dict[str, list[_Thing]] | None = None
+        self.outcomes: dict[tuple[str, str, str | None], Outcome] = {}
 
     def emit(self, path: Path, s: ox.BlankNode | ox.NamedNode, p: str, o: Term) -> None:
         predicate = _PREDICATES.get(p)
@@ -155,21 +163,25 @@ class _Draft:
         self.trace[path] = self.trace.get(path, 0) + 1
 
     def traced(self) -> dict[Path, int]:
-        """How many triples each key stated: its own and those of the keys under it."""
-        total: dict[Path, int] = {}
-        for path, count in self.trace.items():
-            total.setdefault(path, 0)
-            for end in range(len(path), 0, -1):
-                if isinstance(path[end - 1], str):
-                    at = path[:end]
-                    total[at] = total.get(at, 0) + count
-        return total
+        return _traced(self.trace)
 
     def seen(self, path: Path) -> None:
         self.trace.setdefault(path, 0)
 
     def fail(self, where: Where, en: str, nb: str, key: str | None = None) -> None:
         self.problems.append(problem(where, en, nb, key))
+
+
+def _traced(counts: dict[Path, int]) -> dict[Path, int]:
+    """How many triples each key stated: its own and those of the keys under it."""
+    total: dict[Path, int] = {}
+    for path, count in counts.items():
+        total.setdefault(path, 0)
+        for end in range(len(path), 0, -1):
+            if isinstance(path[end - 1], str):
+                at = path[:end]
+                total[at] = total.get(at, 0) + count
+    return total
 
 
 def _name(path: Path) -> str:
@@ -763,7 +775,7 @@ def finish(reader: Reader, names: Names | None) -> Result:
     for thing in draft.things:
         if thing.id_path is not None:
             draft.trace[thing.id_path] = mentions[final(thing.term)]
-    return Result(triples, tuple(resolutions), draft.traced())
+    return Result(triples, tuple(resolutions), dict(draft.trace))
 
 
 def _predicate(pending: _Pending, term: Term, draft: _Draft, names: Names | None) -> str | None:
@@ -848,7 +860,10 @@ def _resolve(
             _name(pending.path),
         )
         return None
-    outcome = names.resolve(text, pending.target, municipality)
+    memo = (vocabulary.normalize(text), pending.target.name, municipality)
+    outcome = draft.outcomes.get(memo)
+    if outcome is None:  # a plan names the same units and goals many times
+        outcome = draft.outcomes[memo] = names.resolve(text, pending.target, municipality)
     what = pending.target.what
     if outcome.found is not None:
         iri_text = outcome.found.iri

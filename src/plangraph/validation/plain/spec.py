@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any, Literal
@@ -40,7 +41,7 @@ class Term:
     vocab: str = ""
     """For ``vocab`` terms: the prefix whose namespace the codes are in."""
 
-    @property
+    @cached_property
     def iri(self) -> str:
         prefix, local = self.prop.split(":", 1)
         return PREFIXES[prefix] + local

@@ -116,45 +116,43 @@ def yaml_tree(text: str, source: str) -> Node:
 
 
 def _convert(root: yaml.Node, source: str) -> Node:
+    """PyYAML's nodes as :class:`Node` s, without recursion: each container is made with empty
+    slots, and its children fill them as they come off the stack."""
     seen: set[int] = set()
-    out: dict[int, Node] = {}
-    # Depth-first with an explicit stack: (yaml node, depth, visited-children flag).
-    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    holder: list[Any] = [None]
+    stack: list[tuple[yaml.Node, int, list[Any], int]] = [(root, 1, holder, 0)]
     while stack:
-        node, depth, done = stack.pop()
-        where = Where(source, node.start_mark.line + 1, node.start_mark.column + 1)
-        if not done:
-            if id(node) in seen:
-                raise PlainError(
-                    [
-                        problem(
-                            where,
-                            "YAML anchors and aliases (&name, *name) are not accepted",
-                            "YAML-ankre og -aliaser (&navn, *navn) godtas ikke",
-                        )
-                    ]
-                )
-            seen.add(id(node))
-            if depth > MAX_DEPTH:
-                raise PlainError([_too_deep(where, "YAML")])
-            if isinstance(node, yaml.ScalarNode):
-                value = node.value if node.style else _scalar(node.value)
-                out[id(node)] = Node("scalar", value, where, node.value)
-                continue
-            stack.append((node, depth, True))
-            children: list[yaml.Node] = []
-            if isinstance(node, yaml.MappingNode):
-                for key, value in node.value:
-                    children.extend((key, value))
-            else:
-                children.extend(node.value)
-            stack.extend((child, depth + 1, False) for child in reversed(children))
+        node, depth, target, slot = stack.pop()
+        mark = node.start_mark
+        where = Where(source, mark.line + 1, mark.column + 1)
+        if id(node) in seen:  # an alias: the same node a second time
+            raise PlainError(
+                [
+                    problem(
+                        where,
+                        "YAML anchors and aliases (&name, *name) are not accepted",
+                        "YAML-ankre og -aliaser (&navn, *navn) godtas ikke",
+                    )
+                ]
+            )
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise PlainError([_too_deep(where, "YAML")])
+        if isinstance(node, yaml.ScalarNode):
+            value = node.value if node.style else _scalar(node.value)
+            target[slot] = Node("scalar", value, where, node.value)
         elif isinstance(node, yaml.MappingNode):
-            pairs = [(out[id(k)], out[id(v)]) for k, v in node.value]
-            out[id(node)] = Node("map", pairs, where)
+            pairs: list[list[Any]] = [[None, None] for _ in node.value]
+            target[slot] = Node("map", pairs, where)
+            for pair, (key, value_node) in zip(pairs, node.value, strict=True):
+                stack.append((key, depth + 1, pair, 0))
+                stack.append((value_node, depth + 1, pair, 1))
         else:
-            out[id(node)] = Node("list", [out[id(c)] for c in node.value], where)
-    return out[id(root)]
+            items: list[Any] = [None] * len(node.value)
+            target[slot] = Node("list", items, where)
+            stack.extend((child, depth + 1, items, i) for i, child in enumerate(node.value))
+    found: Node = holder[0]
+    return found
 
 
 # -- JSON -------------------------------------------------------------------------------------
