@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import threading
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -209,24 +209,42 @@ class Names:
             return self._places
 
     def _read_places(self) -> dict[str, set[str]]:
-        graph = REGISTER_GRAPH.value
-        queries = (
-            f"SELECT ?s ?m {{ GRAPH <{graph}> {{ ?s a <{PG}Municipality> BIND (?s AS ?m) }} }}",
-            f"SELECT ?s ?m {{ GRAPH <{graph}> {{ ?s <{PG}municipality> ?m }} }}",
-            f"SELECT ?s ?m {{ GRAPH <{graph}> {{ ?s <{PG}partOfPlan>/<{PG}municipality> ?m }} }}",
-            f"""SELECT ?s ?m {{ GRAPH <{graph}> {{
-                ?s (<{ORG}unitOf>|<{ORG}subOrganizationOf>)+ ?parent .
-                {{ ?parent a <{PG}Municipality> BIND (?parent AS ?m) }}
-                UNION {{ ?parent <{PG}municipality> ?m }} }} }}""",
-        )
+        graph = self.graph
         found: dict[str, set[str]] = {}
-        for query in queries:
-            rows = self.store.query(query)
-            assert isinstance(rows, ox.QuerySolutions)
-            for row in rows:
-                subject, town = row["s"], row["m"]
-                if isinstance(subject, ox.NamedNode) and isinstance(town, ox.NamedNode):
-                    found.setdefault(subject.value, set()).add(town.value)
+
+        def pairs(predicate: str) -> Iterator[tuple[str, str]]:
+            for q in self.store.quads_for_pattern(None, ox.NamedNode(predicate), None, graph):
+                if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
+                    yield q.subject.value, q.object.value
+
+        for q in self.store.quads_for_pattern(
+            None, ox.NamedNode(RDF_TYPE), ox.NamedNode(PG + "Municipality"), graph
+        ):
+            if isinstance(q.subject, ox.NamedNode):
+                found.setdefault(q.subject.value, set()).add(q.subject.value)
+        for subject, town in pairs(PG + "municipality"):
+            found.setdefault(subject, set()).add(town)
+        # Units: up their parents (a unit of a unit of the municipality).
+        parents: dict[str, set[str]] = {}
+        for predicate in (ORG + "unitOf", ORG + "subOrganizationOf"):
+            for subject, parent in pairs(predicate):
+                parents.setdefault(subject, set()).add(parent)
+        for unit in parents:
+            seen = {unit}
+            todo = list(parents[unit])
+            while todo:
+                parent = todo.pop()
+                if parent in seen:
+                    continue
+                seen.add(parent)
+                if parent in found:
+                    found.setdefault(unit, set()).update(found[parent])
+                todo.extend(parents.get(parent, ()))
+        # Plan elements: their plan's municipality.
+        for subject, plan in pairs(PG + "partOfPlan"):
+            towns = found.get(plan)
+            if towns:
+                found.setdefault(subject, set()).update(towns)
         return found
 
     # -- resolving a name ----------------------------------------------------------------------
