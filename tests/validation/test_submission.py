@@ -252,3 +252,13 @@ def test_the_format_is_sniffed_when_nothing_names_it() -> None:
         parse(b"<a:x> <a:y> <a:z> .", name="body", media_type="application/n-triples").format
         is Format.NTRIPLES
     )
+
+
+def test_a_plain_plan_over_the_triple_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import plangraph.validation.submission as submission
+
+    monkeypatch.setattr(submission, "MAX_TRIPLES", 5)
+    data = b"kind: temaplan\ntitle: T\nstrategies: [A, B, C]\n"
+    with pytest.raises(SubmissionError) as caught:
+        parse(data, name="plan.yaml")
+    assert caught.value.status == 413

@@ -341,6 +341,10 @@ def parse(
                 raise SubmissionError.of(name, error) from None
             triples = list(result.triples)
             resolutions = result.resolutions
+            if len(triples) > MAX_TRIPLES:
+                raise SubmissionError(
+                    name, f"the submission holds more than {MAX_TRIPLES:,} triples", status=413
+                )
             measures = ()
     if measures:
         raise SubmissionError(
