@@ -198,3 +198,16 @@ def test_a_name_several_resources_have_is_an_error_listing_them(two_towns: Regis
 def test_a_short_id_is_minted_in_the_municipalitys_namespace(two_towns: Register) -> None:
     found = read("id: ny-plan\nkind: temaplan\nmunicipality: Beta\n", source="p.yaml", syntax="yaml", register=two_towns)  # fmt: skip
     assert {t.subject.value for t in found.triples} == {"https://w3id.org/plangraph/id/B02/ny-plan"}
+
+
+def test_a_name_of_the_plans_own_object_resolves_to_its_iri(register: Register) -> None:
+    text = "id: bk:x\nkind: temaplan\ngoals: [Mål A]\nstrategies: [{label: S, servesGoal: Mål A}]\n"
+    result = read(text, source="p.yaml", syntax="yaml", register=register)
+    (resolution,) = result.resolutions
+    assert (resolution.iri, resolution.label, resolution.via) == (
+        BK + "x-goal-1",
+        "Mål A",
+        "name in this plan",
+    )
+    unnamed = read(text.replace("id: bk:x\n", ""), source="p.yaml", syntax="yaml", register=None)
+    assert unnamed.resolutions[0].iri == ""

@@ -22,7 +22,7 @@ import difflib
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -124,6 +124,8 @@ class _Thing:
     id_where: Where | None = None
     id_path: Path | None = None
     names: set[str] = field(default_factory=set)
+    shown: str = ""
+    """Its label (or title) as written, for a resolution to show."""
     has_source: bool = False
 
 
@@ -450,6 +452,8 @@ class Reader:
         self.draft.emit(path, thing.term, predicate, ox.Literal(text.strip(), language=lang))
         if key.name in ("label", "title"):
             thing.names.add(vocabulary.normalize(text))
+            if lang == "nb" or not thing.shown:
+                thing.shown = text.strip()
 
     def _period(self, node: Node, thing: _Thing, path: Path) -> None:
         years: list[tuple[str, str, Node, Path]] = []  # (end, year, node, path)
@@ -760,6 +764,12 @@ def finish(reader: Reader, names: Names | None) -> Result:
     named = _mint(draft, names, municipality)
     if draft.problems:
         raise PlainError(draft.problems, trace=draft.traced())
+    # A name of the plan's own object resolves to its IRI, or to nothing shown if it has none.
+    placeholders = {t.term.value: named.get(t.term) for t in draft.things}
+    resolutions = [
+        replace(r, iri=_minted(placeholders[r.iri])) if r.iri in placeholders else r
+        for r in resolutions
+    ]
     # The plan's source holds for everything in it that gives none of its own.
     if draft.source_path is not None:
         for thing in draft.things:
@@ -776,6 +786,10 @@ def finish(reader: Reader, names: Names | None) -> Result:
         if thing.id_path is not None:
             draft.trace[thing.id_path] = mentions[final(thing.term)]
     return Result(triples, tuple(resolutions), dict(draft.trace))
+
+
+def _minted(iri: ox.NamedNode | None) -> str:
+    return iri.value if iri is not None else ""
 
 
 def _predicate(pending: _Pending, term: Term, draft: _Draft, names: Names | None) -> str | None:
@@ -839,7 +853,12 @@ def _resolve(
     if len(own) == 1:
         resolutions.append(
             Resolution(
-                pending.where, _name(pending.path), text, "", _label(own[0]), "name in this plan"
+                pending.where,
+                _name(pending.path),
+                text,
+                own[0].term.value,  # a placeholder, made the object's IRI once it is minted
+                _label(own[0]),
+                "name in this plan",
             )
         )
         return own[0].term
@@ -925,7 +944,7 @@ def _candidate(names: Names, iri: str) -> str:
 
 
 def _label(thing: _Thing) -> str:
-    return next(iter(sorted(thing.names)), "")
+    return thing.shown
 
 
 def _mint(
