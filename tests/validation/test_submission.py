@@ -21,6 +21,7 @@ from tests.support.validation_cases import EXAMPLES
 
 PG = "https://w3id.org/plangraph/ontology#"
 BK = "https://w3id.org/plangraph/id/4601/"
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
 def triples(data: str, **kwargs: object) -> set[tuple[str, str, str]]:
@@ -46,10 +47,11 @@ def test_the_shipped_context_declares_every_prefix_of_the_project() -> None:
         assert shipped[prefix] == namespace
 
 
-def test_plain_json_is_read_through_the_project_context() -> None:
+def test_json_with_a_context_is_read_as_json_ld_through_the_project_context() -> None:
     found = triples(
         json.dumps(
             {
+                "@context": CONTEXT_IRI,
                 "id": "bk:plan-x",
                 "type": "ThemePlan",
                 "kind": "theme-plan",
@@ -69,12 +71,21 @@ def test_plain_json_is_read_through_the_project_context() -> None:
     assert (f"<{BK}plan-x>", "<http://purl.org/dc/terms/title>", '"Tittel"@nb') in found
 
 
-def test_yaml_is_read_like_json_with_dates_as_dates() -> None:
-    found = triples("id: bk:plan-x\ntype: Plan\nstatusAsOf: 2025-10-01\n", name="plan.yaml")
+def test_plain_yaml_is_read_in_a_planners_words_with_dates_as_dates() -> None:
+    found = triples(
+        "id: bk:plan-x\nkind: temaplan\nstatus: Under arbeid\nstatusAsOf: 01.10.2025\n",
+        name="plan.yaml",
+    )
     assert (
         f"<{BK}plan-x>",
         f"<{PG}statusAsOf>",
         '"2025-10-01"^^<http://www.w3.org/2001/XMLSchema#date>',
+    ) in found
+    assert (f"<{BK}plan-x>", RDF_TYPE, f"<{PG}ThemePlan>") in found
+    assert (
+        f"<{BK}plan-x>",
+        f"<{PG}lifecycleStatus>",
+        "<https://w3id.org/plangraph/concept/lifecycle-status/under-work>",
     ) in found
 
 
@@ -102,6 +113,7 @@ def test_every_worked_example_is_readable(file: Path) -> None:
 def test_the_json_and_yaml_examples_give_the_same_kind_of_data_as_turtle() -> None:
     submission = read_file(EXAMPLES / "theme-plan.json")
     assert submission.format is Format.JSON
+    assert read_file(EXAMPLES / "theme-plan.yaml").format is Format.YAML
     types = {str(t.object) for t in submission.triples if t.predicate.value.endswith("#type")}
     assert {f"<{PG}ThemePlan>", f"<{PG}Goal>", f"<{PG}Strategy>", f"<{PG}Measure>"} <= types
 
@@ -227,8 +239,8 @@ def test_a_submission_over_the_size_limit_is_refused_unread(tmp_path: Path) -> N
 
 
 def test_the_format_is_sniffed_when_nothing_names_it() -> None:
-    assert parse(b'{"id": "bk:x", "type": "Plan"}', name="pasted text").format is Format.JSON
-    assert parse(b"id: bk:x\ntype: Plan\n", name="pasted text").format is Format.YAML
+    assert parse(b'{"id": "bk:x", "kind": "melding"}', name="pasted text").format is Format.JSON
+    assert parse(b"id: bk:x\nkind: melding\n", name="pasted text").format is Format.YAML
     assert (
         parse(
             b"@prefix bk: <https://w3id.org/plangraph/id/4601/> .\nbk:x a bk:y .",
@@ -240,3 +252,13 @@ def test_the_format_is_sniffed_when_nothing_names_it() -> None:
         parse(b"<a:x> <a:y> <a:z> .", name="body", media_type="application/n-triples").format
         is Format.NTRIPLES
     )
+
+
+def test_a_plain_plan_over_the_triple_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import plangraph.validation.submission as submission
+
+    monkeypatch.setattr(submission, "MAX_TRIPLES", 5)
+    data = b"kind: temaplan\ntitle: T\nstrategies: [A, B, C]\n"
+    with pytest.raises(SubmissionError) as caught:
+        parse(data, name="plan.yaml")
+    assert caught.value.status == 413

@@ -1,9 +1,12 @@
 """Reading a submission: Turtle, N-Triples, RDF/XML, JSON-LD, or plain JSON / YAML.
 
-Plain JSON and YAML are read as JSON-LD through plangraph's own context
-(``context.jsonld`` in this package, also named by its IRI :data:`CONTEXT_IRI`). Nothing is ever
-fetched: a JSON-LD document whose ``@context`` names any other remote context is refused, and
-plangraph's own context IRI is replaced by the shipped copy.
+Plain JSON and YAML are plans in a planner's words, read strictly by :mod:`.plain`: every key
+and value becomes data or is an error naming the key, its line and column; names (``owner:
+BBS``) are resolved against the register the plan is read for. A JSON or YAML document with an
+``@context`` is JSON-LD instead, read through the context it names: plangraph's own
+(``context.jsonld`` in this package, also named by its IRI :data:`CONTEXT_IRI`) or an inline
+one. Nothing is ever fetched: any other remote context is refused, and plangraph's own context
+IRI is replaced by the shipped copy.
 
 Every way a submission can be unreadable ends in a :class:`SubmissionError` that names the problem
 and where it is (file, line, column) and carries the HTTP status that fits it (400 malformed or
@@ -12,7 +15,7 @@ refused, 413 too large, 415 unknown format). The guards:
 * size: at most ``max_bytes`` bytes and :data:`MAX_TRIPLES` triples;
 * empty input, or input that holds no triples;
 * text that is not UTF-8;
-* JSON and YAML nested deeper than :data:`MAX_DEPTH` levels;
+* JSON and YAML nested deeper than :data:`MAX_DEPTH` levels, and JSON or YAML keys given twice;
 * YAML anchors and aliases (a few lines of them can expand to gigabytes);
 * RDF/XML with a DOCTYPE: entity declarations can expand to gigabytes ("billion laughs") or
   name outside files, so none are read.
@@ -23,12 +26,12 @@ both engines can name them as focus nodes; the report shows them as unnamed node
 
 from __future__ import annotations
 
-import datetime
 import enum
 import json
 import re
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources as importlib_resources
@@ -36,10 +39,16 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-import yaml
 
-CONTEXT_IRI = "https://w3id.org/plangraph/context.jsonld"
-"""The IRI of plangraph's JSON-LD context; a document may name it, it is never fetched."""
+from plangraph.validation import plain
+from plangraph.validation.plain.problems import PlainError, Problem
+from plangraph.validation.plain.reader import Resolution
+from plangraph.validation.plain.sheets import MeasureFile
+from plangraph.validation.plain.spec import CONTEXT_IRI
+from plangraph.validation.plain.tree import MAX_DEPTH, Node, to_python
+from plangraph.validation.register import Register
+
+__all__ = ["CONTEXT_IRI", "MAX_DEPTH", "MeasureFile", "Problem", "Resolution"]
 
 BLANK_PREFIX = "urn:plangraph:blank:"
 """Blank nodes of a submission are renamed to IRIs that start with this."""
@@ -49,9 +58,6 @@ MAX_BYTES = 32 * 1024 * 1024
 
 MAX_TRIPLES = 1_000_000
 """The most triples a submission may hold."""
-
-MAX_DEPTH = 64
-"""How deeply JSON and YAML may nest."""
 
 
 class Format(enum.StrEnum):
@@ -117,13 +123,39 @@ class SubmissionError(Exception):
         line: int | None = None,
         column: int | None = None,
         status: int = 400,
+        problems: Sequence[Problem] = (),
     ) -> None:
         self.source = source
         self.message = message
         self.line = line
         self.column = column
         self.status = status
+        self.problems = tuple(problems)
+        """Every problem found in a plain plan (or its sheets), each with its place, key and
+        message in nb and en; empty for other errors."""
         super().__init__(f"{self.where}: {message}")
+
+    @classmethod
+    def of(cls, name: str, error: PlainError) -> SubmissionError:
+        """The problems of a plain plan as one error (placed at the first)."""
+        first = error.problems[0]
+        count = len(error.problems)
+        message = first.message["en"]
+        if count > 1:
+            message += f" (and {count - 1} more problem{'s' if count > 2 else ''})"
+        return cls(
+            str(first.where) if first.where.cell else first.where.source,
+            message,
+            line=first.where.line,
+            column=first.where.column,
+            status=error.status,
+            problems=error.problems,
+        )
+
+    def __str__(self) -> str:
+        if self.problems:
+            return "\n".join(str(p) for p in self.problems)
+        return f"{self.where}: {self.message}"
 
     @property
     def where(self) -> str:
@@ -142,6 +174,8 @@ class Submission:
     format: Format
     triples: tuple[ox.Triple, ...]
     size: int
+    resolutions: tuple[Resolution, ...] = ()
+    """What each name of a plain plan was taken to mean (key, place, text, IRI, label, how)."""
 
 
 @cache
@@ -213,9 +247,20 @@ def _sniff(data: bytes, name: str) -> Format:
 # -- reading -------------------------------------------------------------------------------------
 
 
-def read_file(path: Path, *, max_bytes: int = MAX_BYTES) -> Submission:
-    """Read and parse a submission file; its format follows its extension (or its content)."""
+def read_file(
+    path: Path,
+    *,
+    max_bytes: int = MAX_BYTES,
+    register: Register | None = None,
+    measures: Sequence[Path] = (),
+) -> Submission:
+    """Read and parse a submission file; its format follows its extension (or its content).
+
+    ``register`` is what the names of a plain plan are looked up in (default: plangraph's
+    shipped datasets); ``measures`` are spreadsheets (XLSX, CSV) of measures to add to it.
+    """
     name = str(path)
+    sheets = []
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -223,9 +268,17 @@ def read_file(path: Path, *, max_bytes: int = MAX_BYTES) -> Submission:
                 name, f"the file is {size:,} bytes; the limit is {max_bytes:,}", status=413
             )
         data = path.read_bytes()
+        for sheet in measures:
+            if sheet.stat().st_size > max_bytes:
+                raise SubmissionError(
+                    str(sheet),
+                    f"the file is larger than the limit of {max_bytes:,} bytes",
+                    status=413,
+                )
+            sheets.append(MeasureFile.read(sheet))
     except OSError as error:
-        raise SubmissionError(name, error.strerror or str(error)) from None
-    return parse(data, name=name, max_bytes=max_bytes)
+        raise SubmissionError(error.filename or name, error.strerror or str(error)) from None
+    return parse(data, name=name, max_bytes=max_bytes, register=register, measures=sheets)
 
 
 def parse(
@@ -235,11 +288,19 @@ def parse(
     media_type: str | None = None,
     declared: str | None = None,
     max_bytes: int = MAX_BYTES,
+    register: Register | None = None,
+    measures: Sequence[MeasureFile] = (),
 ) -> Submission:
     """Parse a submission held in memory.
 
+    Args:
+        register: what the names of a plain plan are looked up in (default: plangraph's shipped
+            datasets, loaded on first need); pass the register the plan is validated against.
+        measures: spreadsheets (XLSX, CSV) of measures to add to a plain plan.
+
     Raises:
-        SubmissionError: if it is too large, empty, of an unknown format, or malformed.
+        SubmissionError: if it is too large, empty, of an unknown format, or malformed; for a
+            plain plan, with every problem in :attr:`SubmissionError.problems`.
     """
     if len(data) > max_bytes:
         raise SubmissionError(
@@ -249,6 +310,7 @@ def parse(
         raise SubmissionError(name, "the submission is empty")
     fmt = detect_format(data, name=name, media_type=media_type, declared=declared)
     text = _decode(data, name)
+    resolutions: tuple[Resolution, ...] = ()
     if fmt in _RDF_FORMATS:
         if fmt is Format.RDFXML and _DOCTYPE.search(data):
             line = data[: _DOCTYPE.search(data).start()].count(b"\n") + 1  # type: ignore[union-attr]
@@ -259,14 +321,74 @@ def parse(
                 line=line,
             )
         triples = _rdf(text, fmt, name)
-    else:
-        document = _yaml(text, name) if fmt is Format.YAML else _json(text, name)
+    elif fmt is Format.JSONLD:
+        document = _json(text, name)
         _check_depth(document, name)
-        document = _with_context(document, name)
-        triples = _rdf(json.dumps(document, ensure_ascii=False), Format.JSONLD, name)
+        triples = _jsonld(document, name)
+    else:
+        try:
+            root = plain.tree_of(text, source=name, syntax="yaml" if fmt is Format.YAML else "json")
+        except PlainError as error:
+            raise SubmissionError.of(name, error) from None
+        if _is_jsonld(root):
+            triples = _jsonld(to_python(root), name)
+        else:
+            try:
+                result = plain.read_tree(
+                    root, register=register or _default_register, sheets=measures
+                )
+            except PlainError as error:
+                raise SubmissionError.of(name, error) from None
+            triples = list(result.triples)
+            resolutions = result.resolutions
+            if len(triples) > MAX_TRIPLES:
+                raise SubmissionError(
+                    name, f"the submission holds more than {MAX_TRIPLES:,} triples", status=413
+                )
+            measures = ()
+    if measures:
+        raise SubmissionError(
+            name,
+            "measures from a spreadsheet are added to a plan in plain YAML or JSON, "
+            f"not to {fmt.value}",
+        )
     if not triples:
         raise SubmissionError(name, "the submission holds no triples")
-    return Submission(name=name, format=fmt, triples=tuple(_skolemized(triples)), size=len(data))
+    return Submission(
+        name=name,
+        format=fmt,
+        triples=tuple(_skolemized(triples)),
+        size=len(data),
+        resolutions=resolutions,
+    )
+
+
+def _is_jsonld(root: Node) -> bool:
+    """A JSON or YAML document is JSON-LD when it has an ``@context`` at its top (or is a list
+    of objects that have)."""
+    if root.kind == "map":
+        return any(k.value == "@context" for k, _ in root.value)
+    if root.kind == "list":
+        return any(item.kind == "map" and _is_jsonld(item) for item in root.value)
+    return False
+
+
+def _jsonld(document: Any, name: str) -> list[ox.Triple]:
+    document = _with_context(document, name)
+    return _rdf(json.dumps(document, ensure_ascii=False), Format.JSONLD, name)
+
+
+_default: Register | None = None
+_default_lock = threading.Lock()
+
+
+def _default_register() -> Register:
+    """plangraph's shipped datasets, for the names of a plan read with no register given."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Register.shipped()
+        return _default
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -311,68 +433,6 @@ def _json(text: str, name: str) -> Any:
         raise SubmissionError(
             name, f"the JSON is nested more than {MAX_DEPTH} levels deep"
         ) from None
-
-
-class _NoAliasLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses anchors and aliases."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.MarkedYAMLError(
-                problem="YAML aliases (*name) are not accepted", problem_mark=event.start_mark
-            )
-        event = self.peek_event()  # type: ignore[no-untyped-call]
-        if getattr(event, "anchor", None):
-            raise yaml.MarkedYAMLError(
-                problem="YAML anchors (&name) are not accepted", problem_mark=event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-
-def _yaml(text: str, name: str) -> Any:
-    try:
-        document = yaml.load(text, Loader=_NoAliasLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        raise SubmissionError(
-            name,
-            str(error.problem or error),
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-        ) from None
-    except yaml.YAMLError as error:
-        raise SubmissionError(name, str(error)) from None
-    except RecursionError:
-        raise SubmissionError(
-            name, f"the YAML is nested more than {MAX_DEPTH} levels deep"
-        ) from None
-    return _plain(document, name)
-
-
-def _plain(value: Any, name: str) -> Any:
-    """YAML values as JSON values: dates as ISO strings; keys must be strings."""
-    stack: list[Any] = [value]
-    if isinstance(value, datetime.date | datetime.datetime):
-        return value.isoformat()
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            for key in list(item):
-                if not isinstance(key, str):
-                    raise SubmissionError(name, f"a YAML key must be text, not {key!r}")
-                child = item[key]
-                if isinstance(child, datetime.date | datetime.datetime):
-                    item[key] = child.isoformat()
-                else:
-                    stack.append(child)
-        elif isinstance(item, list):
-            for i, child in enumerate(item):
-                if isinstance(child, datetime.date | datetime.datetime):
-                    item[i] = child.isoformat()
-                else:
-                    stack.append(child)
-    return value
 
 
 def _check_depth(document: Any, name: str) -> None:
