@@ -57,6 +57,7 @@ def test_the_ontology_defines_the_plan_system(ontology: Graph) -> None:
         "Measure", "CouncilCase", "CityGovernmentCase", "PublicConsultation", "Adoption",
         "ElectionPeriod", "PlanAssessment", "StatusReport", "Indicator", "tracesTo",
         "implementsPlan", "addressesSdg", "legalBasis", "owner", "lifecycleStatus",
+        "FocusField", "inFocusField", "firstDay", "lastDay", "minimumPeriodYears",
     ):  # fmt: skip
         assert PG[name] in terms, name
 
@@ -119,7 +120,7 @@ def test_the_action_and_economic_plan_gets_its_legal_basis_from_its_kind(closure
     assert hops
     for plan in hops:
         bases = set(closure.objects(plan, PG.legalBasis))
-        assert {PBL["section-11-1"], KOML["section-14-4"]} <= bases
+        assert {PBL["section-11-1-paragraph-4"], KOML["section-14-4"]} <= bases
 
 
 def reason(*triples: tuple[object, object, object]) -> Graph:
@@ -153,6 +154,37 @@ def test_the_red_thread_is_transitive_and_lifts_to_plans() -> None:
     assert (EX.measure, PG.tracesTo, EX.kpsGoal) in graph
     assert (EX.themePlan, PG.planTracesTo, EX.kps) in graph
     assert (EX.themePlan, PG.hasElement, EX.measure) in graph
+
+
+def test_links_inside_one_plan_do_not_make_it_trace_to_itself() -> None:
+    """A strategy serving a goal of its own plan traces to that goal, but the plan does not
+    trace to itself; a goal contributing to another plan lifts its plan to that plan."""
+    graph = reason(
+        (EX.strategy, PG.servesGoal, EX.goal),
+        (EX.strategy, PG.partOfPlan, EX.themePlan),
+        (EX.goal, PG.partOfPlan, EX.themePlan),
+        (EX.goal, PG.contributesTo, EX.kpsGoal),
+        (EX.kpsGoal, PG.partOfPlan, EX.kps),
+    )
+    assert (EX.strategy, PG.tracesTo, EX.goal) in graph
+    assert (EX.themePlan, PG.planTracesTo, EX.themePlan) not in graph
+    assert (EX.themePlan, PG.planTracesTo, EX.kps) in graph
+
+
+def test_a_focus_field_groups_measures_without_being_a_goal() -> None:
+    graph = reason(
+        (EX.measure, PG.inFocusField, EX.field),
+        (EX.field, PG.partOfPlan, EX.actionPlan),
+        (EX.measure, PG.partOfPlan, EX.actionPlan),
+    )
+    assert (EX.field, RDF.type, PG.FocusField) in graph
+    assert (EX.field, RDF.type, PG.PlanElement) in graph
+    assert (EX.measure, RDF.type, PG.Measure) in graph
+    assert (EX.field, RDF.type, PG.Goal) not in graph
+    assert (EX.measure, PG.tracesTo, EX.field) not in graph
+    # A focus field cannot also be a goal: the element kinds are disjoint.
+    both = reason((EX.field, RDF.type, PG.FocusField), (EX.field, RDF.type, PG.Goal))
+    assert list(both.objects(None, ERRNS.error)) or (EX.field, RDF.type, OWL.Nothing) in both
 
 
 def test_a_target_lifts_to_its_sdg_goal() -> None:

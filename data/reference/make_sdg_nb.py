@@ -1,4 +1,12 @@
-"""Generate ``sdg-nb.ttl`` from the UN SDG KOS snapshot in ``sdg/``.
+"""Generate ``sdg-nb.ttl`` from the UN SDG KOS snapshot in ``sdg/``, and keep the snapshot to one
+``skos:notation`` per concept.
+
+The UN snapshot gives each concept its code two or three times as ``skos:notation``, in different
+datatypes (``"04"^^sdgo:SDGCode``, ``"4"^^sdgo:SDGCodeCompact``, and for an indicator
+``"C040101"^^sdgo:SDGCodePerm``), so a query for a goal's notation gets two rows. The snapshot keeps
+only the ``sdgo:SDGCode`` one: the compact code is the same code without leading zeros, and the
+permanent code is the indicator IRI's local name, so nothing is lost (``sdg/CITATION.md`` records
+the change and the original file's checksum). Rewriting an already rewritten file changes nothing.
 
 The output holds:
 
@@ -12,8 +20,8 @@ and 13.1); they get one link per goal (``pg:sdgGoal`` is not functional).
 
 Usage (from anywhere; paths are relative to this file)::
 
-    python data/reference/make_sdg_nb.py           # (re)write sdg-nb.ttl
-    python data/reference/make_sdg_nb.py --check   # exit 1 if sdg-nb.ttl is out of date
+    python data/reference/make_sdg_nb.py           # (re)write sdg-nb.ttl, one notation in the KOS
+    python data/reference/make_sdg_nb.py --check   # exit 1 if either file is out of date
 
 Needs only the standard library and rdflib. The output is deterministic: the same input always
 gives the same bytes.
@@ -83,6 +91,14 @@ HEADER = """\
 # the links are derived from the UN SDG KOS snapshot in sdg/sdg-kos-goals-targets-indicators.ttl
 # (see sdg/CITATION.md) through skos:broader, sdgo:hasTarget and sdgo:hasIndicator.
 """
+
+
+_NOTATION = re.compile(r'^(\S+ skos:notation "[^"]*"\^\^sdgo:SDGCode)(?: , [^\n]*)? \.$', re.M)
+
+
+def one_notation(kos_text: str) -> str:
+    """The KOS snapshot with each ``skos:notation`` statement reduced to its SDG code."""
+    return _NOTATION.sub(r"\1 .", kos_text)
 
 
 def local_name(iri: URIRef) -> str:
@@ -205,20 +221,26 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
+    kos_text = KOS_FILE.read_text(encoding="utf-8")
     kos = Graph()
-    kos.parse(KOS_FILE, format="turtle")
-    text = render(kos)
+    kos.parse(data=kos_text, format="turtle")
+    outputs = {OUT_FILE: render(kos), KOS_FILE: one_notation(kos_text)}
 
     if args.check:
-        current = OUT_FILE.read_text(encoding="utf-8") if OUT_FILE.exists() else None
-        if current != text:
-            print(f"{OUT_FILE.name} is out of date: run {Path(__file__).name}", file=sys.stderr)
+        stale = [
+            path.name
+            for path, text in outputs.items()
+            if not path.exists() or path.read_text(encoding="utf-8") != text
+        ]
+        if stale:
+            print(f"out of date: {', '.join(stale)}: run {Path(__file__).name}", file=sys.stderr)
             return 1
-        print(f"{OUT_FILE.name} is up to date")
+        print("up to date")
         return 0
 
-    OUT_FILE.write_text(text, encoding="utf-8", newline="\n")
-    print(f"wrote {OUT_FILE}")
+    for path, text in outputs.items():
+        path.write_text(text, encoding="utf-8", newline="\n")
+        print(f"wrote {path}")
     return 0
 
 

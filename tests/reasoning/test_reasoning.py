@@ -180,8 +180,8 @@ def test_what_owlrl_concludes_beyond_the_inferences_is_left_out_on_purpose(
     }
 
 
-def test_the_inferences_give_the_queries_their_hierarchies(reasoned_store: PlanStore) -> None:
-    ask = reasoned_store.raw.query(
+def test_the_inferences_give_the_queries_their_hierarchies(examples_store: PlanStore) -> None:
+    ask = examples_store.raw.query(
         """PREFIX pg: <https://w3id.org/plangraph/ontology#>
            PREFIX bk: <https://w3id.org/plangraph/id/4601/>
            ASK { GRAPH <https://w3id.org/plangraph/graph/inferred> {

@@ -1,6 +1,6 @@
 """Stores for the question library's tests: Bergen's register with the saved SSB answers
-imported and its inferences, and a small synthetic register, each on disk in a temporary
-folder."""
+imported and its inferences (with and without the illustrative examples), and a small synthetic
+register, each on disk in a temporary folder."""
 
 from __future__ import annotations
 
@@ -24,14 +24,13 @@ SSB_SAVED = (
 )
 
 
-@pytest.fixture(scope="session")
-def reasoned_store_path(tmp_path_factory: pytest.TempPathFactory, loaded_store_path: Path) -> Path:
-    """A copy of the default datasets' store (Bergen), with the saved SSB answers imported as
-    `plangraph import ssb --saved` does (the series of the illustrative indicators), and the
-    inferences of `reason`."""
-    target = tmp_path_factory.mktemp("reasoned") / "store"
-    shutil.copytree(loaded_store_path, target)
+def _reasoned_copy(target: Path, loaded: Path, extra: list[tuple[str, Path]]) -> Path:
+    """A copy of a loaded store, with more files loaded, the saved SSB answers imported as
+    `plangraph import ssb --saved` does, and the inferences of `reason`."""
+    shutil.copytree(loaded, target)
     store = PlanStore.open(target)
+    if extra:
+        store.load(extra)
     saved = resources.root() / "data" / "saved" / "ssb"
     for job, file in SSB_SAVED:
         base.run(job(), store, saved=[saved / file])
@@ -40,9 +39,34 @@ def reasoned_store_path(tmp_path_factory: pytest.TempPathFactory, loaded_store_p
     return target
 
 
+@pytest.fixture(scope="session")
+def reasoned_store_path(tmp_path_factory: pytest.TempPathFactory, loaded_store_path: Path) -> Path:
+    """A copy of the default datasets' store (Bergen's register, no illustrative examples),
+    with the saved SSB answers imported and the inferences of `reason`."""
+    return _reasoned_copy(tmp_path_factory.mktemp("reasoned") / "store", loaded_store_path, [])
+
+
 @pytest.fixture
 def reasoned_store(reasoned_store_path: Path) -> Iterator[PlanStore]:
     store = PlanStore.open(reasoned_store_path)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def examples_store_path(tmp_path_factory: pytest.TempPathFactory, loaded_store_path: Path) -> Path:
+    """As :func:`reasoned_store_path`, with the illustrative examples loaded too (as
+    `plangraph load --with-examples` does): the store the examples' tests ask."""
+    return _reasoned_copy(
+        tmp_path_factory.mktemp("reasoned-examples") / "store",
+        loaded_store_path,
+        datasets.examples_dataset().graphs(),
+    )
+
+
+@pytest.fixture
+def examples_store(examples_store_path: Path) -> Iterator[PlanStore]:
+    store = PlanStore.open(examples_store_path)
     yield store
     store.close()
 

@@ -366,7 +366,7 @@ def test_graph_store_post_creates_a_graph_and_says_where(bergen: Server) -> None
 
 def test_a_graph_written_over_http_loses_its_load_record(bergen: Server) -> None:
     """So that `plangraph load` reloads the file instead of skipping it as unchanged."""
-    graph = "https://w3id.org/plangraph/graph/examples/illustrative"
+    graph = "https://w3id.org/plangraph/graph/bergen/organisation"
     meta = "https://w3id.org/plangraph/graph/_meta"
     ask = f"ASK {{ GRAPH <{meta}> {{ <{graph}> <{PG}sha256> ?sha }} }}"
     with bergen.client() as client:

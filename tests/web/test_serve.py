@@ -63,7 +63,7 @@ def test_plangraph_serve_on_a_fresh_store_serves_bergen(tmp_path: Path) -> None:
         assert r.status_code == 200
         assert "Bergen" in r.text
         # The named queries rely on the inferences: a fresh store gets them before it is served.
-        r = httpx.get(url + "/queries/red-thread.json")
+        r = httpx.get(url + "/queries/plan-register.json")
         assert r.status_code == 200
         assert len(r.json()["rows"]) > 0
         r = httpx.post(

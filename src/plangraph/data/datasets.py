@@ -1,13 +1,18 @@
-"""The datasets plangraph loads by default, read from ``data/datasets.toml``."""
+"""The datasets plangraph ships, read from ``data/datasets.toml``: the ones loaded by default,
+and the illustrative examples, loaded only when asked for."""
 
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from plangraph import resources
 from plangraph.namespaces import GRAPH_BASE
+
+EXAMPLES: Final = "examples"
+"""The id of the illustrative examples' dataset (made-up data that shows the model)."""
 
 
 @dataclass(frozen=True)
@@ -22,6 +27,7 @@ class Dataset:
     license: str
     themes: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
+    default: bool = True
 
     def graphs(self) -> list[tuple[str, Path]]:
         """``(graph IRI, file)`` for each file of the dataset."""
@@ -46,8 +52,8 @@ def graph_iri(file: Path) -> str:
     return GRAPH_BASE + "/".join(parts)
 
 
-def default_datasets() -> list[Dataset]:
-    """The datasets of ``data/datasets.toml``, in order, with their files' paths resolved."""
+def all_datasets() -> list[Dataset]:
+    """Every dataset of ``data/datasets.toml``, in order, with their files' paths resolved."""
     manifest = resources.datasets_manifest()
     with manifest.open("rb") as handle:
         raw = tomllib.load(handle)
@@ -62,6 +68,20 @@ def default_datasets() -> list[Dataset]:
             license=entry["license"],
             themes=tuple(entry.get("themes", ())),
             keywords=tuple(entry.get("keywords", ())),
+            default=bool(entry.get("default", True)),
         )
         for entry in raw["dataset"]
     ]
+
+
+def default_datasets(with_examples: bool = False) -> list[Dataset]:
+    """The datasets loaded by default (the ontology, the reference data, Bergen's register), in
+    order; with ``with_examples``, the illustrative examples after them."""
+    return [ds for ds in all_datasets() if ds.default or (with_examples and ds.id == EXAMPLES)]
+
+
+def examples_dataset() -> Dataset:
+    """The illustrative examples: made-up measures, status reports and indicators that show the
+    data model. Not facts about Bergen, so never loaded unless asked for."""
+    (found,) = [ds for ds in all_datasets() if ds.id == EXAMPLES]
+    return found

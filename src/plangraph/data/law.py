@@ -15,7 +15,10 @@ The patterns (see ``data/README.md`` and the file's header):
   ``rdfs:seeAlso <https://lovdata.no/lov/2008-06-27-71>``;
 * section: ``https://w3id.org/plangraph/eli/lov/2008/06/27/71/section-10-1``,
   ``eli:is_part_of`` the act, ``eli:id_local "§ 10-1"``,
-  ``rdfs:seeAlso <https://lovdata.no/lov/2008-06-27-71/§10-1>``.
+  ``rdfs:seeAlso <https://lovdata.no/lov/2008-06-27-71/§10-1>``;
+* paragraph (ledd) of a section: ``…/section-10-1-paragraph-2``, ``eli:is_part_of`` the section,
+  ``eli:id_local "§ 10-1 (2)"``, ``rdfs:seeAlso`` the section's page (Lovdata has no page of its
+  own for a paragraph).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ _SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
 
 _ACT = re.compile(r"^https://lovdata\.no/eli/lov/(\d{4})/(\d{2})/(\d{2})/(\d+)/nor$")
 _SECTION = re.compile(r"^§ (\d+[a-z]?)-(\d+[a-z]?)$")
+_PARAGRAPH = re.compile(r"^(§ \d+[a-z]?-\d+[a-z]?) \((\d+)\)$")
 
 
 @dataclass(frozen=True)
@@ -110,9 +114,16 @@ def check_law(triples: Iterable[ox.Triple]) -> list[str]:
             iri, "eli:id_local", facts[iri].get(ELI + "id_local", []), found.local_id
         )
         problems += _expect(iri, "rdfs:seeAlso", facts[iri].get(_SEE_ALSO, []), found.page)
-    sections = {
+    subdivisions = {
         s for s, p in facts.items() if ELI + "LegalResourceSubdivision" in p.get(_RDF_TYPE, [])
     }
+    paragraphs = {
+        s
+        for s in subdivisions
+        if any(_PARAGRAPH.match(i) for i in facts[s].get(ELI + "id_local", []))
+    }
+    problems += _check_paragraphs(facts, paragraphs, subdivisions - paragraphs)
+    sections = subdivisions - paragraphs
     for iri in sorted(sections):
         parents = facts[iri].get(ELI + "is_part_of", [])
         local_ids = facts[iri].get(ELI + "id_local", [])
@@ -137,6 +148,34 @@ def check_law(triples: Iterable[ox.Triple]) -> list[str]:
                 f"{iri}: the IRI of {local_ids[0]} of {parent.local_id} is {expected_iri}"
             )
         problems += _expect(iri, "rdfs:seeAlso", facts[iri].get(_SEE_ALSO, []), expected_page)
+    return problems
+
+
+def _check_paragraphs(
+    facts: dict[str, dict[str, list[str]]], paragraphs: set[str], sections: set[str]
+) -> list[str]:
+    """A paragraph is part of a section in the data, named after it, and links to its page."""
+    problems: list[str] = []
+    for iri in sorted(paragraphs):
+        parents = facts[iri].get(ELI + "is_part_of", [])
+        local_ids = facts[iri].get(ELI + "id_local", [])
+        if len(parents) != 1 or parents[0] not in sections or len(local_ids) != 1:
+            problems.append(
+                f"{iri}: a paragraph needs exactly one eli:id_local and one eli:is_part_of, "
+                "a section in the data"
+            )
+            continue
+        match = _PARAGRAPH.match(local_ids[0])
+        assert match is not None  # it is a paragraph because its id matches
+        section = parents[0]
+        if facts[section].get(ELI + "id_local") != [match.group(1)]:
+            problems.append(f"{iri}: {local_ids[0]} is not a paragraph of {section}")
+            continue
+        expected = f"{section}-paragraph-{match.group(2)}"
+        if iri != expected:
+            problems.append(f"{iri}: the IRI of {local_ids[0]} is {expected}")
+        page = (facts[section].get(_SEE_ALSO) or [""])[0]
+        problems += _expect(iri, "rdfs:seeAlso", facts[iri].get(_SEE_ALSO, []), page)
     return problems
 
 
