@@ -44,3 +44,14 @@ def test_graph_takes_one_file(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "--graph takes exactly one file" in result.stderr
+
+
+def test_the_illustrative_examples_are_loaded_only_when_asked_for(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    plain = run_cli("load", "--store", str(store))
+    assert plain.returncode == 0, plain.stderr
+    assert "examples/illustrative" not in plain.stdout
+    asked = run_cli("load", "--store", str(store), "--with-examples")
+    assert asked.returncode == 0, asked.stderr
+    assert "loaded 1 file(s), 9 unchanged" in asked.stdout
+    assert "examples/illustrative" in asked.stdout

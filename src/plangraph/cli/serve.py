@@ -7,7 +7,12 @@ from typing import Annotated
 import typer
 
 from plangraph.cli.common import StoreOption, err, fail, open_store, out
-from plangraph.cli.store import default_items, load_with_progress
+from plangraph.cli.store import (
+    WithExamplesOption,
+    default_items,
+    examples_items,
+    load_with_progress,
+)
 
 
 def serve(
@@ -27,12 +32,14 @@ def serve(
             "data changed since they were made."
         ),
     ] = True,
+    with_examples: WithExamplesOption = False,
 ) -> None:
     """Serve the SPARQL endpoint (/sparql, with YASGUI for browsers) and the Graph Store (/store).
 
     If the store holds none of the default datasets, they are loaded first, so that a fresh
     clone serves Bergen's register; the inferences the named queries rely on are made or
-    refreshed first too, unless --no-reason. Updates need PLANGRAPH_UPDATE_TOKEN; without it
+    refreshed first too, unless --no-reason. With --with-examples, the illustrative examples are
+    loaded too if the store does not hold them yet. Updates need PLANGRAPH_UPDATE_TOKEN; without it
     the endpoint is read-only.
     """
     import uvicorn
@@ -53,6 +60,10 @@ def serve(
             out.print(
                 f"loaded {len(results)} file(s) of the default datasets into {plan_store.path}"
             )
+        examples = examples_items()
+        if with_examples and not present & {graph for graph, _ in examples}:
+            results = load_with_progress(plan_store, examples, False)
+            out.print(f"loaded {len(results)} file(s) of the illustrative examples")
         if reason and not reasoning.is_current(plan_store):
             with err.status("bringing the inferences up to date (plangraph reason)") as status:
                 result = reasoning.reason(plan_store, progress=status.update)

@@ -35,6 +35,7 @@ def load(
     ] = False,
     store: StoreOption = None,
     lang: Annotated[Lang, typer.Option(help="Language of labels.")] = DEFAULT,
+    with_examples: WithExamplesOption = False,
 ) -> None:
     """Load data into the store, replacing each file's graph whole; then show what is in it.
 
@@ -44,8 +45,10 @@ def load(
         if graph is not None and len(files) != 1:
             fail("--graph takes exactly one file")
         items = [(graph or datasets.graph_iri(f), f) for f in files]
+        if with_examples:
+            items += examples_items()
     else:
-        items = default_items()
+        items = default_items(with_examples=with_examples)
     plan_store = open_store(store)
     try:
         results = load_with_progress(plan_store, items, force)
@@ -64,9 +67,25 @@ def info(
     show(open_store(store), lang)
 
 
-def default_items() -> list[tuple[str, Path]]:
-    """(graph, file) of every file of the default datasets."""
-    return [item for ds in datasets.default_datasets() for item in ds.graphs()]
+WithExamplesOption = Annotated[
+    bool,
+    typer.Option(
+        "--with-examples",
+        help="Load the illustrative examples too (made-up measures, status reports and "
+        "indicators that show the data model; never facts about Bergen).",
+    ),
+]
+
+
+def default_items(*, with_examples: bool = False) -> list[tuple[str, Path]]:
+    """(graph, file) of every file of the default datasets (and of the examples if asked)."""
+    found = datasets.default_datasets(with_examples=with_examples)
+    return [item for ds in found for item in ds.graphs()]
+
+
+def examples_items() -> list[tuple[str, Path]]:
+    """(graph, file) of every file of the illustrative examples."""
+    return list(datasets.examples_dataset().graphs())
 
 
 def load_with_progress(
