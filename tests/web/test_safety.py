@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support.server import TOKEN, Server, copy_of, serve
+from tests.support.server import STRICT_DEADLINE, TOKEN, Server, copy_of, serve
 
 SDG = "https://w3id.org/plangraph/graph/reference/sdg/sdg-kos-goals-targets-indicators"
 # The SDG graph (7,624 triples) with itself, three times over: 3.4 × 10^15 rows to count.
@@ -25,23 +25,7 @@ SELECT (COUNT(*) AS ?n) WHERE {{
   GRAPH <{SDG}> {{ ?g ?h ?i }} GRAPH <{SDG}> {{ ?j ?k ?l }}
 }}"""
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
-DEADLINE = 2.0
-
-
-@pytest.fixture(scope="module")
-def strict(bergen_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A server with short deadlines and small caps, over its own copy of Bergen's register."""
-    store = copy_of(bergen_store, tmp_path_factory.mktemp("strict"))
-    with serve(
-        store,
-        query_timeout=DEADLINE,
-        max_query_timeout=DEADLINE * 2,
-        max_rows=100,
-        max_result_bytes=200_000,
-        max_body_bytes=64 * 1024,
-        max_concurrent_per_client=2,
-    ) as server:
-        yield server
+DEADLINE = STRICT_DEADLINE
 
 
 def count(server: Server) -> int:
