@@ -28,23 +28,29 @@ from plangraph.web.app import create_app
 T = TypeVar("T")
 
 TOKEN = "test-update-token"
+IN_PROCESS_URL = "http://testserver"
+"""Where an app in this process appears to be."""
 STRICT_DEADLINE = 2.0
 """The default deadline of the ``strict`` server, in seconds."""
 
 
 @dataclass
 class Server:
-    """A running plangraph server."""
+    """A running plangraph server: on a port, or in this process (``transport``)."""
 
     url: str
     settings: Settings
+    transport: httpx.BaseTransport | None = None
+    """How a client reaches an app in this process (None: over the network, at ``url``)."""
 
     @property
     def sparql(self) -> str:
         return self.url + "/sparql"
 
     def client(self, **kwargs: Any) -> httpx.Client:
-        return httpx.Client(base_url=self.url, **{"timeout": 60, **kwargs})
+        return httpx.Client(
+            base_url=self.url, transport=self.transport, **{"timeout": 60, **kwargs}
+        )
 
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {TOKEN}"}
@@ -101,18 +107,17 @@ class _InProcess(httpx.BaseTransport):
 
 
 @contextlib.contextmanager
-def in_process(store: Path, **overrides: Any) -> Iterator[httpx.Client]:
-    """The app over ``store`` in this process until the block ends, with its lifespan (the
-    engine and its worker processes are real), and a client for it."""
-    app = create_app(server_settings(store, **overrides))
+def in_process(store: Path, **overrides: Any) -> Iterator[Server]:
+    """The app over ``store`` in this process until the block ends, with its lifespan: the
+    engine and its worker processes are real; requests reach the app without a port."""
+    settings = server_settings(store, **overrides)
+    app = create_app(settings)
     loop = _Loop()
     lifespan = app.router.lifespan_context(app)
     try:
         loop.run(lifespan.__aenter__())
         try:
-            transport = _InProcess(app, loop)
-            with httpx.Client(transport=transport, base_url="http://testserver") as client:
-                yield client
+            yield Server(IN_PROCESS_URL, settings, _InProcess(app, loop))
         finally:
             loop.run(lifespan.__aexit__(None, None, None))
     finally:
@@ -166,12 +171,13 @@ def bergen(bergen_store: Path) -> Iterator[Server]:
 @pytest.fixture(scope="session")
 def bergen_app(
     tmp_path_factory: pytest.TempPathFactory, loaded_store_path: Path
-) -> Iterator[httpx.Client]:
-    """The app over its own copy of Bergen's register, in this process, shared by the tests
-    that only read (pages, negotiation, errors)."""
+) -> Iterator[Server]:
+    """The app over its own copy of Bergen's register, in this process, shared by the tests of
+    routes that need no real server (pages, negotiation, errors). A test that writes to it
+    takes its write back."""
     store = copy_of(loaded_store_path, tmp_path_factory.mktemp("in-process"))
-    with in_process(store) as client:
-        yield client
+    with in_process(store) as server:
+        yield server
 
 
 def copy_of(store: Path, where: Path) -> Path:

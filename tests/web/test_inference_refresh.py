@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from plangraph import reasoning
 from plangraph.store import PlanStore
 from plangraph.web.engine import worker
@@ -39,8 +41,10 @@ def wait_until(server: Server, expected: bool) -> float:
     return time.monotonic() - started
 
 
-def reasoned_copy(tmp_path: Path, loaded_store_path: Path) -> Path:
-    path = copy_of(loaded_store_path, tmp_path)
+@pytest.fixture(scope="module")
+def reasoned(tmp_path_factory: pytest.TempPathFactory, loaded_store_path: Path) -> Path:
+    """Bergen's register with its inferences (each test serves a copy of it)."""
+    path = copy_of(loaded_store_path, tmp_path_factory.mktemp("reasoned-bergen"))
     store = PlanStore.open(path)
     reasoning.reason(store)
     store.close()
@@ -59,10 +63,10 @@ def put_theme_plan(server: Server) -> None:
 
 
 def test_a_write_refreshes_the_inferences_and_a_delete_takes_them_back(
-    tmp_path: Path, loaded_store_path: Path
+    tmp_path: Path, reasoned: Path
 ) -> None:
     assert worker._INFERRED.value == reasoning.INFERRED_GRAPH
-    path = reasoned_copy(tmp_path, loaded_store_path)
+    path = copy_of(reasoned, tmp_path)
     with serve(path) as server, server.client() as client:
         assert not inferred(server)
         put_theme_plan(server)
@@ -94,8 +98,8 @@ def test_a_store_without_inferences_gets_none_from_a_write(
     store.close()
 
 
-def test_the_refresh_can_be_turned_off(tmp_path: Path, loaded_store_path: Path) -> None:
-    path = reasoned_copy(tmp_path, loaded_store_path)
+def test_the_refresh_can_be_turned_off(tmp_path: Path, reasoned: Path) -> None:
+    path = copy_of(reasoned, tmp_path)
     with serve(path, refresh_inferences=False) as server:
         put_theme_plan(server)
         time.sleep(2.0)  # a refresh takes well under a second on this store

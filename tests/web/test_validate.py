@@ -19,19 +19,15 @@ from plangraph.validation.submission import MAX_BYTES
 from tests.support.server import Server, copy_of, in_process
 from tests.support.validation_cases import EXAMPLES
 
-LIMIT = 256 * 1024
 THEME_PLAN = (EXAMPLES / "theme-plan.ttl").read_bytes()
 BRIEFING_MISTAKE = (EXAMPLES / "mistakes" / "briefing-with-goals.ttl").read_bytes()
 BK = "https://w3id.org/plangraph/id/4601/"
 
 
 @pytest.fixture(scope="module")
-def client(
-    tmp_path_factory: pytest.TempPathFactory, loaded_store_path: Path
-) -> Iterator[httpx.Client]:
-    """The app in this process over a copy of the store of the shipped datasets."""
-    store = copy_of(loaded_store_path, tmp_path_factory.mktemp("validate"))
-    with in_process(store, max_body_bytes=LIMIT) as test_client:
+def client(bergen_app: Server) -> Iterator[httpx.Client]:
+    """The app in this process, over a store of the shipped datasets."""
+    with bergen_app.client() as test_client:
         yield test_client
 
 
@@ -222,7 +218,7 @@ def test_the_store_is_used_read_only_and_never_changed(
     before = PlanStore.open(store)
     graphs = before.graphs()
     before.close()
-    with in_process(store) as client:
+    with in_process(store) as server, server.client() as client:
         response = client.post(
             "/validate", content=THEME_PLAN, headers={"Content-Type": "text/turtle"}
         )
@@ -253,13 +249,12 @@ def test_the_turtle_answer_parses(client: httpx.Client) -> None:
     assert len(store) > 5
 
 
-def test_a_validation_sees_the_register_as_it_is_after_an_update(
-    bergen_store: Path, tmp_path: Path
-) -> None:
+def test_a_validation_sees_the_register_as_it_is_after_an_update(bergen: Server) -> None:
     """A submission that links to a plan the register does not have yet: a finding; once the
     plan is inserted over ``/sparql``, the same submission has none (a real server: the update
     goes to the writer process, the validation to a reader on the new generation)."""
     plan = BK + "plan-test-cycling-strategy"
+    graph = "https://example.org/test/plans"
     submission = THEME_PLAN.replace(
         b"pg:supportsPlan bk:plan-kps-bergen-2030", b"pg:supportsPlan bk:plan-test-cycling-strategy"
     )
@@ -271,9 +266,7 @@ def test_a_validation_sees_the_register_as_it_is_after_an_update(
         report: dict[str, object] = r.json()
         return report
 
-    from tests.support.server import serve
-
-    with serve(copy_of(bergen_store, tmp_path)) as server, server.client() as client:
+    with bergen.client() as client:
         before = validate(client)
         assert before["conforms"] is False
         assert [(f["rule"], f["focus"]["value"]) for f in before["findings"]] == [  # type: ignore[attr-defined]
@@ -281,12 +274,15 @@ def test_a_validation_sees_the_register_as_it_is_after_an_update(
         ]
         assert plan in json.dumps(before)
         update = (
-            f"INSERT DATA {{ GRAPH <https://example.org/test/plans> {{ <{plan}> a "
+            f"INSERT DATA {{ GRAPH <{graph}> {{ <{plan}> a "
             "<https://w3id.org/plangraph/ontology#SocialPart> } }"
         )
-        r = client.post("/sparql", data={"update": update}, headers=server.auth())
+        r = client.post("/sparql", data={"update": update}, headers=bergen.auth())
         assert r.status_code == 204, r.text
-        after = validate(client)
+        try:
+            after = validate(client)
+        finally:
+            client.delete("/store", params={"graph": graph}, headers=bergen.auth())
         assert after["conforms"] is True and after["findings"] == []
 
 

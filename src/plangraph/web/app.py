@@ -38,11 +38,10 @@ from plangraph.web.routes import (
 class _App(FastAPI):
     """FastAPI, with routes answered before its middleware stack.
 
-    Every request to FastAPI passes its middleware stack (error handling, exception handlers,
-    the router: a dozen layers of coroutines, each resumed at every wait), about as long as a
-    quick query takes. A path in ``direct`` goes straight to its ASGI app instead, which
-    brings its own wrappers (the body-size limit, CORS); every other request goes the usual
-    way.
+    A request to a path in ``direct`` goes straight to that path's ASGI app, which brings its
+    own wrappers (the body-size limit, CORS), past FastAPI's middleware stack (error handling,
+    exception handlers, the router: a dozen layers of coroutines, each resumed at every wait).
+    Every other request goes the usual way.
     """
 
     def __init__(self, **kwargs: Any) -> None:

@@ -158,7 +158,7 @@ _URLS_KEPT = 256
 
 def endpoint_url(request: Request) -> str:
     """The URL of the resource asked for, without its query string (remembered for the few
-    addresses a server is called by: building it costs as much as some queries)."""
+    addresses a server is called by)."""
     scope = request.scope
     key = (
         scope.get("scheme"),

@@ -13,8 +13,10 @@ Every answer is :class:`Done` (the value, and the generation it was read from) o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Generic, TypeVar
+
+import pyoxigraph as ox
 
 from plangraph.rebase import Rebase
 
@@ -214,10 +216,25 @@ class Imports(ReadJob["tuple[Imported, ...]"]):
 @dataclass(frozen=True)
 class Validate(ReadJob["Report"]):
     """Validate a parsed submission against the register that the generation holds;
-    ``register`` is how the report names it."""
+    ``register`` is how the report names it.
+
+    The submission travels without its triples, which travel as N-Triples (pyoxigraph's terms
+    pickle slowly): build the job with :meth:`of`, read it with :meth:`parsed_submission`.
+    """
 
     submission: Submission
+    triples: bytes
     register: str
+
+    @classmethod
+    def of(cls, submission: Submission, register: str) -> Validate:
+        data = ox.serialize(submission.triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        return cls(replace(submission, triples=()), data, register)
+
+    def parsed_submission(self) -> Submission:
+        """The submission with its triples."""
+        parsed = ox.parse(self.triples, ox.RdfFormat.N_TRIPLES)
+        return replace(self.submission, triples=tuple(q.triple for q in parsed))
 
 
 # -- write jobs ------------------------------------------------------------------------------

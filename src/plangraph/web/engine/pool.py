@@ -5,7 +5,7 @@ stopping the process that runs it. The engine therefore keeps the store out of t
 process altogether (see :mod:`plangraph.web.engine.worker`):
 
 * one *writer* process holds the store open for writing and, after every change, takes a new
-  *generation*: a RocksDB checkpoint in ``<store>.generations/`` (hard links, milliseconds);
+  *generation*: a RocksDB checkpoint in ``<store>.generations/`` (hard links);
 * a pool of *reader* processes answer queries, each on the newest generation when it starts a
   job; a generation is deleted once no reader has it open and a newer one exists.
 
@@ -705,9 +705,9 @@ class Engine:
 
     def _refresh_inferences(self) -> None:
         """Have the writer bring the inferences up to date, in the background: the write is
-        answered at once, and queries see the new inferences when the reasoner is done (on
-        Bergen's register in under a second). Writes in the meantime wait for the writer; a
-        refresh is asked for once however many writes came while one was waiting."""
+        answered at once, and queries see the new inferences when the reasoner is done. Writes
+        in the meantime wait for the writer; a refresh is asked for once however many writes
+        came while one was waiting."""
         with self._lock:
             if self._refresh_waiting:
                 return

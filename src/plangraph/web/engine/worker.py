@@ -478,7 +478,7 @@ class _Reader:
         if register is None or register.description != job.register:
             copied = Register.from_store(Path(path))
             register = self._register = Register(copied.store, job.register)
-        return validate([job.submission], register=register)
+        return validate([job.parsed_submission()], register=register)
 
 
 def reader_main(conn: Connection) -> None:

@@ -208,8 +208,8 @@ def _chunks(context: AppContext, job: jobs.Dump) -> tuple[bytes, Generator[bytes
     """Start a dump: its first chunk (so that a failure before it is still an error status),
     the rest, and the event that stops it."""
     cancel = threading.Event()
-    # A worker writes a chunk in well under a second; the longest deadline a query may have is
-    # what it may take on a machine that is very busy before it counts as stalled.
+    # A chunk may take as long as the longest deadline a query may have before the dump counts
+    # as stalled.
     stream = context.engine.stream(job, context.settings.max_query_timeout, cancel)
     return next(stream), stream, cancel
 

@@ -216,7 +216,7 @@ def validate_submission(
         return _error(error, output, upload.lang)
     context = context_of(request)
     settings = context.settings
-    job = jobs.Validate(submission, register=f"the store at {settings.store}")
+    job = jobs.Validate.of(submission, register=f"the store at {settings.store}")
     try:
         timeout = deadline(request.query_params.getlist("timeout"), settings)
         with context.limiter.slot(client_of(request)) as allowed:
