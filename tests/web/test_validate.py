@@ -8,6 +8,7 @@ import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
@@ -260,18 +261,17 @@ def test_a_validation_sees_the_register_as_it_is_after_an_update(bergen: Server)
     )
     assert submission != THEME_PLAN
 
-    def validate(client: httpx.Client) -> dict[str, object]:
+    def validate(client: httpx.Client) -> dict[str, Any]:
         r = client.post("/validate", content=submission, headers={"Content-Type": "text/turtle"})
         assert r.status_code == 200, r.text
-        report: dict[str, object] = r.json()
+        report: dict[str, Any] = r.json()
         return report
 
     with bergen.client() as client:
         before = validate(client)
         assert before["conforms"] is False
-        assert [(f["rule"], f["focus"]["value"]) for f in before["findings"]] == [  # type: ignore[attr-defined]
-            ("REF", BK + "example-sub-theme-plan")
-        ]
+        found = [(f["rule"], f["focus"]["value"]) for f in before["findings"]]
+        assert found == [("REF", BK + "example-sub-theme-plan")]
         assert plan in json.dumps(before)
         update = (
             f"INSERT DATA {{ GRAPH <{graph}> {{ <{plan}> a "
@@ -282,8 +282,10 @@ def test_a_validation_sees_the_register_as_it_is_after_an_update(bergen: Server)
         try:
             after = validate(client)
         finally:
-            client.delete("/store", params={"graph": graph}, headers=bergen.auth())
+            dropped = client.delete("/store", params={"graph": graph}, headers=bergen.auth())
         assert after["conforms"] is True and after["findings"] == []
+        assert dropped.status_code == 204, dropped.text
+        assert validate(client)["findings"] == before["findings"]  # the plan is gone again
 
 
 def test_a_validation_past_its_deadline_is_a_503(client: httpx.Client) -> None:

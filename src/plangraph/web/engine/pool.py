@@ -14,8 +14,8 @@ up to date in the background (a :class:`~.jobs.Reason` job, :data:`REFRESH_TIMEO
 another generation.
 
 A job past its deadline has its process killed (SIGKILL) and replaced, and the caller gets a
-:class:`~.jobs.Failed` with status 503. A killed writer loses only the write it was running: pyoxigraph
-commits a transaction whole or not at all.
+:class:`~.jobs.Failed` with status 503. A killed writer loses only the write it was running:
+pyoxigraph commits a transaction whole or not at all.
 
 Readers are a pool: the one used last answers next (its caches are warm); when all are busy,
 more start, up to a maximum, so that a quick query does not queue behind slow ones; readers
