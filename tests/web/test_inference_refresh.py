@@ -14,6 +14,10 @@ from tests.support.server import Server, copy_of, serve
 
 BRIEFING = "https://example.org/test/briefing"
 GRAPH = "https://example.org/test/graph"
+FILE_GRAPH = "https://example.org/test/file-graph"
+"""A graph loaded from a file (``<other> a pg:ThemePlan``) into the reasoned store."""
+PG = "https://w3id.org/plangraph/ontology#"
+OTHER = "https://example.org/test/other"
 INFERRED_PLAN_DOCUMENT = (
     f"ASK {{ GRAPH <{reasoning.INFERRED_GRAPH}> {{ <{BRIEFING}> a "
     "<https://w3id.org/plangraph/ontology#PlanDocument> } }"
@@ -43,9 +47,15 @@ def wait_until(server: Server, expected: bool) -> float:
 
 @pytest.fixture(scope="module")
 def reasoned(tmp_path_factory: pytest.TempPathFactory, loaded_store_path: Path) -> Path:
-    """Bergen's register with its inferences (each test serves a copy of it)."""
-    path = copy_of(loaded_store_path, tmp_path_factory.mktemp("reasoned-bergen"))
+    """Bergen's register with :data:`FILE_GRAPH` loaded from its file, and the inferences of
+    both (each test serves a copy of it)."""
+    folder = tmp_path_factory.mktemp("reasoned-bergen")
+    path = copy_of(loaded_store_path, folder)
+    file = folder / "extra.nt"
+    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    file.write_text(f"<{OTHER}> {rdf_type} <{PG}ThemePlan> .\n", encoding="utf-8")
     store = PlanStore.open(path)
+    store.load([(FILE_GRAPH, file)])
     reasoning.reason(store)
     store.close()
     return path
@@ -110,22 +120,14 @@ def test_the_refresh_can_be_turned_off(tmp_path: Path, reasoned: Path) -> None:
 
 
 def test_an_update_that_leaves_a_graph_as_big_as_its_file_refreshes_the_inferences(
-    tmp_path: Path, loaded_store_path: Path
+    tmp_path: Path, reasoned: Path
 ) -> None:
     """A SPARQL update that swaps one triple of a graph loaded from a file for another leaves it
     as many triples as the file: the inferences must still follow the graph, not the file."""
-    pg, other = "https://w3id.org/plangraph/ontology#", "https://example.org/test/other"
-    path = copy_of(loaded_store_path, tmp_path)
-    file = tmp_path / "extra.nt"
-    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-    file.write_text(f"<{other}> {rdf_type} <{pg}ThemePlan> .\n", encoding="utf-8")
-    store = PlanStore.open(path)
-    store.load([(GRAPH, file)])
-    reasoning.reason(store)
-    store.close()
+    path = copy_of(reasoned, tmp_path)
     swap = (
-        f"DELETE DATA {{ GRAPH <{GRAPH}> {{ <{other}> a <{pg}ThemePlan> }} }} ;\n"
-        f"INSERT DATA {{ GRAPH <{GRAPH}> {{ <{BRIEFING}> a <{pg}ThemePlan> }} }}"
+        f"DELETE DATA {{ GRAPH <{FILE_GRAPH}> {{ <{OTHER}> a <{PG}ThemePlan> }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{FILE_GRAPH}> {{ <{BRIEFING}> a <{PG}ThemePlan> }} }}"
     )
     with serve(path) as server, server.client() as client:
         assert not inferred(server)
@@ -135,5 +137,5 @@ def test_an_update_that_leaves_a_graph_as_big_as_its_file_refreshes_the_inferenc
     store = PlanStore.open(path)
     assert reasoning.is_current(store)
     result = reasoning.reason(store, force=True)
-    assert GRAPH not in result.read_from_files  # the file no longer stands for the graph
+    assert FILE_GRAPH not in result.read_from_files  # the file no longer stands for the graph
     store.close()
