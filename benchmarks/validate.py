@@ -7,7 +7,8 @@ Three measurements, each on the same inputs for both engines, in one run:
    units and the SDGs), validated together with the shipped register (ontology, reference data,
    Bergen's plans). plangraph: end to end, from the Turtle bytes to the JSON report (parse,
    validate, labels, render), with the register already in memory as a server holds it; also
-   through HTTP (``POST /validate`` on a local uvicorn). pyshacl: ``pyshacl.validate`` called
+   through HTTP (``POST /validate`` on a local uvicorn, validated in the server's worker
+   processes against its store). pyshacl: ``pyshacl.validate`` called
    plainly (no inference) on an rdflib graph of the same register and submission, and the same
    shapes graph. Target for plangraph: median ≤ 200 ms.
 2. **Small synthetic registers** (``--pyshacl-sizes``, default 1 and 2 municipalities): the
@@ -46,7 +47,6 @@ import pyoxigraph as ox
 import pyshacl
 import rdflib
 import uvicorn
-from fastapi import FastAPI
 
 from plangraph.data import datasets, synthetic
 from plangraph.settings import Settings
@@ -62,7 +62,7 @@ from plangraph.validation import (
 from plangraph.validation.engines import pyshacl as reference_module
 from plangraph.validation.render import OutputFormat
 from plangraph.validation.shapes import load as load_shapes
-from plangraph.web.routes.validate import router
+from plangraph.web.app import create_app
 
 PREFIXES = """@prefix bk: <https://w3id.org/plangraph/id/4601/> .
 @prefix dct: <http://purl.org/dc/terms/> .
@@ -138,24 +138,28 @@ def findings_of_pyshacl(report: rdflib.Graph) -> set[tuple[str, str, str]]:
 
 @contextlib.contextmanager
 def local_server() -> Iterator[str]:
-    """The validation router alone, on uvicorn at 127.0.0.1 (no store: the shipped register)."""
-    app = FastAPI()
-    app.state.settings = Settings(store=Path(tempfile.gettempdir()) / "plangraph-bench-no-store")
-    app.include_router(router)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_config=None, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(30)
-        sock.close()
+    """The app on uvicorn at 127.0.0.1, over a store of the shipped datasets (the register a
+    submission meets); validation runs in its worker processes."""
+    with tempfile.TemporaryDirectory(prefix="plangraph-bench-validate-") as tmp:
+        store = PlanStore.open(Path(tmp) / "store")
+        store.load([item for ds in datasets.default_datasets() for item in ds.graphs()])
+        store.close()
+        app = create_app(Settings(store=Path(tmp) / "store"))
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        config = uvicorn.Config(app, log_config=None, log_level="warning", lifespan="on")
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.02)
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.should_exit = True
+            thread.join(30)
+            sock.close()
 
 
 def bench_submission(repeat: int) -> dict[str, float]:

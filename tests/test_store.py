@@ -16,8 +16,7 @@ import pytest
 from plangraph import store as store_module
 from plangraph.data import synthetic
 from plangraph.namespaces import GRAPH_BASE, META_GRAPH
-from plangraph.store import LoadError, PlanStore
-from plangraph.web.engine.worker import update_marking_loads
+from plangraph.store import LoadError, PlanStore, update_marking_loads
 from tests.support.paths import run_cli
 
 GOOD = """@prefix ex: <https://example.org/> .

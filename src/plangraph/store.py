@@ -570,8 +570,34 @@ MARK_LOADS_UPDATE = (
     f"WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{_PG_SHA256}> ?sha }} }}"
 )
 """The SPARQL update that marks every load record :data:`UPDATED_SINCE_LOAD` (run with every
-SPARQL update, in the same request: ``plangraph.web.engine.worker.update_marking_loads``); loading a
-graph again writes a new record without the mark."""
+SPARQL update, in the same request: :func:`update_marking_loads`); loading a graph again writes a
+new record without the mark."""
+
+
+def update_marking_loads(store: ox.Store, update: str, base_iri: str | None = None) -> None:
+    """Run a SPARQL update together with :data:`MARK_LOADS_UPDATE`, in one request, which
+    pyoxigraph runs as one transaction: a writer stopped half-way leaves neither.
+
+    A graph loaded from a file may differ from it after an update while holding as many
+    triples, so its file must no longer stand for it (the reasoner reads unchanged files
+    instead); the mark must never be missing while the update is in the store.
+
+    The mark comes last, on a line of its own (which ends a comment), after a ``;``. A text that
+    ends open (with a ``;`` of its own, or with a prologue alone) takes the mark without one
+    more: such a text joined with a ``;`` does not parse, and parsing changes nothing.
+    """
+    try:
+        store.update(f"{update}\n;\n{MARK_LOADS_UPDATE}", base_iri=base_iri)
+        return
+    except SyntaxError:
+        pass
+    try:
+        store.update(f"{update}\n{MARK_LOADS_UPDATE}", base_iri=base_iri)
+    except SyntaxError:
+        # The error as the text alone gives it (its own lines and columns), from a parse
+        # against an empty store in memory; the store itself was not touched.
+        ox.Store().update(update, base_iri=base_iri)
+        raise
 
 
 def _checkpoint_paths(path: Path) -> tuple[Path, Path]:

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from plangraph.web.answer_cache import AnswerCache
-from tests.support.server import Server, copy_of, serve
+from tests.support.server import Server, copy_of, in_process, serve
 from tests.web.test_safety import RUNAWAY
 
 HEADER = "x-plangraph-cache"
@@ -193,7 +193,7 @@ def test_the_triple_cap_holds_for_every_graph_format(cached: Server, fmt: str) -
 
 def test_the_cache_can_be_turned_off(bergen_store: Path, tmp_path: Path) -> None:
     with (
-        serve(copy_of(bergen_store, tmp_path), answer_cache_bytes=0) as server,
+        in_process(copy_of(bergen_store, tmp_path), answer_cache_bytes=0) as server,
         server.client() as client,
     ):
         answers = [ask(client, "ASK { ?s ?p ?o }") for _ in range(2)]

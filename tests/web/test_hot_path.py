@@ -8,14 +8,12 @@ import json
 import time
 from pathlib import Path
 
-import httpx
-
 from plangraph.web import querylog
-from tests.support.server import Server, copy_of, serve
+from tests.support.server import Server, copy_of, in_process
 
 
-def test_other_methods_on_sparql_are_still_refused_with_405(bergen: Server) -> None:
-    with bergen.client() as client:
+def test_other_methods_on_sparql_are_still_refused_with_405(bergen_app: Server) -> None:
+    with bergen_app.client() as client:
         for method in ("PUT", "DELETE", "PATCH"):
             r = client.request(method, "/sparql", content=b"ASK {}")
             assert r.status_code == 405, (method, r.text)
@@ -26,17 +24,16 @@ def test_other_methods_on_sparql_are_still_refused_with_405(bergen: Server) -> N
 
 def test_cors_headers_on_the_short_way_in(bergen_store: Path, tmp_path: Path) -> None:
     origin = "https://kart.example"
-    with serve(
-        copy_of(bergen_store, tmp_path), cors_origins=[origin], max_body_bytes=1024
-    ) as server:
-        r = httpx.get(
-            server.sparql, params={"query": "ASK {}"}, headers={"Origin": origin}, timeout=60
-        )
-        too_big = httpx.post(
-            server.sparql,
+    store = copy_of(bergen_store, tmp_path)
+    with (
+        in_process(store, cors_origins=[origin], max_body_bytes=1024) as server,
+        server.client() as client,
+    ):
+        r = client.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": origin})
+        too_big = client.post(
+            "/sparql",
             content="ASK {} #" + "x" * (server.settings.max_body_bytes + 1),
             headers={"Origin": origin, "Content-Type": "application/sparql-query"},
-            timeout=60,
         )
     assert r.status_code == 200
     assert r.headers["access-control-allow-origin"] == origin

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from plangraph import reasoning
 from plangraph.store import PlanStore
 from plangraph.web.engine import worker
@@ -12,6 +14,10 @@ from tests.support.server import Server, copy_of, serve
 
 BRIEFING = "https://example.org/test/briefing"
 GRAPH = "https://example.org/test/graph"
+FILE_GRAPH = "https://example.org/test/file-graph"
+"""A graph loaded from a file (``<other> a pg:ThemePlan``) into the reasoned store."""
+PG = "https://w3id.org/plangraph/ontology#"
+OTHER = "https://example.org/test/other"
 INFERRED_PLAN_DOCUMENT = (
     f"ASK {{ GRAPH <{reasoning.INFERRED_GRAPH}> {{ <{BRIEFING}> a "
     "<https://w3id.org/plangraph/ontology#PlanDocument> } }"
@@ -39,9 +45,17 @@ def wait_until(server: Server, expected: bool) -> float:
     return time.monotonic() - started
 
 
-def reasoned_copy(tmp_path: Path, loaded_store_path: Path) -> Path:
-    path = copy_of(loaded_store_path, tmp_path)
+@pytest.fixture(scope="module")
+def reasoned(tmp_path_factory: pytest.TempPathFactory, loaded_store_path: Path) -> Path:
+    """Bergen's register with :data:`FILE_GRAPH` loaded from its file, and the inferences of
+    both (each test serves a copy of it)."""
+    folder = tmp_path_factory.mktemp("reasoned-bergen")
+    path = copy_of(loaded_store_path, folder)
+    file = folder / "extra.nt"
+    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    file.write_text(f"<{OTHER}> {rdf_type} <{PG}ThemePlan> .\n", encoding="utf-8")
     store = PlanStore.open(path)
+    store.load([(FILE_GRAPH, file)])
     reasoning.reason(store)
     store.close()
     return path
@@ -59,10 +73,10 @@ def put_theme_plan(server: Server) -> None:
 
 
 def test_a_write_refreshes_the_inferences_and_a_delete_takes_them_back(
-    tmp_path: Path, loaded_store_path: Path
+    tmp_path: Path, reasoned: Path
 ) -> None:
     assert worker._INFERRED.value == reasoning.INFERRED_GRAPH
-    path = reasoned_copy(tmp_path, loaded_store_path)
+    path = copy_of(reasoned, tmp_path)
     with serve(path) as server, server.client() as client:
         assert not inferred(server)
         put_theme_plan(server)
@@ -94,8 +108,8 @@ def test_a_store_without_inferences_gets_none_from_a_write(
     store.close()
 
 
-def test_the_refresh_can_be_turned_off(tmp_path: Path, loaded_store_path: Path) -> None:
-    path = reasoned_copy(tmp_path, loaded_store_path)
+def test_the_refresh_can_be_turned_off(tmp_path: Path, reasoned: Path) -> None:
+    path = copy_of(reasoned, tmp_path)
     with serve(path, refresh_inferences=False) as server:
         put_theme_plan(server)
         time.sleep(2.0)  # a refresh takes well under a second on this store
@@ -106,22 +120,14 @@ def test_the_refresh_can_be_turned_off(tmp_path: Path, loaded_store_path: Path) 
 
 
 def test_an_update_that_leaves_a_graph_as_big_as_its_file_refreshes_the_inferences(
-    tmp_path: Path, loaded_store_path: Path
+    tmp_path: Path, reasoned: Path
 ) -> None:
     """A SPARQL update that swaps one triple of a graph loaded from a file for another leaves it
     as many triples as the file: the inferences must still follow the graph, not the file."""
-    pg, other = "https://w3id.org/plangraph/ontology#", "https://example.org/test/other"
-    path = copy_of(loaded_store_path, tmp_path)
-    file = tmp_path / "extra.nt"
-    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-    file.write_text(f"<{other}> {rdf_type} <{pg}ThemePlan> .\n", encoding="utf-8")
-    store = PlanStore.open(path)
-    store.load([(GRAPH, file)])
-    reasoning.reason(store)
-    store.close()
+    path = copy_of(reasoned, tmp_path)
     swap = (
-        f"DELETE DATA {{ GRAPH <{GRAPH}> {{ <{other}> a <{pg}ThemePlan> }} }} ;\n"
-        f"INSERT DATA {{ GRAPH <{GRAPH}> {{ <{BRIEFING}> a <{pg}ThemePlan> }} }}"
+        f"DELETE DATA {{ GRAPH <{FILE_GRAPH}> {{ <{OTHER}> a <{PG}ThemePlan> }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{FILE_GRAPH}> {{ <{BRIEFING}> a <{PG}ThemePlan> }} }}"
     )
     with serve(path) as server, server.client() as client:
         assert not inferred(server)
@@ -131,5 +137,5 @@ def test_an_update_that_leaves_a_graph_as_big_as_its_file_refreshes_the_inferenc
     store = PlanStore.open(path)
     assert reasoning.is_current(store)
     result = reasoning.reason(store, force=True)
-    assert GRAPH not in result.read_from_files  # the file no longer stands for the graph
+    assert FILE_GRAPH not in result.read_from_files  # the file no longer stands for the graph
     store.close()

@@ -1,4 +1,6 @@
-"""Publishing, against real servers: the catalogue, the dumps, and the IRIs as Linked Data."""
+"""Publishing: the catalogue, the dumps, and the IRIs as Linked Data. The pages and answers are
+tested on the app in this process; streaming and the clients that dereference IRIs themselves
+(rdflib) on real servers."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from plangraph.publish import catalog
 from plangraph.store import PlanStore
 from tests.publish.test_catalog import results
 from tests.support.paths import ROOT, run_cli
-from tests.support.server import Server, copy_of, serve
+from tests.support.server import Server, copy_of, in_process, serve
 
 PLAN = BASE + "id/4601/plan-kommuneplan"
 TABLE_1236 = ROOT / "data/saved/klass/correspondencetables-1236.csv"
@@ -60,9 +62,9 @@ def _rdflib(data: bytes, fmt: str) -> Graph:
     ],
 )
 def test_the_catalogue_is_served_in_each_format(
-    bergen: Server, accept: str, fmt: str, rdflib_format: str
+    bergen_app: Server, accept: str, fmt: str, rdflib_format: str
 ) -> None:
-    with bergen.client() as client:
+    with bergen_app.client() as client:
         r = client.get("/catalog", headers={"Accept": accept})
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].split(";")[0] == fmt
@@ -71,35 +73,37 @@ def test_the_catalogue_is_served_in_each_format(
     assert (URIRef(catalog.CATALOG_BASE), RDF.type, DCAT.Catalog) in graph
 
 
-def test_the_served_catalogue_conforms_and_points_at_this_server(bergen: Server) -> None:
-    with bergen.client() as client:
+def test_the_served_catalogue_conforms_and_points_at_this_server(bergen_app: Server) -> None:
+    with bergen_app.client() as client:
         r = client.get("/catalog", params={"format": "ttl"})
         graph = Graph().parse(data=r.text, format="turtle")
         assert [f for f in results(graph) if f[0] == "Violation"] == []
         downloads = {str(o) for o in graph.objects(None, DCAT.downloadURL)}
-        assert f"{bergen.url}/dumps/bergen.ttl" in downloads
-        assert {str(o) for o in graph.objects(None, DCAT.endpointURL)} == {bergen.url + "/sparql"}
+        assert f"{bergen_app.url}/dumps/bergen.ttl" in downloads
+        assert {str(o) for o in graph.objects(None, DCAT.endpointURL)} == {
+            bergen_app.url + "/sparql"
+        }
         # Every distribution the catalogue names is really there.
         for url in sorted(downloads):
-            assert url.startswith(bergen.url + "/")
+            assert url.startswith(bergen_app.url + "/")
             assert client.head(url).status_code == 200, url
 
 
-def test_the_catalogue_refuses_what_it_cannot_write(bergen: Server) -> None:
-    with bergen.client() as client:
+def test_the_catalogue_refuses_what_it_cannot_write(bergen_app: Server) -> None:
+    with bergen_app.client() as client:
         assert client.get("/catalog", headers={"Accept": "image/png"}).status_code == 406
         r = client.get("/catalog", params={"format": "pdf"})
     assert r.status_code == 406
     assert "format='pdf'" in r.text
 
 
-def test_a_browser_gets_the_catalogue_as_a_page(bergen: Server) -> None:
-    with bergen.client() as client:
+def test_a_browser_gets_the_catalogue_as_a_page(bergen_app: Server) -> None:
+    with bergen_app.client() as client:
         r = client.get("/catalog", headers={"Accept": BROWSER})
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/html")
     assert 'href="dumps/bergen.ttl"' not in r.text  # absolute URLs, from the catalogue
-    assert f'href="{bergen.url}/dumps/bergen.ttl"' in r.text
+    assert f'href="{bergen_app.url}/dumps/bergen.ttl"' in r.text
 
 
 def test_the_command_writes_the_same_catalogue_as_the_server(own: Server, tmp_path: Path) -> None:
@@ -125,11 +129,11 @@ def test_the_command_writes_the_same_catalogue_as_the_server(own: Server, tmp_pa
 # -- /dumps -----------------------------------------------------------------------------------
 
 
-def test_a_dump_is_the_datasets_graphs(bergen: Server) -> None:
+def test_a_dump_is_the_datasets_graphs(bergen_app: Server) -> None:
     bergen_graphs = {
         iri for ds in datasets.default_datasets() if ds.id == "bergen" for iri, _ in ds.graphs()
     }
-    with bergen.client() as client:
+    with bergen_app.client() as client:
         nq = client.get("/dumps/bergen.nq")
         ttl = client.get("/dumps/bergen.ttl")
         count = client.post(
@@ -184,7 +188,7 @@ def test_an_import_is_in_the_served_catalogue_and_dumps(
     finally:
         store.close()
     graph_iri = "https://w3id.org/plangraph/graph/import/klass/correspondence-1236"
-    with serve(path) as server, server.client() as client:
+    with in_process(path) as server, server.client() as client:
         served = client.get("/catalog", headers={"Accept": "text/turtle"})
         page = client.get("/catalog", headers={"Accept": BROWSER})
         nq = client.get("/dumps/import-klass.nq")
@@ -239,9 +243,9 @@ def test_a_dump_streams_in_chunks(bergen: Server) -> None:
 # -- Linked Data ------------------------------------------------------------------------------
 
 
-def test_an_rdf_client_gets_the_description_of_a_plan(bergen: Server) -> None:
+def test_an_rdf_client_gets_the_description_of_a_plan(bergen_app: Server) -> None:
     """With the default base, the server answers at /id/… for the canonical IRI."""
-    with bergen.client() as client:
+    with bergen_app.client() as client:
         ttl = client.get("/id/4601/plan-kommuneplan", headers={"Accept": "text/turtle"})
         jsonld = client.get("/id/4601/plan-kommuneplan", headers={"Accept": "application/ld+json"})
     assert ttl.status_code == 200
@@ -250,7 +254,7 @@ def test_an_rdf_client_gets_the_description_of_a_plan(bergen: Server) -> None:
         '</id/4601/plan-kommuneplan?format=jsonld>; rel="alternate"; type="application/ld+json"'
         in ttl.headers["link"]
     )
-    graph = Graph().parse(data=ttl.text, format="turtle", publicID=bergen.url)
+    graph = Graph().parse(data=ttl.text, format="turtle", publicID=bergen_app.url)
     plan = URIRef(PLAN)
     assert (plan, RDF.type, None) in graph
     # The labels of what it points to come along.
@@ -264,8 +268,8 @@ def test_an_rdf_client_gets_the_description_of_a_plan(bergen: Server) -> None:
     }
 
 
-def test_blank_nodes_come_with_their_description(bergen: Server) -> None:
-    with bergen.client() as client:
+def test_blank_nodes_come_with_their_description(bergen_app: Server) -> None:
+    with bergen_app.client() as client:
         r = client.get("/id/4601/plan-planstrategi-2019-2023", params={"format": "nt"})
     triples = [q.triple for q in _quads(r.content, ox.RdfFormat.N_TRIPLES)]
     blanks = {t.object for t in triples if isinstance(t.object, ox.BlankNode)}
@@ -274,8 +278,8 @@ def test_blank_nodes_come_with_their_description(bergen: Server) -> None:
     assert blanks <= described
 
 
-def test_unknown_iris_are_404_and_paths_are_never_query_text(bergen: Server) -> None:
-    with bergen.client() as client:
+def test_unknown_iris_are_404_and_paths_are_never_query_text(bergen_app: Server) -> None:
+    with bergen_app.client() as client:
         assert client.get("/id/4601/plan-that-does-not-exist").status_code == 404
         assert client.head("/id/4601/plan-that-does-not-exist").status_code == 404
         hostile = "/id/4601/x%3E%20%3Fp%20%3Fo%20%7D%20UNION%20%7B%20%3Fs%20%3Fp%20%3Fo"
@@ -365,7 +369,7 @@ def test_the_ontology_dereferences_with_its_terms(own: Server) -> None:
     assert (URIRef(own.url + "/ontology#Plan"), RDF.type, None) in graph
 
 
-def test_the_page_escapes_what_the_data_says(bergen: Server) -> None:
+def test_the_page_escapes_what_the_data_says(bergen_app: Server) -> None:
     """A label with markup is shown as text, never run."""
     evil = BASE + "id/4601/plan-evil"
     update = (
@@ -373,8 +377,8 @@ def test_the_page_escapes_what_the_data_says(bergen: Server) -> None:
         f'<{evil}> <http://www.w3.org/2000/01/rdf-schema#label> "<script>alert(1)</script>" ; '
         f"<http://www.w3.org/2000/01/rdf-schema#seeAlso> <javascript:alert(2)> }} }}"
     )
-    with bergen.client() as client:
-        r = client.post("/sparql", data={"update": update}, headers=bergen.auth())
+    with bergen_app.client() as client:
+        r = client.post("/sparql", data={"update": update}, headers=bergen_app.auth())
         assert r.status_code in (200, 204), r.text
         try:
             page = client.get("/id/4601/plan-evil", headers={"Accept": BROWSER})
@@ -386,7 +390,7 @@ def test_the_page_escapes_what_the_data_says(bergen: Server) -> None:
             client.delete(
                 "/store",
                 params={"graph": "https://w3id.org/plangraph/graph/test-evil"},
-                headers=bergen.auth(),
+                headers=bergen_app.auth(),
             )
 
 
@@ -396,8 +400,8 @@ def test_rdflib_accept_header_gets_rdf(bergen: Server) -> None:
     assert (URIRef(PLAN), RDF.type, None) in graph
 
 
-def test_head_and_refusals_of_a_resource(bergen: Server) -> None:
-    with bergen.client() as client:
+def test_head_and_refusals_of_a_resource(bergen_app: Server) -> None:
+    with bergen_app.client() as client:
         head = client.head("/catalog", headers={"Accept": "text/turtle"})
         assert head.status_code == 200 and head.content == b""
         assert head.headers["content-type"].startswith("text/turtle")
@@ -409,20 +413,20 @@ def test_head_and_refusals_of_a_resource(bergen: Server) -> None:
         assert law.status_code == 200 and "LegalResourceSubdivision" in law.text
 
 
-def test_a_write_changes_the_etag_of_the_dumps_it_touches(bergen: Server) -> None:
+def test_a_write_changes_the_etag_of_the_dumps_it_touches(bergen_app: Server) -> None:
     graph = "https://w3id.org/plangraph/graph/test-etag"
-    with bergen.client() as client:
+    with bergen_app.client() as client:
         before_all = client.head("/dumps/all.nq").headers["etag"]
         before_sdg = client.head("/dumps/sdg.nq").headers["etag"]
         put = client.put(
             "/store",
             params={"graph": graph},
             content=b"<http://x/a> <http://x/p> 1 .",
-            headers={"Content-Type": "text/turtle", **bergen.auth()},
+            headers={"Content-Type": "text/turtle", **bergen_app.auth()},
         )
         assert put.status_code == 201, put.text
         try:
             assert client.head("/dumps/all.nq").headers["etag"] != before_all
             assert client.head("/dumps/sdg.nq").headers["etag"] == before_sdg
         finally:
-            client.delete("/store", params={"graph": graph}, headers=bergen.auth())
+            client.delete("/store", params={"graph": graph}, headers=bergen_app.auth())

@@ -1,4 +1,4 @@
-"""``/queries`` on a real server (uvicorn on a free port, the endpoint's worker processes)."""
+"""``/queries``: the app in this process, with the engine's worker processes."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from plangraph import library
 from plangraph.store import PlanStore
-from tests.support.server import Server, serve
+from tests.support.server import Server, in_process
 
 BK = "https://w3id.org/plangraph/id/4601/"
 
@@ -21,7 +21,8 @@ BK = "https://w3id.org/plangraph/id/4601/"
 def server(reasoned_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     target = tmp_path_factory.mktemp("queries-web") / "store"
     shutil.copytree(reasoned_store_path, target)
-    with serve(target) as running:
+    # The inferences are tested elsewhere (test_inference_refresh); here a write needs none.
+    with in_process(target, refresh_inferences=False) as running:
         yield running
 
 

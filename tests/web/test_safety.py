@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support.server import TOKEN, Server, copy_of, serve
+from tests.support.server import STRICT_DEADLINE, TOKEN, Server, copy_of, in_process
 
 SDG = "https://w3id.org/plangraph/graph/reference/sdg/sdg-kos-goals-targets-indicators"
 # The SDG graph (7,624 triples) with itself, three times over: 3.4 × 10^15 rows to count.
@@ -25,23 +25,7 @@ SELECT (COUNT(*) AS ?n) WHERE {{
   GRAPH <{SDG}> {{ ?g ?h ?i }} GRAPH <{SDG}> {{ ?j ?k ?l }}
 }}"""
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
-DEADLINE = 2.0
-
-
-@pytest.fixture(scope="module")
-def strict(bergen_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A server with short deadlines and small caps, over its own copy of Bergen's register."""
-    store = copy_of(bergen_store, tmp_path_factory.mktemp("strict"))
-    with serve(
-        store,
-        query_timeout=DEADLINE,
-        max_query_timeout=DEADLINE * 2,
-        max_rows=100,
-        max_result_bytes=200_000,
-        max_body_bytes=64 * 1024,
-        max_concurrent_per_client=2,
-    ) as server:
-        yield server
+DEADLINE = STRICT_DEADLINE
 
 
 def count(server: Server) -> int:
@@ -114,15 +98,15 @@ def test_service_to_an_allowed_endpoint_does_reach_it(
     bergen_store: Path, tmp_path: Path, remote: str
 ) -> None:
     """The control for the test above: the listener does see a call when one is allowed."""
-    with serve(copy_of(bergen_store, tmp_path), service_allowlist=[remote]) as server:
-        with server.client() as client:
-            r = client.get(
-                "/sparql",
-                params={"query": f"SELECT * WHERE {{ SERVICE <{remote}> {{ ?s ?p ?o }} }}"},
-            )
+    store = copy_of(bergen_store, tmp_path)
+    with in_process(store, service_allowlist=[remote]) as server, server.client() as client:
+        r = client.get(
+            "/sparql",
+            params={"query": f"SELECT * WHERE {{ SERVICE <{remote}> {{ ?s ?p ?o }} }}"},
+        )
         assert r.status_code == 200, r.text
         assert len(Recorder.calls) == 1
-        description = httpx.get(server.sparql, headers={"Accept": "text/turtle"}).text
+        description = client.get("/sparql", headers={"Accept": "text/turtle"}).text
         assert "sd:BasicFederatedQuery" in description
 
 
@@ -253,22 +237,27 @@ def test_an_update_without_the_token_is_refused_and_changes_nothing(
     assert count(strict) == before
 
 
-def test_without_a_configured_token_the_endpoint_is_read_only(
-    bergen_store: Path, tmp_path: Path
-) -> None:
-    with serve(copy_of(bergen_store, tmp_path), update_token=None) as server:
-        before = count(server)
-        with server.client() as client:
-            r = client.post(
-                "/sparql",
-                content="DROP ALL",
-                headers={"Content-Type": "application/sparql-update", **server.auth()},
-            )
-            assert r.status_code == 403
-            assert "read-only" in r.text
-            description = client.get("/sparql", headers={"Accept": "text/turtle"}).text
-        assert count(server) == before
-        assert "SPARQL11Update" not in description
+@pytest.fixture(scope="module")
+def open_app(bergen_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app in this process without an update token, and with CORS for any origin."""
+    store = copy_of(bergen_store, tmp_path_factory.mktemp("open"))
+    with in_process(store, update_token=None, cors_origins=["*"]) as server:
+        yield server
+
+
+def test_without_a_configured_token_the_endpoint_is_read_only(open_app: Server) -> None:
+    before = count(open_app)
+    with open_app.client() as client:
+        r = client.post(
+            "/sparql",
+            content="DROP ALL",
+            headers={"Content-Type": "application/sparql-update", **open_app.auth()},
+        )
+        assert r.status_code == 403
+        assert "read-only" in r.text
+        description = client.get("/sparql", headers={"Accept": "text/turtle"}).text
+    assert count(open_app) == before
+    assert "SPARQL11Update" not in description
 
 
 def test_get_never_updates(strict: Server) -> None:
@@ -362,15 +351,15 @@ def test_cors_is_off_unless_configured(strict: Server) -> None:
     assert "access-control-allow-origin" not in r.headers
 
 
-def test_cors_for_any_origin_never_allows_credentials(bergen_store: Path, tmp_path: Path) -> None:
-    with serve(copy_of(bergen_store, tmp_path), cors_origins=["*"]) as server:
-        r = httpx.get(
-            server.sparql, params={"query": "ASK {}"}, headers={"Origin": "https://x.example"}
+def test_cors_for_any_origin_never_allows_credentials(open_app: Server) -> None:
+    with open_app.client() as client:
+        r = client.get(
+            "/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://x.example"}
         )
         assert r.headers["access-control-allow-origin"] == "*"
         assert "access-control-allow-credentials" not in r.headers
-        preflight = httpx.options(
-            server.sparql,
+        preflight = client.options(
+            "/sparql",
             headers={
                 "Origin": "https://x.example",
                 "Access-Control-Request-Method": "POST",

@@ -1,60 +1,34 @@
-"""``/validate`` over HTTP: body or form upload, the answer's format by Accept, bad input."""
+"""``/validate`` over HTTP: body or form upload, the answer's format by Accept, bad input, and
+the register of the store as it is now (validation runs in the engine's worker processes)."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
 import pytest
-import uvicorn
-from fastapi import FastAPI
 
 from plangraph.settings import Settings
 from plangraph.store import PlanStore
-from plangraph.web.routes.validate import router
+from plangraph.validation.submission import MAX_BYTES
+from tests.support.server import Server, copy_of, in_process
 from tests.support.validation_cases import EXAMPLES
 
-LIMIT = 256 * 1024
 THEME_PLAN = (EXAMPLES / "theme-plan.ttl").read_bytes()
 BRIEFING_MISTAKE = (EXAMPLES / "mistakes" / "briefing-with-goals.ttl").read_bytes()
-
-
-@contextlib.contextmanager
-def make_client(store: Path) -> Iterator[httpx.Client]:
-    """A small app with only the validation router, served by uvicorn on 127.0.0.1."""
-    app = FastAPI()
-    app.state.settings = Settings(store=store, max_body_bytes=LIMIT)
-    app.include_router(router)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_config=None, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    started = time.monotonic()
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() - started < 30, "the server did not start"
-        time.sleep(0.02)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join(30)
-        sock.close()
+BK = "https://w3id.org/plangraph/id/4601/"
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    """An app whose store does not exist: submissions meet plangraph's shipped datasets."""
-    with make_client(tmp_path_factory.mktemp("web") / "no-store") as test_client:
+def client(bergen_app: Server) -> Iterator[httpx.Client]:
+    """The app in this process, over a store of the shipped datasets."""
+    with bergen_app.client() as test_client:
         yield test_client
 
 
@@ -209,10 +183,13 @@ def test_bad_input_gets_a_clear_error(
     assert words in json.dumps(response.json())
 
 
-def test_a_huge_upload_is_refused_with_413_without_reading_it(client: httpx.Client) -> None:
+def test_a_huge_upload_is_refused_with_413_without_reading_it(strict: Server) -> None:
+    """On a real server: the body comes over a socket, and is not read past the limit."""
+    limit = min(strict.settings.max_body_bytes, MAX_BYTES)
+    client = strict.client()
     declared = client.post(
         "/validate",
-        content=b"x" * (LIMIT + 1),
+        content=b"x" * (limit + 1),
         headers={"Content-Type": "text/turtle"},
     )
     assert declared.status_code == 413
@@ -230,20 +207,25 @@ def test_a_huge_upload_is_refused_with_413_without_reading_it(client: httpx.Clie
         assert streamed.status_code == 413
     except httpx.TransportError:
         pass  # the server answered 413 and closed while the client was still sending
+    finally:
+        client.close()
     assert time.monotonic() - started < 30  # answered at the limit, not after reading it all
 
 
-def test_the_store_is_used_read_only_and_never_changed(loaded_store_path: Path) -> None:
-    before = PlanStore.open(loaded_store_path)
+def test_the_store_is_used_read_only_and_never_changed(
+    loaded_store_path: Path, tmp_path: Path
+) -> None:
+    store = copy_of(loaded_store_path, tmp_path)
+    before = PlanStore.open(store)
     graphs = before.graphs()
     before.close()
-    with make_client(loaded_store_path) as client:
+    with in_process(store) as server, server.client() as client:
         response = client.post(
             "/validate", content=THEME_PLAN, headers={"Content-Type": "text/turtle"}
         )
         assert response.status_code == 200
-        assert "the store at" in response.json()["register"]
-    after = PlanStore.open(loaded_store_path)
+        assert response.json()["register"] == f"the store at {store}"
+    after = PlanStore.open(store)
     assert after.graphs() == graphs
     assert not [g for g in after.graphs() if "submission" in g.iri]
     after.close()
@@ -266,3 +248,54 @@ def test_the_turtle_answer_parses(client: httpx.Client) -> None:
     store = ox.Store()
     store.load(response.content, format=ox.RdfFormat.TURTLE)
     assert len(store) > 5
+
+
+def test_a_validation_sees_the_register_as_it_is_after_an_update(bergen: Server) -> None:
+    """A submission that links to a plan the register does not have yet: a finding; once the
+    plan is inserted over ``/sparql``, the same submission has none (a real server: the update
+    goes to the writer process, the validation to a reader on the new generation)."""
+    plan = BK + "plan-test-cycling-strategy"
+    graph = "https://example.org/test/plans"
+    submission = THEME_PLAN.replace(
+        b"pg:supportsPlan bk:plan-kps-bergen-2030", b"pg:supportsPlan bk:plan-test-cycling-strategy"
+    )
+    assert submission != THEME_PLAN
+
+    def validate(client: httpx.Client) -> dict[str, Any]:
+        r = client.post("/validate", content=submission, headers={"Content-Type": "text/turtle"})
+        assert r.status_code == 200, r.text
+        report: dict[str, Any] = r.json()
+        return report
+
+    with bergen.client() as client:
+        before = validate(client)
+        assert before["conforms"] is False
+        found = [(f["rule"], f["focus"]["value"]) for f in before["findings"]]
+        assert found == [("REF", BK + "example-sub-theme-plan")]
+        assert plan in json.dumps(before)
+        update = (
+            f"INSERT DATA {{ GRAPH <{graph}> {{ <{plan}> a "
+            "<https://w3id.org/plangraph/ontology#SocialPart> } }"
+        )
+        r = client.post("/sparql", data={"update": update}, headers=bergen.auth())
+        assert r.status_code == 204, r.text
+        try:
+            after = validate(client)
+        finally:
+            dropped = client.delete("/store", params={"graph": graph}, headers=bergen.auth())
+        assert after["conforms"] is True and after["findings"] == []
+        assert dropped.status_code == 204, dropped.text
+        assert validate(client)["findings"] == before["findings"]  # the plan is gone again
+
+
+def test_a_validation_past_its_deadline_is_a_503(client: httpx.Client) -> None:
+    r = client.post(
+        "/validate",
+        params={"timeout": "0.001"},
+        content=THEME_PLAN,
+        headers={"Content-Type": "text/turtle", "Accept": "application/json"},
+    )
+    assert r.status_code == 503, r.text
+    assert "deadline of 0.001 s" in r.json()["error"]["message"]
+    again = client.post("/validate", content=THEME_PLAN, headers={"Content-Type": "text/turtle"})
+    assert again.status_code == 200 and again.json()["conforms"] is True

@@ -1,10 +1,9 @@
 """A cache of query answers per store generation, bounded by bytes.
 
-Analysts and dashboards ask the same questions again and again; on a small store the answer
-takes far less time to compute than the request to travel to a worker process and back. So the
-endpoint keeps the bytes of recent answers, keyed by everything that makes the bytes what they
-are: the **store generation** the answer was read from, the query text, the dataset (from the
-protocol, or the union default graph), the base IRI, the result format, and the caps.
+Analysts and dashboards ask the same questions again and again, so the endpoint keeps the bytes
+of recent answers, keyed by everything that makes the bytes what they are: the **store
+generation** the answer was read from, the query text, the dataset (from the protocol, or the
+union default graph), the base IRI, the result format, and the caps.
 
 * **Invalidated by construction.** Every write makes a new generation (see
   :mod:`plangraph.web.engine`), and a lookup asks for the generation that is current *now*; an

@@ -1,11 +1,8 @@
 """The FastAPI app factory. Nothing is built at import time; tests build their own app.
 
-The app serves the SPARQL endpoint (``/sparql``, see :mod:`plangraph.web.routes.sparql`), the Graph
-Store Protocol (``/store``, :mod:`plangraph.web.routes.graph_store`), the named queries (``/queries``),
-the catalogue and the dumps (``/catalog``, ``/dumps``, :mod:`plangraph.web.routes.publish`), the data's
-IRIs as Linked Data (``/id/…``, ``/concept/…``, ``/ontology``, :mod:`plangraph.web.routes.linked_data`),
-YASGUI's files (``/static``) and ``/health``. Its query engine (:mod:`plangraph.web.engine`) starts with the app and stops with
-it: worker processes over the store at ``settings.store``.
+:func:`create_app` registers every route of the app, in one place; each route's handler lives
+in :mod:`plangraph.web.routes`. The query engine (:mod:`plangraph.web.engine`) starts with the
+app and stops with it: worker processes over the store at ``settings.store``.
 """
 
 from __future__ import annotations
@@ -16,7 +13,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -24,35 +21,42 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from plangraph import __version__
 from plangraph.settings import Settings
 from plangraph.web.answer_cache import AnswerCache
-from plangraph.web.context import Endpoint
+from plangraph.web.context import AppContext
 from plangraph.web.engine import Engine
 from plangraph.web.limits import BodySizeLimit, ClientLimiter
-from plangraph.web.routes import graph_store, linked_data, publish, queries, sparql, yasgui
-from plangraph.web.routes.validate import router as validation_router
+from plangraph.web.routes import (
+    graph_store,
+    linked_data,
+    publish,
+    queries,
+    sparql,
+    validate,
+    yasgui,
+)
 
 
 class _App(FastAPI):
-    """FastAPI, with a short way in for ``/sparql``.
+    """FastAPI, with routes answered before its middleware stack.
 
-    Every request to FastAPI passes its middleware stack (error handling, exception handlers,
-    telemetry, body limits, the router: a dozen layers of coroutines, each resumed at every
-    wait), about as long as a quick query takes. ``GET``/``POST /sparql`` go straight to
-    :func:`plangraph.web.routes.sparql.asgi` behind the same body-size limit and CORS; every other
-    request goes the usual way.
+    A request to a path in ``direct`` goes straight to that path's ASGI app, which brings its
+    own wrappers (the body-size limit, CORS), past FastAPI's middleware stack (error handling,
+    exception handlers, the router: a dozen layers of coroutines, each resumed at every wait).
+    Every other request goes the usual way.
     """
 
-    sparql_asgi: ASGIApp | None = None
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.direct: dict[str, ASGIApp] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            self.sparql_asgi is not None
-            and scope["type"] == "http"
-            and scope["path"] == "/sparql"
-            and scope["method"] in sparql.METHODS
-        ):
-            scope["app"] = self
-            await self.sparql_asgi(scope, receive, send)
-            return
+        if scope["type"] == "http":
+            path: str = scope["path"]
+            root = scope.get("root_path", "")
+            handler = self.direct.get(path[len(root) :] if path.startswith(root) else path)
+            if handler is not None:
+                scope["app"] = self
+                await handler(scope, receive, send)
+                return
         await super().__call__(scope, receive, send)
 
 
@@ -81,16 +85,36 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="SPARQL 1.1 endpoint over Norway's municipal plan system. "
         "The default graph is the union of all named graphs.",
     )
-    app.state.settings = settings
-    app.state.endpoint = Endpoint(
+    app.state.context = AppContext(
         settings,
         engine,
         ClientLimiter(settings.max_concurrent_per_client),
         AnswerCache(settings.answer_cache_bytes),
     )
-    # The protocol endpoints are plain Starlette routes: they read the request themselves, and
-    # FastAPI's parameter machinery would only add time to every query.
-    app.add_route("/sparql", sparql.sparql, methods=sparql.METHODS, include_in_schema=False)
+
+    def health(request: Request) -> JSONResponse:
+        state: dict[str, Any] = {"status": "ok", "version": __version__, **engine.health()}
+        healthy = engine.running and state["readers"] > 0 and state["writer"]
+        if not healthy:
+            state["status"] = "unavailable"
+        return JSONResponse(state, status_code=200 if healthy else 503)
+
+    cors: dict[str, Any] | None = None
+    if settings.cors_origins:
+        cors = {
+            "allow_origins": settings.cors_origins,
+            "allow_credentials": False,  # the update token goes in a header, never a cookie
+            "allow_methods": ["GET", "HEAD", "POST", "PUT", "DELETE"],
+            "allow_headers": ["Authorization", "Content-Type", "Accept"],
+            "expose_headers": ["X-Request-Id", "Location", sparql.CACHE_HEADER],
+            "max_age": 600,
+        }
+
+    # -- every route ---------------------------------------------------------------------------
+
+    # The SPARQL protocol: past FastAPI's middleware (see _App), with the same wrappers.
+    app.direct["/sparql"] = _wrapped(sparql.asgi, settings, cors)
+    # The Graph Store Protocol: plain Starlette routes, which read the request themselves.
     app.add_route(
         "/store",
         graph_store.graph_store,
@@ -104,33 +128,54 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         methods=graph_store.METHODS,
         include_in_schema=False,
     )
-    app.include_router(validation_router)
-    app.include_router(queries.router)
-    app.include_router(publish.router)
-    app.include_router(linked_data.router)
+    app.add_api_route(
+        "/validate",
+        validate.validation_form,
+        methods=["GET"],
+        response_class=HTMLResponse,
+        summary="The validation form",
+        tags=["validation"],
+    )
+    app.add_api_route(
+        "/validate",
+        validate.validate_submission,
+        methods=["POST"],
+        summary="Validate a plan submission",
+        responses=validate.SUBMISSION_RESPONSES,
+        tags=["validation"],
+    )
+    app.add_api_route("/queries.json", queries.catalogue_json, methods=["GET"])
+    app.add_api_route(
+        "/queries", queries.catalogue_page, methods=["GET"], response_class=HTMLResponse
+    )
+    app.add_api_route("/queries/{slug}", queries.query_page, methods=["GET"])
+    app.add_api_route(
+        "/catalog", publish.catalog_page, methods=["GET", "HEAD"], include_in_schema=False
+    )
+    app.add_api_route(
+        "/dumps/{name}", publish.dump, methods=["GET", "HEAD"], include_in_schema=False
+    )
+    for path, name in linked_data.served_paths():
+        app.add_api_route(
+            path, linked_data.resource, methods=["GET", "HEAD"], name=name, include_in_schema=False
+        )
+    app.add_api_route(
+        "/graph/{rest:path}",
+        linked_data.graph_redirect,
+        methods=["GET", "HEAD"],
+        include_in_schema=False,
+    )
     app.mount("/static", StaticFiles(directory=yasgui.STATIC_DIR), name="static")
-
-    @app.get("/health")
-    def health(request: Request) -> JSONResponse:
-        state: dict[str, Any] = {"status": "ok", "version": __version__, **engine.health()}
-        healthy = engine.running and state["readers"] > 0 and state["writer"]
-        if not healthy:
-            state["status"] = "unavailable"
-        return JSONResponse(state, status_code=200 if healthy else 503)
+    app.add_api_route("/health", health, methods=["GET"])
 
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
-    fast: ASGIApp = BodySizeLimit(sparql.asgi, limit=settings.max_body_bytes)
-    if settings.cors_origins:
+    if cors is not None:
         # Outermost, so that every answer (a 413 too) carries the CORS headers.
-        cors: dict[str, Any] = {
-            "allow_origins": settings.cors_origins,
-            "allow_credentials": False,  # the update token goes in a header, never a cookie
-            "allow_methods": ["GET", "HEAD", "POST", "PUT", "DELETE"],
-            "allow_headers": ["Authorization", "Content-Type", "Accept"],
-            "expose_headers": ["X-Request-Id", "Location", sparql.CACHE_HEADER],
-            "max_age": 600,
-        }
         app.add_middleware(CORSMiddleware, **cors)
-        fast = CORSMiddleware(fast, **cors)
-    app.sparql_asgi = fast
     return app
+
+
+def _wrapped(handler: ASGIApp, settings: Settings, cors: dict[str, Any] | None) -> ASGIApp:
+    """``handler`` behind the wrappers every request meets: the body-size limit, then CORS."""
+    wrapped: ASGIApp = BodySizeLimit(handler, limit=settings.max_body_bytes)
+    return CORSMiddleware(wrapped, **cors) if cors is not None else wrapped

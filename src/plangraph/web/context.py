@@ -1,4 +1,4 @@
-"""What the SPARQL routers share: the endpoint's context, errors, the update token, deadlines."""
+"""What the routes share: the app's context, errors, the update token, deadlines."""
 
 from __future__ import annotations
 
@@ -15,14 +15,16 @@ from plangraph.rebase import Rebase
 from plangraph.settings import Settings
 from plangraph.web import negotiation
 from plangraph.web.answer_cache import AnswerCache
-from plangraph.web.engine import Answer, Engine
+from plangraph.web.engine import Engine
+from plangraph.web.engine.jobs import Failed
 from plangraph.web.limits import ClientLimiter
 from plangraph.web.querylog import QueryLog
 
 
 @dataclass
-class Endpoint:
-    """Everything a request handler needs, built once by the app factory."""
+class AppContext:
+    """What every request handler shares: the settings, the engine, the per-client limiter and
+    the answer cache; built once by the app factory."""
 
     settings: Settings
     engine: Engine
@@ -38,8 +40,9 @@ class Endpoint:
         return self.settings.update_token is not None
 
 
-def endpoint(request: Request) -> Endpoint:
-    context: Endpoint = request.app.state.endpoint
+def context_of(request: Request) -> AppContext:
+    """The context of the app that ``request`` came to."""
+    context: AppContext = request.app.state.context
     return context
 
 
@@ -68,7 +71,7 @@ def error_response(
     )
 
 
-def too_many(context: Endpoint) -> ProtocolError:
+def too_many(context: AppContext) -> ProtocolError:
     """The 429 for a client that already has as many requests running as it may."""
     return ProtocolError(
         429,
@@ -101,7 +104,7 @@ def client_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def authorize(request: Request, context: Endpoint) -> None:
+def authorize(request: Request, context: AppContext) -> None:
     """Raise ProtocolError unless the request holds the update token."""
     token = context.settings.update_token
     if token is None:
@@ -155,7 +158,7 @@ _URLS_KEPT = 256
 
 def endpoint_url(request: Request) -> str:
     """The URL of the resource asked for, without its query string (remembered for the few
-    addresses a server is called by: building it costs as much as some queries)."""
+    addresses a server is called by)."""
     scope = request.scope
     key = (
         scope.get("scheme"),
@@ -172,9 +175,10 @@ def endpoint_url(request: Request) -> str:
     return url
 
 
-def answer_status_message(answer: Answer) -> str:
-    message = answer.message or "error"
-    if answer.info.get("cap"):
+def failure_message(failed: Failed) -> str:
+    """What to tell the client about a job that failed."""
+    message = failed.message
+    if failed.cap:
         message += (
             "; the answer was not sent (a cut answer would look complete): narrow the query or "
             "add LIMIT (caps: PLANGRAPH_MAX_ROWS, PLANGRAPH_MAX_RESULT_BYTES)"
@@ -198,12 +202,7 @@ def rebase(settings: Settings) -> Rebase:
     return Rebase(BASE, settings.base_iri)
 
 
-def rebase_job(settings: Settings) -> dict[str, Any]:
-    """What a worker job needs to write (and read) IRIs under the public base."""
-    if settings.base_iri == BASE:
-        return {}
-    return {"rebase": [BASE, settings.base_iri]}
-
-
-def job_limits(settings: Settings) -> dict[str, Any]:
-    return {"max_rows": settings.max_rows, "max_bytes": settings.max_result_bytes}
+def job_rebase(settings: Settings) -> Rebase | None:
+    """The rebase a worker job needs to write (and read) IRIs under the public base (None: the
+    server publishes the stored IRIs)."""
+    return None if settings.base_iri == BASE else rebase(settings)

@@ -16,6 +16,7 @@ from plangraph import __version__
 from plangraph.namespaces import BASE
 from plangraph.rebase import Rebase
 from plangraph.settings import Settings
+from plangraph.web.engine.jobs import TripleCounts
 from plangraph.web.negotiation import GRAPH_FORMATS, RESULT_FORMATS, Format
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -48,7 +49,7 @@ def _count(n: int) -> ox.Literal:
     return ox.Literal(str(n), datatype=XSD_INTEGER)
 
 
-def triples(url: str, settings: Settings, stats: dict[str, Any] | None) -> list[ox.Triple]:
+def triples(url: str, settings: Settings, stats: TripleCounts | None) -> list[ox.Triple]:
     """The description of the endpoint at ``url``."""
     service = _n(url)
     a = _n(RDF_TYPE)
@@ -91,10 +92,10 @@ def triples(url: str, settings: Settings, stats: dict[str, Any] | None) -> list[
         ox.Triple(dataset, a, _n(SD + "Dataset")),
         ox.Triple(dataset, _n(SD + "defaultGraph"), default),
         ox.Triple(default, a, _n(SD + "Graph")),
-        ox.Triple(default, _n(VOID + "triples"), _count(int(stats.get("union", 0)))),
+        ox.Triple(default, _n(VOID + "triples"), _count(stats.union)),
     ]
     rebase = Rebase(BASE, settings.base_iri)
-    for i, (iri, n) in enumerate(sorted(stats.get("named", {}).items())):
+    for i, (iri, n) in enumerate(sorted(stats.named.items())):
         named = ox.BlankNode(f"named{i}")
         graph = ox.BlankNode(f"graph{i}")
         out += [
@@ -103,12 +104,12 @@ def triples(url: str, settings: Settings, stats: dict[str, Any] | None) -> list[
             ox.Triple(named, _n(SD + "name"), _n(rebase.to_public(iri))),
             ox.Triple(named, _n(SD + "graph"), graph),
             ox.Triple(graph, a, _n(SD + "Graph")),
-            ox.Triple(graph, _n(VOID + "triples"), _count(int(n))),
+            ox.Triple(graph, _n(VOID + "triples"), _count(n)),
         ]
     return out
 
 
-def describe(url: str, settings: Settings, stats: dict[str, Any] | None, fmt: Format) -> bytes:
+def describe(url: str, settings: Settings, stats: TripleCounts | None, fmt: Format) -> bytes:
     """The description serialised in ``fmt``."""
     rdf_format = ox.RdfFormat.from_media_type(fmt.media_type)
     assert rdf_format is not None

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from plangraph.web.engine import Engine, StreamError
+from plangraph.web.engine.jobs import Done, Dump, Failed, Query, Serialized, Update
 from plangraph.web.engine.worker import count_rows
 
 TRICKY = [
@@ -58,18 +59,15 @@ def _store(path: Path) -> Path:
 
 def _select(engine: Engine, query: str, timeout: float = 10) -> bytes:
     answer = engine.read(
-        {
-            "op": "query",
-            "query": query,
-            "media_type": "text/tab-separated-values",
-            "union": True,
-            "max_rows": 1000,
-            "max_bytes": 1 << 20,
-        },
+        Query(query, "text/tab-separated-values", max_rows=1000, max_bytes=1 << 20, union=True),
         timeout,
     )
-    assert answer.ok, answer.message
-    return answer.body
+    assert isinstance(answer, Done), answer
+    return answer.value.body
+
+
+def _update(text: str) -> Update:
+    return Update(text)
 
 
 def test_old_generations_go_once_no_reader_has_them(tmp_path: Path) -> None:
@@ -78,10 +76,8 @@ def test_old_generations_go_once_no_reader_has_them(tmp_path: Path) -> None:
     try:
         assert _select(engine, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }").splitlines()[1] == b"1"
         for i in range(5):
-            answer = engine.write(
-                {"op": "update", "update": f"INSERT DATA {{ <http://x/b{i}> <http://x/p> 1 }}"}, 10
-            )
-            assert answer.ok, answer.message
+            answer = engine.write(_update(f"INSERT DATA {{ <http://x/b{i}> <http://x/p> 1 }}"), 10)
+            assert isinstance(answer, Done), answer
             # Read-your-writes: a query after the write sees it.
             n = int(_select(engine, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }").splitlines()[1])
             assert n == i + 2
@@ -106,15 +102,16 @@ def test_a_killed_writer_loses_only_its_own_write(tmp_path: Path) -> None:
         # Two triples in the default graph (which updates see): the 40 patterns of the runaway
         # have 2^40 solutions, a night's work.
         two = "INSERT DATA { <http://x/c> <http://x/p> 2 . <http://x/d> <http://x/p> 3 }"
-        assert engine.write({"op": "update", "update": two}, 30).ok
-        answer = engine.write({"op": "update", "update": runaway}, 1.0)
-        assert answer.status == 503
+        assert isinstance(engine.write(_update(two), 30), Done)
+        answer = engine.write(_update(runaway), 1.0)
+        assert isinstance(answer, Failed) and answer.status == 503
         n = _select(engine, "ASK { GRAPH <http://x/big> { ?s ?p ?o } }")
         assert n.strip() == b"false"
         # The writer was replaced and takes writes; the engine's own failures are the request's.
-        assert engine.write({"op": "update", "update": "CLEAR SILENT GRAPH <http://x/big>"}, 10).ok
-        failed = engine.write({"op": "update", "update": "CLEAR GRAPH <http://x/big>"}, 10)
-        assert failed.status == 400 and "does not exist" in (failed.message or "")
+        assert isinstance(engine.write(_update("CLEAR SILENT GRAPH <http://x/big>"), 10), Done)
+        failed = engine.write(_update("CLEAR GRAPH <http://x/big>"), 10)
+        assert isinstance(failed, Failed)
+        assert failed.status == 400 and "does not exist" in failed.message
     finally:
         engine.stop()
 
@@ -138,16 +135,10 @@ def _slow_query(engine: Engine, timeout: float) -> int:
         + "".join(f" VALUES ?v{i} {{ {values} }}" for i in range(6))
         + " }"
     )
-    return engine.read(
-        {
-            "op": "query",
-            "query": query,
-            "media_type": "text/tab-separated-values",
-            "max_rows": 10,
-            "max_bytes": 1000,
-        },
-        timeout,
-    ).status
+    answer = engine.read(
+        Query(query, "text/tab-separated-values", max_rows=10, max_bytes=1000), timeout
+    )
+    return 200 if isinstance(answer, Done) else answer.status
 
 
 def test_the_pool_grows_when_all_readers_are_busy_and_shrinks_back(
@@ -155,10 +146,10 @@ def test_the_pool_grows_when_all_readers_are_busy_and_shrinks_back(
 ) -> None:
     import threading
 
-    from plangraph.web import engine as engine_module
+    from plangraph.web.engine import pool
 
-    monkeypatch.setattr(engine_module, "_TRIM_EVERY", 0.2)
-    monkeypatch.setattr(engine_module, "_IDLE_LIMIT", 0.5)
+    monkeypatch.setattr(pool, "_TRIM_EVERY", 0.2)
+    monkeypatch.setattr(pool, "_IDLE_LIMIT", 0.5)
     engine = Engine(_store(tmp_path / "store"), readers=1, max_readers=3)
     engine.start()
     try:
@@ -195,7 +186,7 @@ def test_a_stream_comes_in_chunks_and_a_stream_left_part_way_replaces_its_reader
     del store
     engine = Engine(path, readers=1)
     engine.start()
-    job = {"op": "dump", "graphs": ["http://x/g"], "media_type": "application/n-quads"}
+    job = Dump(("http://x/g",), "application/n-quads")
     try:
         chunks = list(engine.stream(job, 10))
         assert len(chunks) > 2  # the header, then one per batch of quads
@@ -213,7 +204,7 @@ def test_a_stream_comes_in_chunks_and_a_stream_left_part_way_replaces_its_reader
         # The new reader answers; a job it cannot do is an error before any chunk.
         assert len(b"".join(engine.stream(job, 10))) == len(b"".join(chunks))
         with pytest.raises(StreamError, match="Turtle or N-Quads"):
-            next(engine.stream({**job, "media_type": "application/rdf+xml"}, 10))
+            next(engine.stream(Dump(job.graphs, "application/rdf+xml"), 10))
     finally:
         engine.stop()
 
@@ -237,14 +228,12 @@ def test_queries_wait_in_line_on_the_event_loop_when_every_reader_is_busy(
         + f" VALUES ?w {{ {twenty} }} }}"
     )
 
-    def job(query: str) -> dict[str, object]:
-        return {
-            "op": "query",
-            "query": query,
-            "media_type": "text/tab-separated-values",
-            "max_rows": 10,
-            "max_bytes": 1000,
-        }
+    def job(query: str) -> Query:
+        return Query(query, "text/tab-separated-values", max_rows=10, max_bytes=1000)
+
+    def body(answer: Done[Serialized] | Failed) -> bytes:
+        assert isinstance(answer, Done), answer
+        return answer.value.body
 
     async def scenario() -> None:
         running = asyncio.create_task(engine.aread(job(slow), 60))
@@ -263,15 +252,15 @@ def test_queries_wait_in_line_on_the_event_loop_when_every_reader_is_busy(
         assert not running.done(), "the slow query was not slow enough for this test"
         cancelled.cancel()
         answer = await expired
-        assert answer.status == 503 and "busy" in (answer.message or "")
-        assert (await running).body.split()[-1] == b"20000000"
+        assert isinstance(answer, Failed) and answer.status == 503 and "busy" in answer.message
+        assert body(await running).split()[-1] == b"20000000"
         answers = await asyncio.gather(*waiting)
-        assert [a.body.split()[-1] for a in answers] == [b"0", b"1", b"2", b"3", b"4"]
+        assert [body(a).split()[-1] for a in answers] == [b"0", b"1", b"2", b"3", b"4"]
         assert finished == [0, 1, 2, 3, 4], "not first come, first served"
         assert cancelled.cancelled()
         # The reader was not lost to the waits that ended early: it answers at once.
         started = time.monotonic()
-        assert (await engine.aread(job("ASK {}"), 1)).ok
+        assert isinstance(await engine.aread(job("ASK {}"), 1), Done)
         assert time.monotonic() - started < 0.5
 
     try:

@@ -8,13 +8,10 @@ prefixed names (``ex:a\\#b`` holds no comment). Text inside those is never mista
 keyword, and a keyword is found wherever the engine could read one, including where the engine
 reads one glued to other text: oxigraph matches keywords by their letters only, so it runs
 ``SERVICE:ep {…}``, ``service<…>{}``, ``1.SERVICE <…> {}`` and ``?o.SERVICE <…> {}`` too (each
-was checked against the engine; see ``tests/endpoint/test_sparql_text.py``). Any occurrence of
+was checked against the engine; see ``tests/web/engine/test_query_text.py``). Any occurrence of
 ``service`` outside strings, IRIs, comments and variables counts as a ``SERVICE``, except inside
 the local part of a prefixed name (``ex:hasService``), where the engine cannot start a keyword.
 The rule errs on the side of refusing: a prefix whose name begins with "service" is refused.
-
-rdflib's SPARQL parser would give an algebra, but takes tens of milliseconds per query, more than
-many queries take to run; this tokenizer takes tens of microseconds.
 
 The same tokens answer the other questions the protocol needs answered: the query form (for
 content negotiation), whether the query names its own dataset (``FROM``), and where an update's

@@ -1,25 +1,29 @@
-"""The endpoint's worker processes: readers that answer queries, and the one writer.
+"""The endpoint's worker processes: readers that answer read jobs, and the one writer.
 
 This module runs in child processes, ``python -m plangraph.web.engine.worker reader|writer FD …``,
-started by :mod:`plangraph.web.engine`; it imports nothing of the web stack.
+started by :mod:`plangraph.web.engine.pool`; it imports nothing of the web stack but the jobs.
 
-*Readers* open a read-only pyoxigraph store on a *generation*: a RocksDB checkpoint of the store
-(hard links, milliseconds), taken by the writer after every change. Nobody writes to a
-checkpoint, so reading it is well-defined (``Store.read_only`` on a directory that another
-process writes to is not). A reader runs the query **and** serialises the results in one call,
-so the result iterator is consumed on the thread that created it; it counts rows and bytes as
-it goes and stops at the caps. A reader past its deadline is killed by the engine (pyoxigraph
-cannot be cancelled); nothing is lost, since a reader holds no state.
+*Readers* open a read-only pyoxigraph store on a *generation*: a RocksDB checkpoint of the store,
+taken by the writer after every change. Nobody writes to a checkpoint, so reading it is
+well-defined (``Store.read_only`` on a directory that another process writes to is not). A
+reader runs a query **and** serialises its results in one call, so the result iterator is
+consumed on the thread that created it; it counts rows and bytes as it goes and stops at the
+caps. A reader past its deadline is killed by the engine (pyoxigraph cannot be cancelled);
+nothing is lost, since a reader holds no state.
 
 The *writer* holds the store open for writing (one read-write handle per directory). It runs
 updates and Graph Store writes, each as one pyoxigraph transaction, then takes the next
 generation. A write past its deadline is killed too: pyoxigraph writes a transaction only when
 it commits, so the store reopens as it was before the write.
 
-Messages are ``(path, job)`` tuples in; ``(status, info, body)`` tuples out, one message per
-answer (a quick query costs one write each way). An answer larger than :data:`INLINE_BYTES`
-comes as ``(status, info, None)`` followed by its body as raw bytes, so that the engine can read
-it off the event loop.
+Each worker takes ``(path, job)`` messages (:mod:`plangraph.web.engine.jobs`) and dispatches on
+the job's type. It answers with one message per job:
+
+* a reader: ``("ok", value)``; ``("bytes", rows, body)`` for a :class:`~.jobs.Serialized`
+  answer, with ``None`` for a body larger than :data:`~.jobs.INLINE_BYTES` that follows as raw
+  bytes; ``("chunk",)`` and raw bytes for each chunk of a dump; ``("failed", Failed)``;
+* the writer: ``("ready", generation)`` once it opened the store, then ``("ok", value,
+  generation or None, stale_inferences)`` or ``("failed", Failed)`` per job.
 """
 
 from __future__ import annotations
@@ -27,27 +31,59 @@ from __future__ import annotations
 import csv
 import gc
 import io
-import json
 import re
 import shutil
 import signal
 from collections.abc import Iterable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyoxigraph as ox
 
 from plangraph.namespaces import LABELS
 from plangraph.rebase import Rebase
+from plangraph.web.engine.jobs import (
+    INLINE_BYTES,
+    DeleteGraph,
+    Describe,
+    Description,
+    Dump,
+    Failed,
+    GetGraph,
+    Graphs,
+    Imports,
+    Job,
+    Open,
+    Query,
+    ReadJob,
+    Reason,
+    Reasoned,
+    Serialized,
+    Statistics,
+    TripleCounts,
+    Update,
+    Validate,
+    WriteGraph,
+    WriteJob,
+    Written,
+)
 
 if TYPE_CHECKING:
-    from plangraph.store import PlanStore
+    from plangraph.publish.catalog import Imported
+    from plangraph.store import GraphInfo, PlanStore
+    from plangraph.validation import Register, Report
 
-Job = dict[str, Any]
+A = TypeVar("A")
+_IDENTITY = Rebase()
 
-INLINE_BYTES = 1 << 20
-"""Answers up to this size travel in the one message with their status; larger ones follow it."""
+
+class _Refused(Exception):
+    """A job that cannot be answered as asked: its :class:`Failed`."""
+
+    def __init__(self, failed: Failed) -> None:
+        super().__init__(failed.message)
+        self.failed = failed
 
 
 class _CapExceeded(Exception):
@@ -102,25 +138,17 @@ def count_rows(body: bytes, fmt: ox.QueryResultsFormat) -> int:
     return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8"), newline=""))) - 1
 
 
-def _dataset_args(job: Job) -> dict[str, Any]:
-    args: dict[str, Any] = {"base_iri": job.get("base_iri")}
-    default_graph = job.get("default_graph")
-    named_graphs = job.get("named_graphs")
-    if default_graph is not None or named_graphs is not None:
+def _dataset_args(job: Query) -> dict[str, Any]:
+    args: dict[str, Any] = {"base_iri": job.base_iri}
+    if job.default_graph is not None or job.named_graphs is not None:
         # A dataset given by the protocol replaces the query's own, wholly: graphs it does not
         # name are not in it (an empty default graph, or no named graphs).
-        rebase = _rebase(job)
-        args["default_graph"] = [ox.NamedNode(rebase.to_stored(g)) for g in default_graph or []]
-        args["named_graphs"] = [ox.NamedNode(rebase.to_stored(g)) for g in named_graphs or []]
-    elif job.get("union"):
+        rebase = job.rebase or _IDENTITY
+        args["default_graph"] = [ox.NamedNode(rebase.to_stored(g)) for g in job.default_graph or ()]
+        args["named_graphs"] = [ox.NamedNode(rebase.to_stored(g)) for g in job.named_graphs or ()]
+    elif job.union:
         args["use_default_graph_as_union"] = True
     return args
-
-
-def _rebase(job: Job) -> Rebase:
-    """The job's mapping between stored and public IRIs (none: the identity)."""
-    pair = job.get("rebase")
-    return Rebase(pair[0], pair[1]) if pair else Rebase()
 
 
 # Formats with one triple a line (a line break inside a literal is escaped): pyoxigraph writes
@@ -128,42 +156,42 @@ def _rebase(job: Job) -> Rebase:
 _LINE_FORMATS = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
 
 
-def _construct_answer(result: ox.QueryTriples, job: Job) -> tuple[bytes, int]:
+def _construct_answer(result: ox.QueryTriples, job: Query) -> Serialized:
     """Serialise the triples of a ``CONSTRUCT``/``DESCRIBE``, consumed here, within the caps."""
-    fmt = ox.RdfFormat.from_media_type(job["media_type"])
+    fmt = ox.RdfFormat.from_media_type(job.media_type)
     assert fmt is not None
-    if fmt not in _LINE_FORMATS or not _rebase(job).identity:
+    if fmt not in _LINE_FORMATS or not (job.rebase or _IDENTITY).identity:
         return _triples_answer(result, job)
-    buffer = _CappedBuffer(int(job["max_bytes"]))
+    buffer = _CappedBuffer(job.max_bytes)
     result.serialize(buffer, fmt)
     body = buffer.value()
     triples = body.count(b"\n")
-    if triples > int(job["max_rows"]):
-        raise _CapExceeded(f"the answer has more than the cap of {job['max_rows']:,} triples")
-    return body, triples
+    if triples > job.max_rows:
+        raise _CapExceeded(f"the answer has more than the cap of {job.max_rows:,} triples")
+    return Serialized(body, triples)
 
 
-def _triples_answer(triples: Any, job: Job) -> tuple[bytes, int]:
+def _triples_answer(triples: Iterable[ox.Triple], job: Query | GetGraph) -> Serialized:
     """Serialise triples from an iterator, consumed here, stopping at the caps."""
-    fmt = ox.RdfFormat.from_media_type(job["media_type"])
+    fmt = ox.RdfFormat.from_media_type(job.media_type)
     assert fmt is not None
-    max_rows = int(job["max_rows"])
-    rebase = _rebase(job)
+    rebase = job.rebase or _IDENTITY
     kept: list[ox.Triple] = []
     for triple in rebase.triples(triples):
         kept.append(triple)
-        if len(kept) > max_rows:
-            raise _CapExceeded(f"the answer has more than the cap of {max_rows:,} triples")
-    buffer = _CappedBuffer(int(job["max_bytes"]))
+        if len(kept) > job.max_rows:
+            raise _CapExceeded(f"the answer has more than the cap of {job.max_rows:,} triples")
+    buffer = _CappedBuffer(job.max_bytes)
     if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
         items: list[Any] = [ox.Quad(t.subject, t.predicate, t.object) for t in kept]
     else:
         items = kept
-    ox.serialize(items, buffer, fmt, prefixes=rebase.prefixes(job.get("prefixes")) or None)
+    prefixes = dict(job.prefixes) if job.prefixes is not None else None
+    ox.serialize(items, buffer, fmt, prefixes=rebase.prefixes(prefixes) or None)
     body = buffer.value()
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
         body = used_prefixes_only(body)
-    return body, len(kept)
+    return Serialized(body, len(kept))
 
 
 _PREFIX_LINE = re.compile(rb"@prefix ([^:\s]*): <[^>]*> \.\n")
@@ -181,44 +209,43 @@ def used_prefixes_only(body: bytes) -> bytes:
     return b"".join(kept) + rest
 
 
-def _query(store: ox.Store, job: Job) -> tuple[bytes, int]:
-    rebase = _rebase(job)
-    result = store.query(rebase.query(job["query"]), **_dataset_args(job))
+def _query(store: ox.Store, job: Query) -> Serialized:
+    rebase = job.rebase or _IDENTITY
+    result = store.query(rebase.query(job.query), **_dataset_args(job))
     if isinstance(result, ox.QueryBoolean):
-        fmt = ox.QueryResultsFormat.from_media_type(job["media_type"])
+        fmt = ox.QueryResultsFormat.from_media_type(job.media_type)
         assert fmt is not None
-        return result.serialize(format=fmt) or b"", 1
+        return Serialized(result.serialize(format=fmt) or b"", 1)
     if isinstance(result, ox.QuerySolutions):
-        fmt = ox.QueryResultsFormat.from_media_type(job["media_type"])
+        fmt = ox.QueryResultsFormat.from_media_type(job.media_type)
         assert fmt is not None
-        buffer = _CappedBuffer(int(job["max_bytes"]))
+        buffer = _CappedBuffer(job.max_bytes)
         result.serialize(buffer, fmt)
         body = buffer.value()
         rows = count_rows(body, fmt)
-        if rows > int(job["max_rows"]):
-            raise _CapExceeded(f"the answer has more than the cap of {job['max_rows']:,} rows")
-        return rebase.results(body, job["media_type"]), rows
+        if rows > job.max_rows:
+            raise _CapExceeded(f"the answer has more than the cap of {job.max_rows:,} rows")
+        return Serialized(rebase.results(body, job.media_type), rows)
     return _construct_answer(result, job)
 
 
-def _graph(store: ox.Store, job: Job) -> tuple[bytes, int] | None:
-    """The triples of one graph (None: a named graph that does not exist)."""
-    name = job.get("graph")
+def _get_graph(store: ox.Store, job: GetGraph) -> Serialized:
+    """The triples of one graph; a 404 for a named graph that does not exist."""
     graph: ox.NamedNode | ox.DefaultGraph
-    if name is None:
+    if job.graph is None:
         graph = ox.DefaultGraph()
     else:
-        graph = ox.NamedNode(_rebase(job).to_stored(name))
+        graph = ox.NamedNode((job.rebase or _IDENTITY).to_stored(job.graph))
         if not store.contains_named_graph(graph):
-            return None
-    if job.get("head"):
-        return b"", 0
+            raise _Refused(Failed(404, "no such graph"))
+    if job.head:
+        return Serialized(b"", 0)
     quads = store.quads_for_pattern(None, None, None, graph)
     return _triples_answer((q.triple for q in quads), job)
 
 
-def _statistics(store: ox.Store) -> bytes:
-    """Triples per graph, as JSON: ``{"default": n, "union": n, "named": {iri: n}}``."""
+def _statistics(store: ox.Store) -> TripleCounts:
+    """Triples per graph."""
     named: dict[str, int] = {g.value: 0 for g in store.named_graphs() if hasattr(g, "value")}
     rows = store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     assert isinstance(rows, ox.QuerySolutions)
@@ -231,25 +258,21 @@ def _statistics(store: ox.Store) -> bytes:
     assert isinstance(union, ox.QuerySolutions)
     total = next(iter(union))["n"]
     assert isinstance(total, ox.Literal)
-    return json.dumps({"default": default, "union": int(total.value), "named": named}).encode()
+    return TripleCounts(default=default, union=int(total.value), named=named)
 
 
-def _graphs(store: ox.Store) -> bytes:
-    """Every named graph with its triple count and load record, as JSON (see ``GraphInfo``)."""
-    from dataclasses import asdict
-
+def _graphs(store: ox.Store) -> tuple[GraphInfo, ...]:
+    """Every named graph with its triple count and load record."""
     from plangraph.store import PlanStore
 
-    return json.dumps([asdict(g) for g in PlanStore(store, None).graphs()]).encode()
+    return tuple(PlanStore(store, None).graphs())
 
 
-def _imports(store: ox.Store) -> bytes:
-    """The imported graphs with their PROV-O records, as JSON (see ``catalog.Imported``)."""
-    from dataclasses import asdict
-
+def _imports(store: ox.Store) -> tuple[Imported, ...]:
+    """The imported graphs with their PROV-O records."""
     from plangraph.publish.catalog import imports
 
-    return json.dumps([asdict(i) for i in imports(store)]).encode()
+    return tuple(imports(store))
 
 
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -265,8 +288,8 @@ def _labels_of(store: ox.Store, nodes: set[ox.NamedNode]) -> set[ox.Triple]:
     return found
 
 
-def _describe(store: ox.Store, job: Job) -> bytes | None:
-    """What the store knows about one IRI, as JSON of N-Triples texts (None: nothing).
+def _describe(store: ox.Store, job: Describe) -> Description:
+    """What the store knows about one IRI (see :class:`~.jobs.Describe`); a 404 if nothing.
 
     * ``description``: the resource's triples and the closure of its blank nodes (a Concise
       Bounded Description), over all graphs; for an ``owl:Ontology``, the whole graph that
@@ -276,9 +299,8 @@ def _describe(store: ox.Store, job: Job) -> bytes | None:
       ``incoming_labels`` the labels of their subjects and predicates, and ``incoming_total``,
       how many such triples there are.
     """
-    rebase = _rebase(job)
-    node = ox.NamedNode(rebase.to_stored(job["iri"]))
-    max_rows = int(job["max_rows"])
+    rebase = job.rebase or _IDENTITY
+    node = ox.NamedNode(rebase.to_stored(job.iri))
     description: set[ox.Triple] = set()
     documents = {
         q.graph_name
@@ -296,9 +318,8 @@ def _describe(store: ox.Store, job: Job) -> bytes | None:
             if isinstance(quad.object, ox.BlankNode) and quad.object not in seen:
                 seen.add(quad.object)
                 todo.append(quad.object)
-        if len(description) > max_rows:
-            raise _CapExceeded(f"the description has more than the cap of {max_rows:,} triples")
-    limit = int(job.get("incoming_limit", 500))
+        if len(description) > job.max_rows:
+            raise _CapExceeded(f"the description has more than the cap of {job.max_rows:,} triples")
     incoming: list[ox.Triple] = []
     known: set[ox.Triple] = set()
     total = 0
@@ -308,10 +329,10 @@ def _describe(store: ox.Store, job: Job) -> bytes | None:
             continue
         known.add(triple)
         total += 1
-        if len(incoming) < limit:
+        if len(incoming) < job.incoming_limit:
             incoming.append(triple)
     if not description and not total:
-        return None
+        raise _Refused(Failed(404, "nothing is known about it"))
     pointed = {t.object for t in description if isinstance(t.object, ox.NamedNode)}
     pointed |= {t.predicate for t in description}
     labels = _labels_of(store, pointed - {node}) - description
@@ -323,34 +344,32 @@ def _describe(store: ox.Store, job: Job) -> bytes | None:
         data = ox.serialize(list(rebase.triples(triples)), format=ox.RdfFormat.N_TRIPLES)
         return (data or b"").decode("utf-8")
 
-    return json.dumps(
-        {
-            "description": text(description),
-            "labels": text(labels),
-            "incoming": text(incoming),
-            "incoming_labels": text(incoming_labels),
-            "incoming_total": total,
-        }
-    ).encode()
+    return Description(
+        description=text(description),
+        labels=text(labels),
+        incoming=text(incoming),
+        incoming_labels=text(incoming_labels),
+        incoming_total=total,
+    )
 
 
 _DUMP_BATCH = 10_000
 
 
-def _dump(store: ox.Store, job: Job, conn: Connection) -> int:
-    """Stream the named graphs ``job["graphs"]`` as chunks, each a ``("chunk", {}, None)``
-    message and its bytes; the number of quads written. Turtle is the union of the graphs' triples (the
+def _dump(store: ox.Store, job: Dump, conn: Connection) -> int:
+    """Stream the named graphs of the dump as chunks, each a ``("chunk",)`` message and its
+    bytes; the number of quads written. Turtle is the union of the graphs' triples (the
     ``@prefix`` lines once, at the start), N-Quads keeps each graph's name."""
-    rebase = _rebase(job)
-    fmt = ox.RdfFormat.from_media_type(job["media_type"])
+    rebase = job.rebase or _IDENTITY
+    fmt = ox.RdfFormat.from_media_type(job.media_type)
     if fmt not in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_QUADS):
-        raise ValueError(f"a dump is Turtle or N-Quads, not {job['media_type']}")
-    prefixes = rebase.prefixes(job.get("prefixes")) or {}
+        raise ValueError(f"a dump is Turtle or N-Quads, not {job.media_type}")
+    prefixes = rebase.prefixes(dict(job.prefixes) if job.prefixes is not None else None) or {}
     header = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in prefixes.items())
-    conn.send(("chunk", {}, None))
+    conn.send(("chunk",))
     conn.send_bytes(header.encode() if fmt == ox.RdfFormat.TURTLE else b"")
     written = 0
-    for name in job["graphs"]:
+    for name in job.graphs:
         graph = ox.NamedNode(rebase.to_stored(name))
         batch: list[ox.Quad] = []
         quads = store.quads_for_pattern(None, None, None, graph)
@@ -369,7 +388,7 @@ def _dump(store: ox.Store, job: Job, conn: Connection) -> int:
                 data = _PREFIX_BLOCK.sub(b"", data or b"", count=1)
             else:
                 data = ox.serialize(mapped, format=fmt)
-            conn.send(("chunk", {}, None))
+            conn.send(("chunk",))
             conn.send_bytes(data or b"")
     return written
 
@@ -377,20 +396,18 @@ def _dump(store: ox.Store, job: Job, conn: Connection) -> int:
 _PREFIX_BLOCK = re.compile(rb"\A(?:@prefix [^:\s]*: <[^>]*> \.\n)+")
 
 
-def _error_message(error: BaseException) -> str:
-    if isinstance(error, SyntaxError):
-        return f"syntax error: {error.msg}"
-    return str(error)
-
-
-def _failure(error: Exception) -> tuple[str, dict[str, Any], None]:
+def _failure(error: Exception) -> Failed:
     """The answer to a job that raised: the request's fault (400) or the server's (500)."""
+    if isinstance(error, _Refused):
+        return error.failed
+    if isinstance(error, _CapExceeded):
+        return Failed(422, str(error), cap=True)
     if isinstance(error, SyntaxError):
-        return "error", {"code": 400, "message": _error_message(error)}, None
+        return Failed(400, f"syntax error: {error.msg}")
     if isinstance(error, (RuntimeError, ValueError, TypeError)):
         # pyoxigraph's evaluation errors: a graph that does not exist, an unbound SERVICE, …
-        return "error", {"code": 400, "message": f"the request failed: {error}"}, None
-    return "error", {"code": 500, "message": f"{type(error).__name__}: {error}"}, None
+        return Failed(400, f"the request failed: {error}")
+    return Failed(500, f"{type(error).__name__}: {error}")
 
 
 def _ignore_interrupts() -> None:
@@ -398,11 +415,76 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+class _Reader:
+    """A reader's state: the generation it has open, and the register it validates against."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.path: str | None = None
+        self.store: ox.Store | None = None
+        self._register: Register | None = None
+
+    def open(self, path: str) -> ox.Store:
+        if path != self.path or self.store is None:
+            self.store = None
+            self._register = None
+            gc.collect()
+            self.store = ox.Store.read_only(path)
+            self.path = path
+        return self.store
+
+    def reply(self, job: Job[A], value: A) -> None:
+        """Send the answer to ``job`` (typed: the answer a job of its type gives)."""
+        if isinstance(value, Serialized):
+            body = value.body
+            if len(body) <= INLINE_BYTES:
+                self.conn.send(("bytes", value.rows, body))
+            else:
+                self.conn.send(("bytes", value.rows, None))
+                self.conn.send_bytes(body)
+        else:
+            self.conn.send(("ok", value))
+
+    def run(self, path: str, job: ReadJob[Any]) -> None:
+        store = self.open(path)
+        match job:
+            case Query():
+                self.reply(job, _query(store, job))
+            case GetGraph():
+                self.reply(job, _get_graph(store, job))
+            case Describe():
+                self.reply(job, _describe(store, job))
+            case Dump():
+                self.reply(job, _dump(store, job, self.conn))
+            case Statistics():
+                self.reply(job, _statistics(store))
+            case Graphs():
+                self.reply(job, _graphs(store))
+            case Imports():
+                self.reply(job, _imports(store))
+            case Validate():
+                self.reply(job, self.validate(path, job))
+            case Open():
+                self.reply(job, None)
+            case _:
+                raise ValueError(f"unknown job {type(job).__name__}")
+
+    def validate(self, path: str, job: Validate) -> Report:
+        """Validate a submission against the register this generation holds (copied into
+        memory once per generation, on the first validation)."""
+        from plangraph.validation import Register, validate
+
+        register = self._register
+        if register is None or register.description != job.register:
+            copied = Register.from_store(Path(path))
+            register = self._register = Register(copied.store, job.register)
+        return validate([job.parsed_submission()], register=register)
+
+
 def reader_main(conn: Connection) -> None:
     """Answer read jobs until told to stop (``None``) or the server goes away."""
     _ignore_interrupts()
-    store: ox.Store | None = None
-    opened: str | None = None
+    reader = _Reader(conn)
     while True:
         try:
             message = conn.recv()
@@ -412,58 +494,9 @@ def reader_main(conn: Connection) -> None:
             return
         path, job = message
         try:
-            if path != opened:
-                store = None
-                gc.collect()
-                store = ox.Store.read_only(path)
-                opened = path
-            assert store is not None
-            op = job["op"]
-            if op == "open":
-                conn.send(("ok", {}, b""))
-                continue
-            if op == "query":
-                body, rows = _query(store, job)
-            elif op == "graph":
-                answer = _graph(store, job)
-                if answer is None:
-                    conn.send(("error", {"code": 404, "message": "no such graph"}, None))
-                    continue
-                body, rows = answer
-            elif op == "stats":
-                body, rows = _statistics(store), 0
-            elif op == "graphs":
-                body, rows = _graphs(store), 0
-            elif op == "imports":
-                body, rows = _imports(store), 0
-            elif op == "describe":
-                described = _describe(store, job)
-                if described is None:
-                    conn.send(
-                        ("error", {"code": 404, "message": "nothing is known about it"}, None)
-                    )
-                    continue
-                body, rows = described, 0
-            elif op == "dump":
-                body, rows = b"", _dump(store, job, conn)
-            else:
-                raise ValueError(f"unknown job {op!r}")
-        except _CapExceeded as error:
-            conn.send(("error", {"code": 422, "message": str(error), "cap": True}, None))
-            continue
+            reader.run(path, job)
         except Exception as error:
-            conn.send(_failure(error))
-            continue
-        _send_answer(conn, body, {"rows": rows, "size": len(body)})
-
-
-def _send_answer(conn: Connection, body: bytes, info: dict[str, Any]) -> None:
-    """An ``ok`` answer: in one message, or the body after it when it is large."""
-    if len(body) <= INLINE_BYTES:
-        conn.send(("ok", info, body))
-    else:
-        conn.send(("ok", info, None))
-        conn.send_bytes(body)
+            conn.send(("failed", _failure(error)))
 
 
 # -- the writer -------------------------------------------------------------------------------
@@ -478,7 +511,7 @@ def _insert_data(graph: str | None, data: bytes) -> str:
     return f"INSERT DATA {{ GRAPH <{graph}> {{ {inner} }} }}"
 
 
-def _parse_parts(parts: list[tuple[str, bytes]], base_iri: str | None, rebase: Rebase) -> bytes:
+def _parse_parts(parts: Iterable[tuple[str, bytes]], base_iri: str | None, rebase: Rebase) -> bytes:
     """The triples of every part, as N-Triples (blank nodes kept apart per part), with IRIs
     under the public base read as stored ones."""
     triples: list[ox.Triple] = []
@@ -492,60 +525,45 @@ def _parse_parts(parts: list[tuple[str, bytes]], base_iri: str | None, rebase: R
     return ox.serialize(stored, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
-def update_marking_loads(store: ox.Store, update: str, base_iri: str | None = None) -> None:
-    """Run a SPARQL update together with :data:`plangraph.store.MARK_LOADS_UPDATE`, in one
-    request, which pyoxigraph runs as one transaction: a writer stopped half-way leaves neither.
+def _update(store: ox.Store, job: Update) -> Written:
+    from plangraph.store import update_marking_loads
 
-    A graph loaded from a file may differ from it after an update while holding as many
-    triples, so its file must no longer stand for it (the reasoner reads unchanged files
-    instead); the mark must never be missing while the update is in the store.
-    """
-    from plangraph.store import MARK_LOADS_UPDATE
-    from plangraph.web.engine.query_text import read
-
-    shape = read(update)
-    tokens = shape.tokens
-    # pyoxigraph takes no PREFIX or BASE after a ";", so the mark comes last: after a ";" of
-    # the text's own, or after a prologue alone, on a line of its own; else after one more.
-    ends_open = shape.body_start >= len(tokens) or tokens[-1].text == ";"
-    joined = f"{update}\n{'' if ends_open else ';'}\n{MARK_LOADS_UPDATE}"
-    try:
-        store.update(joined, base_iri=base_iri)
-    except SyntaxError:
-        # The error as the text alone gives it (its own lines and columns), from a parse
-        # against an empty store in memory; the store itself was not touched.
-        ox.Store().update(update, base_iri=base_iri)
-        raise
+    rebase = job.rebase or _IDENTITY
+    update_marking_loads(store, rebase.query(job.update), job.base_iri)
+    return Written()
 
 
-def _write(store: ox.Store, job: Job, meta_graph: str) -> dict[str, Any]:
-    op = job["op"]
-    rebase = _rebase(job)
-    if op == "update":
-        update_marking_loads(store, rebase.query(job["update"]), job.get("base_iri"))
-        return {}
-    graph: str | None = job.get("graph")
-    if graph is not None:
-        graph = rebase.to_stored(graph)
-    node = ox.NamedNode(graph) if graph is not None else None
-    existed = store.contains_named_graph(node) if node is not None else True
-    forget = f"DELETE WHERE {{ GRAPH <{meta_graph}> {{ <{graph}> ?p ?o }} }}" if graph else ""
-    if op == "delete":
-        if not existed:
-            return {"missing": True}
-        target = f"GRAPH <{graph}>" if graph else "DEFAULT"
-        store.update(" ;\n".join(x for x in (f"DROP {target}", forget) if x))
-        return {}
-    data = _parse_parts(job["parts"], job.get("base_iri"), rebase)
+def _forget(meta_graph: str, graph: str | None) -> str:
+    """The update that forgets the load record of ``graph``."""
+    return f"DELETE WHERE {{ GRAPH <{meta_graph}> {{ <{graph}> ?p ?o }} }}" if graph else ""
+
+
+def _stored_graph(job: WriteGraph | DeleteGraph) -> str | None:
+    return None if job.graph is None else (job.rebase or _IDENTITY).to_stored(job.graph)
+
+
+def _delete_graph(store: ox.Store, job: DeleteGraph, meta_graph: str) -> Written:
+    graph = _stored_graph(job)
+    if graph is not None and not store.contains_named_graph(ox.NamedNode(graph)):
+        return Written(missing=True)
+    target = f"GRAPH <{graph}>" if graph else "DEFAULT"
+    store.update(" ;\n".join(x for x in (f"DROP {target}", _forget(meta_graph, graph)) if x))
+    return Written()
+
+
+def _write_graph(store: ox.Store, job: WriteGraph, meta_graph: str) -> Written:
+    graph = _stored_graph(job)
+    existed = graph is None or store.contains_named_graph(ox.NamedNode(graph))
+    data = _parse_parts(job.parts, job.base_iri, job.rebase or _IDENTITY)
     operations: list[str] = []
-    if op == "put":
+    if job.replace:
         operations.append(f"DROP SILENT GRAPH <{graph}>" if graph else "DROP SILENT DEFAULT")
     if graph:
         operations.append(f"CREATE SILENT GRAPH <{graph}>")
     operations.append(_insert_data(graph, data))
-    operations.append(forget)
+    operations.append(_forget(meta_graph, graph))
     store.update(" ;\n".join(x for x in operations if x))
-    return {"created": not existed}
+    return Written(created=not existed)
 
 
 _INFERRED = ox.NamedNode("https://w3id.org/plangraph/graph/inferred")
@@ -553,12 +571,51 @@ _INFERRED = ox.NamedNode("https://w3id.org/plangraph/graph/inferred")
 reasoner and its dependencies are imported only when a refresh runs)."""
 
 
-def _reason(plan_store: PlanStore) -> dict[str, Any]:
+def _reason(plan_store: PlanStore) -> Reasoned:
     """Bring the inferences up to date with the data (nothing to do if they are)."""
     from plangraph import reasoning
 
     result = reasoning.reason(plan_store)
-    return {"unchanged": result.skipped, "triples": result.triples}
+    return Reasoned(unchanged=result.skipped, triples=result.triples)
+
+
+class _Writer:
+    """The writer's state: the store it holds open for writing."""
+
+    def __init__(self, conn: Connection, plan_store: PlanStore, meta_graph: str) -> None:
+        self.conn = conn
+        # No reference to plan_store.raw is kept: a refresh of the inferences may rebuild the
+        # store and open it anew (PlanStore.bulk_write_graph), which an old handle would block.
+        self.plan_store = plan_store
+        self.meta_graph = meta_graph
+
+    def reply(self, job: Job[A], value: A, generation: str) -> None:
+        """Take the next generation after a change, and send the answer to ``job``.
+
+        Unless nothing changed, the inferences no longer follow from the data after a write
+        (the engine has them refreshed)."""
+        changed = not (isinstance(value, Written) and value.missing) and not (
+            isinstance(value, Reasoned) and value.unchanged
+        )
+        raw = self.plan_store.raw
+        if changed:
+            raw.backup(generation)
+        stale = changed and not isinstance(job, Reason) and raw.contains_named_graph(_INFERRED)
+        self.conn.send(("ok", value, generation if changed else None, stale))
+
+    def run(self, generation: str, job: WriteJob[Any]) -> None:
+        raw = self.plan_store.raw
+        match job:
+            case Update():
+                self.reply(job, _update(raw, job), generation)
+            case WriteGraph():
+                self.reply(job, _write_graph(raw, job, self.meta_graph), generation)
+            case DeleteGraph():
+                self.reply(job, _delete_graph(raw, job, self.meta_graph), generation)
+            case Reason():
+                self.reply(job, _reason(self.plan_store), generation)
+            case _:
+                raise ValueError(f"unknown job {type(job).__name__}")
 
 
 def writer_main(conn: Connection, store_path: str, first_generation: str, fresh: bool) -> None:
@@ -570,16 +627,15 @@ def writer_main(conn: Connection, store_path: str, first_generation: str, fresh:
     try:
         plan_store = PlanStore.open(Path(store_path))
     except (StoreLockedError, OSError) as error:
-        conn.send(("error", {"code": 500, "message": str(error)}, None))
+        conn.send(("failed", Failed(500, str(error))))
         return
-    # No reference to plan_store.raw is kept: a refresh of the inferences may rebuild the
-    # store and open it anew (PlanStore.bulk_write_graph), which an old handle would block.
     generations = Path(first_generation).parent
     if fresh:
         shutil.rmtree(generations, ignore_errors=True)
     generations.mkdir(parents=True, exist_ok=True)
     plan_store.raw.backup(first_generation)
-    conn.send(("ready", {"generation": first_generation}, None))
+    conn.send(("ready", first_generation))
+    writer = _Writer(conn, plan_store, META_GRAPH)
     while True:
         try:
             message = conn.recv()
@@ -589,21 +645,9 @@ def writer_main(conn: Connection, store_path: str, first_generation: str, fresh:
             break
         generation, job = message
         try:
-            if job["op"] == "reason":
-                info = _reason(plan_store)
-            else:
-                info = _write(plan_store.raw, job, META_GRAPH)
-                # The inferences no longer follow from the data: the engine refreshes them.
-                info["stale_inferences"] = not info.get(
-                    "missing"
-                ) and plan_store.raw.contains_named_graph(_INFERRED)
-            if not info.get("missing") and not info.get("unchanged"):
-                plan_store.raw.backup(generation)
-                info["generation"] = generation
+            writer.run(generation, job)
         except Exception as error:
-            conn.send(_failure(error))
-            continue
-        conn.send(("ok", info, b""))
+            conn.send(("failed", _failure(error)))
     plan_store.close()
 
 

@@ -12,7 +12,6 @@ a graph written here loses its load record (``plangraph load`` will reload its f
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -22,23 +21,24 @@ from starlette.responses import Response
 from plangraph.namespaces import GRAPH_BASE
 from plangraph.web import negotiation
 from plangraph.web.context import (
-    Endpoint,
+    AppContext,
     ProtocolError,
-    answer_status_message,
     authorize,
     check_iri,
     client_of,
+    context_of,
     deadline,
-    endpoint,
     endpoint_url,
     error_response,
-    job_limits,
+    failure_message,
+    job_rebase,
     negotiated,
     output_prefixes,
     rebase,
-    rebase_job,
     too_many,
 )
+from plangraph.web.engine import jobs
+from plangraph.web.engine.jobs import Failed
 from plangraph.web.querylog import QueryLog
 
 METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE"]
@@ -72,7 +72,7 @@ async def graph_store_direct(request: Request) -> Response:
 
 
 async def _handle(request: Request, *, direct: bool) -> Response:
-    context = endpoint(request)
+    context = context_of(request)
     method = request.method
     log = QueryLog(op=f"store-{method.lower()}", client=client_of(request))
     try:
@@ -103,29 +103,31 @@ async def _handle(request: Request, *, direct: bool) -> Response:
 
 
 async def _read(
-    request: Request, context: Endpoint, graph: str | None, timeout: float, log: QueryLog
+    request: Request, context: AppContext, graph: str | None, timeout: float, log: QueryLog
 ) -> Response:
     fmt = negotiated(request, "graph")
     assert fmt is not None
-    job: dict[str, Any] = {
-        "op": "graph",
-        "graph": graph,
-        "head": request.method == "HEAD",
-        "media_type": fmt.media_type,
-        "prefixes": output_prefixes(),
-        **job_limits(context.settings),
-        **rebase_job(context.settings),
-    }
+    settings = context.settings
+    job = jobs.GetGraph(
+        graph,
+        fmt.media_type,
+        max_rows=settings.max_rows,
+        max_bytes=settings.max_result_bytes,
+        head=request.method == "HEAD",
+        prefixes=output_prefixes(),
+        rebase=job_rebase(settings),
+    )
     answer = await context.engine.aread(job, timeout, request.is_disconnected)
-    if answer.status == 404:
-        raise ProtocolError(404, f"there is no graph <{graph}> in the store")
-    if not answer.ok:
-        raise ProtocolError(answer.status, answer_status_message(answer))
-    log.write(200, rows=answer.rows, size=len(answer.body))
+    if isinstance(answer, Failed):
+        if answer.status == 404:
+            raise ProtocolError(404, f"there is no graph <{graph}> in the store")
+        raise ProtocolError(answer.status, failure_message(answer))
+    found = answer.value
+    log.write(200, rows=found.rows, size=len(found.body))
     headers = {"X-Request-Id": log.id, "Vary": "Accept"}
     if request.method == "HEAD":
         return Response(status_code=200, headers={**headers, "Content-Type": fmt.content_type})
-    return Response(answer.body, media_type=fmt.content_type, headers=headers)
+    return Response(found.body, media_type=fmt.content_type, headers=headers)
 
 
 async def _parts(request: Request) -> list[tuple[str, bytes]]:
@@ -171,41 +173,43 @@ def _by_name(filename: str | None) -> str | None:
 
 async def _write(
     request: Request,
-    context: Endpoint,
+    context: AppContext,
     graph: str | None,
     created_iri: str | None,
     timeout: float,
     log: QueryLog,
 ) -> Response:
     parts = await _parts(request)
-    job = {
-        "op": request.method.lower(),
-        "graph": graph,
-        "parts": parts,
-        "base_iri": graph or endpoint_url(request),
-        **rebase_job(context.settings),
-    }
+    job = jobs.WriteGraph(
+        graph,
+        tuple(parts),
+        replace=request.method == "PUT",
+        base_iri=graph or endpoint_url(request),
+        rebase=job_rebase(context.settings),
+    )
     answer = await run_in_threadpool(context.engine.write, job, timeout)
-    if not answer.ok:
-        raise ProtocolError(answer.status, answer_status_message(answer))
+    if isinstance(answer, Failed):
+        raise ProtocolError(answer.status, failure_message(answer))
     headers = {"X-Request-Id": log.id}
     if created_iri is not None:
         log.write(201)
         location = rebase(context.settings).to_public(created_iri)
         return Response(status_code=201, headers={**headers, "Location": location})
-    if answer.info.get("created"):
+    if answer.value.created:
         log.write(201)
         return Response(status_code=201, headers=headers)
     log.write(204)
     return Response(status_code=204, headers=headers)
 
 
-async def _delete(context: Endpoint, graph: str | None, timeout: float, log: QueryLog) -> Response:
-    job = {"op": "delete", "graph": graph, **rebase_job(context.settings)}
+async def _delete(
+    context: AppContext, graph: str | None, timeout: float, log: QueryLog
+) -> Response:
+    job = jobs.DeleteGraph(graph, rebase=job_rebase(context.settings))
     answer = await run_in_threadpool(context.engine.write, job, timeout)
-    if not answer.ok:
-        raise ProtocolError(answer.status, answer_status_message(answer))
-    if answer.info.get("missing"):
+    if isinstance(answer, Failed):
+        raise ProtocolError(answer.status, failure_message(answer))
+    if answer.value.missing:
         raise ProtocolError(404, f"there is no graph <{graph}> in the store")
     log.write(204)
     return Response(status_code=204, headers={"X-Request-Id": log.id})

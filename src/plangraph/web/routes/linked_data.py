@@ -6,7 +6,7 @@ to the graph in the Graph Store: a browser gets an HTML page, an RDF client the
 resource's description in the format it asks for (``Accept``, or ``format=`` for links), with
 ``Vary: Accept``; 404 when the store knows nothing about the IRI.
 
-The description (see ``_describe`` in :mod:`plangraph.web.engine.worker`) is the resource's own
+The description (:class:`plangraph.web.engine.jobs.Describe`) is the resource's own
 triples with the closure of its blank nodes (a Concise Bounded Description) and the labels of
 everything it points to; for the ontology, the whole ontology document, whose ``#`` terms the
 HTML page shows as sections a fragment scrolls to. The page also lists the links that point at
@@ -19,35 +19,33 @@ pattern): it is never written into query text. Every text on the page is HTML-es
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable
 from html import escape
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from plangraph.namespaces import LABELS
 from plangraph.settings import Settings
 from plangraph.web.context import (
     ProtocolError,
-    answer_status_message,
     client_of,
-    endpoint,
+    context_of,
     error_response,
-    job_limits,
+    failure_message,
+    job_rebase,
     negotiated,
     output_prefixes,
     rebase,
-    rebase_job,
     too_many,
 )
+from plangraph.web.engine import jobs
+from plangraph.web.engine.jobs import Failed
 from plangraph.web.engine.worker import used_prefixes_only
 from plangraph.web.querylog import QueryLog
-
-router = APIRouter()
 
 SERVED = ("id/", "concept/", "eli/", "ontology")
 """The paths below the base that the server describes (``ontology`` is one resource)."""
@@ -65,8 +63,9 @@ _TWINS = (
 """The RDF twins a page links to: ``format=`` value, name, media type."""
 
 
-def _resource(request: Request) -> Response:
-    context = endpoint(request)
+def resource(request: Request) -> Response:
+    """The description of a resource of the data: an HTML page, or RDF (see the module)."""
+    context = context_of(request)
     settings = context.settings
     log = QueryLog(op="resource", client=client_of(request))
     path = request.scope["path"][len(request.scope.get("root_path", "")) :].lstrip("/")
@@ -78,27 +77,26 @@ def _resource(request: Request) -> Response:
         except ValueError:
             raise ProtocolError(404, f"{iri!r} is not an IRI this server answers for") from None
         fmt = negotiated(request, "graph", html=True)
-        job = {
-            "op": "describe",
-            "iri": iri,
-            "incoming_limit": INCOMING_LIMIT,
-            **job_limits(settings),
-            **rebase_job(settings),
-        }
+        job = jobs.Describe(
+            iri,
+            max_rows=settings.max_rows,
+            incoming_limit=INCOMING_LIMIT,
+            rebase=job_rebase(settings),
+        )
         with context.limiter.slot(log.client) as allowed:
             if not allowed:
                 raise too_many(context)
             answer = context.engine.read(job, settings.query_timeout)
-        if answer.status == 404:
-            raise ProtocolError(404, f"nothing is known about <{iri}>")
-        if not answer.ok:
-            raise ProtocolError(answer.status, answer_status_message(answer))
+        if isinstance(answer, Failed):
+            if answer.status == 404:
+                raise ProtocolError(404, f"nothing is known about <{iri}>")
+            raise ProtocolError(answer.status, failure_message(answer))
     except ProtocolError as error:
         log.write(error.status)
         return error_response(error.status, error.message, log, error.headers)
-    found = json.loads(answer.body)
-    description = _parse(found["description"])
-    labels = _parse(found["labels"])
+    found = answer.value
+    description = _parse(found.description)
+    labels = _parse(found.labels)
     headers = {
         "Vary": "Accept",
         "X-Request-Id": log.id,
@@ -111,9 +109,9 @@ def _resource(request: Request) -> Response:
         page = _Page(iri, settings, request.scope.get("root_path", ""))
         body = page.render(
             description,
-            labels | _parse(found["incoming_labels"]),
-            _parse(found["incoming"]),
-            found["incoming_total"],
+            labels | _parse(found.incoming_labels),
+            _parse(found.incoming),
+            found.incoming_total,
         )
         log.write(200, rows=len(description))
         return HTMLResponse(body, headers=headers)
@@ -134,20 +132,20 @@ def _parse(text: str) -> set[ox.Triple]:
     return {q.triple for q in ox.parse(text.encode("utf-8"), ox.RdfFormat.N_TRIPLES)}
 
 
-def _graph(request: Request) -> Response:
+def graph_redirect(request: Request) -> Response:
     """A named graph's IRI: 303 See Other to the graph in the Graph Store (``/store?graph=``)."""
-    settings = endpoint(request).settings
+    settings = context_of(request).settings
     path = request.scope["path"][len(request.scope.get("root_path", "")) :].lstrip("/")
     target = request.url_for("graph-store").include_query_params(graph=settings.base_iri + path)
     return Response(status_code=303, headers={"Location": str(target), "Vary": "Accept"})
 
 
-for _prefix in SERVED:
-    _path = "/ontology" if _prefix == "ontology" else f"/{_prefix}{{rest:path}}"
-    router.add_api_route(
-        _path, _resource, methods=["GET", "HEAD"], include_in_schema=False, name=f"ld-{_prefix}"
-    )
-router.add_api_route("/graph/{rest:path}", _graph, methods=["GET", "HEAD"], include_in_schema=False)
+def served_paths() -> list[tuple[str, str]]:
+    """``(path, name)`` of the routes of :func:`resource`: one per prefix of :data:`SERVED`."""
+    return [
+        ("/ontology" if prefix == "ontology" else f"/{prefix}{{rest:path}}", f"ld-{prefix}")
+        for prefix in SERVED
+    ]
 
 
 def href(iri: str, base: str, root_path: str = "") -> str | None:

@@ -24,9 +24,8 @@ from contextlib import ExitStack
 from datetime import datetime
 from email.utils import format_datetime
 from html import escape
-from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS
@@ -38,51 +37,46 @@ from plangraph.publish import catalog
 from plangraph.store import GraphInfo
 from plangraph.web import negotiation
 from plangraph.web.context import (
-    Endpoint,
+    AppContext,
     ProtocolError,
     client_of,
-    endpoint,
+    context_of,
     error_response,
+    job_rebase,
     output_prefixes,
     public_url,
-    rebase_job,
     too_many,
 )
-from plangraph.web.engine import StreamError
+from plangraph.web.engine import StreamError, jobs
 from plangraph.web.negotiation import NotAcceptable
 from plangraph.web.querylog import QueryLog
-
-router = APIRouter()
 
 DUMP_FORMATS = {"ttl": "text/turtle", "nq": "application/n-quads"}
 
 
-def _graphs(context: Endpoint) -> tuple[str, list[GraphInfo]]:
-    """The store's generation and graphs (cached by the engine per generation)."""
+def _graphs(context: AppContext) -> tuple[str, list[GraphInfo]]:
+    """The store's generation and graphs (read by the engine once per generation)."""
     found = context.engine.graphs(min(context.settings.query_timeout, 60.0))
     if found is None:
         raise ProtocolError(503, "the store's graphs could not be read; try again")
-    generation, graphs = found
-    return generation, [GraphInfo(**g) for g in graphs]
+    return found.generation, list(found.value)
 
 
-def _imports(context: Endpoint) -> list[catalog.Imported]:
+def _imports(context: AppContext) -> list[catalog.Imported]:
     """The store's imported graphs with their PROV-O records, for the catalogue (read by the
     engine once per generation)."""
-    found = context.engine.per_generation("imports", min(context.settings.query_timeout, 60.0))
+    found = context.engine.imports(min(context.settings.query_timeout, 60.0))
     if found is None:
         raise ProtocolError(503, "the store's imported graphs could not be read; try again")
-    return [catalog.Imported(**{**i, "derived_from": tuple(i["derived_from"])}) for i in found[1]]
+    return list(found)
 
 
 # -- /catalog ---------------------------------------------------------------------------------
 
 
-@router.get("/catalog", include_in_schema=False)
-@router.head("/catalog", include_in_schema=False)
 def catalog_page(request: Request) -> Response:
     """The DCAT-AP-NO catalogue, by content negotiation (HTML for a browser)."""
-    context = endpoint(request)
+    context = context_of(request)
     log = QueryLog(op="catalog", client=client_of(request))
     try:
         fmt = negotiation.negotiate(
@@ -210,14 +204,12 @@ def _validators(
     return f'"{digest.hexdigest()[:32]}"', modified
 
 
-def _chunks(
-    context: Endpoint, job: dict[str, Any]
-) -> tuple[bytes, Generator[bytes], threading.Event]:
+def _chunks(context: AppContext, job: jobs.Dump) -> tuple[bytes, Generator[bytes], threading.Event]:
     """Start a dump: its first chunk (so that a failure before it is still an error status),
     the rest, and the event that stops it."""
     cancel = threading.Event()
-    # A worker writes a chunk in well under a second; the longest deadline a query may have is
-    # what it may take on a machine that is very busy before it counts as stalled.
+    # A chunk may take as long as the longest deadline a query may have before the dump counts
+    # as stalled.
     stream = context.engine.stream(job, context.settings.max_query_timeout, cancel)
     return next(stream), stream, cancel
 
@@ -243,8 +235,8 @@ async def _relay(
             sent += len(chunk)
             yield chunk
     except StreamError as error:
-        status = error.answer.status
-        log.set(error=f"the dump was cut off after {sent:,} bytes: {error.answer.message}")
+        status = error.failed.status
+        log.set(error=f"the dump was cut off after {sent:,} bytes: {error.failed.message}")
         raise
     finally:
         cancel.set()  # a fetch still running sees it and stops the worker
@@ -256,11 +248,9 @@ async def _relay(
         log.write(status, size=sent)
 
 
-@router.get("/dumps/{name}", include_in_schema=False)
-@router.head("/dumps/{name}", include_in_schema=False)
 async def dump(request: Request, name: str) -> Response:
     """A dataset's graphs as one Turtle or N-Quads file, streamed."""
-    context = endpoint(request)
+    context = context_of(request)
     log = QueryLog(op="dump", client=client_of(request))
     log.set(dump=name)
     stem, _, suffix = name.rpartition(".")
@@ -306,13 +296,12 @@ async def dump(request: Request, name: str) -> Response:
     if request.method == "HEAD":
         log.write(200)
         return Response(status_code=200, headers={**headers, "Content-Type": content_type})
-    job = {
-        "op": "dump",
-        "graphs": [g.iri for g in members],
-        "media_type": media_type,
-        "prefixes": output_prefixes(),
-        **rebase_job(context.settings),
-    }
+    job = jobs.Dump(
+        tuple(g.iri for g in members),
+        media_type,
+        prefixes=output_prefixes(),
+        rebase=job_rebase(context.settings),
+    )
     slot = ExitStack()
     if not slot.enter_context(context.limiter.slot(log.client)):
         slot.close()
@@ -323,8 +312,8 @@ async def dump(request: Request, name: str) -> Response:
         first, stream, cancel = await run_in_threadpool(_chunks, context, job)
     except StreamError as error:
         slot.close()
-        log.write(error.answer.status)
-        return error_response(error.answer.status, error.answer.message or "error", log)
+        log.write(error.failed.status)
+        return error_response(error.failed.status, error.failed.message, log)
     log.set(triples=sum(g.triples for g in members))
     return StreamingResponse(
         _relay(first, stream, cancel, slot, log), media_type=content_type, headers=headers

@@ -18,25 +18,24 @@ from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from plangraph import library as named
 from plangraph.lang import LANGUAGES, Lang
 from plangraph.web.context import (
-    Endpoint,
+    AppContext,
     ProtocolError,
-    answer_status_message,
     client_of,
+    context_of,
     deadline,
-    endpoint,
-    job_limits,
-    rebase_job,
+    failure_message,
+    job_rebase,
     too_many,
 )
+from plangraph.web.engine import jobs
+from plangraph.web.engine.jobs import Failed
 from plangraph.web.routes.linked_data import href
-
-router = APIRouter()
 
 _RESERVED = ("lang", "timeout")
 _JSON = "application/json"
@@ -52,23 +51,23 @@ class _Failed(Exception):
         self.message = message
 
 
-def _runner(context: Endpoint, timeout: float) -> named.Runner:
+def _runner(context: AppContext, timeout: float) -> named.Runner:
     """Run SELECT queries through the engine's readers, on the union of all graphs."""
+    settings = context.settings
 
     def run(text: str) -> named.Result:
-        job: dict[str, Any] = {
-            "op": "query",
-            "query": text,
-            "base_iri": None,
-            "media_type": "application/sparql-results+json",
-            "union": True,
-            **job_limits(context.settings),
-            **rebase_job(context.settings),
-        }
+        job = jobs.Query(
+            text,
+            "application/sparql-results+json",
+            max_rows=settings.max_rows,
+            max_bytes=settings.max_result_bytes,
+            union=True,
+            rebase=job_rebase(settings),
+        )
         answer = context.engine.read(job, timeout)
-        if not answer.ok:
-            raise _Failed(answer.status, answer_status_message(answer))
-        return named.Result.from_json(answer.body)
+        if isinstance(answer, Failed):
+            raise _Failed(answer.status, failure_message(answer))
+        return named.Result.from_json(answer.value.body)
 
     return run
 
@@ -138,7 +137,6 @@ def _catalogue_json(lang: Lang) -> dict[str, Any]:
     return {"lang": lang, "queries": listed, "links": {"html": f"/queries?lang={lang}"}}
 
 
-@router.get("/queries.json")
 def catalogue_json(request: Request) -> Response:
     """The named queries, with their parameters and links (JSON)."""
     try:
@@ -148,7 +146,6 @@ def catalogue_json(request: Request) -> Response:
     return JSONResponse(_catalogue_json(lang))
 
 
-@router.get("/queries", response_class=HTMLResponse)
 def catalogue_page(request: Request) -> Response:
     """The named queries (HTML), rendered from what ``/queries.json`` returns."""
     try:
@@ -195,7 +192,6 @@ def catalogue_page(request: Request) -> Response:
 # ---------------------------------------------------------------------------------------------
 
 
-@router.get("/queries/{slug}")
 def query_page(request: Request, slug: str) -> Response:
     """A named query's answer: HTML at ``/queries/NAME``, ``.json`` and ``.csv`` twins."""
     name, kind = slug, "html"
@@ -206,7 +202,7 @@ def query_page(request: Request, slug: str) -> Response:
         query = named.get(name)
     except named.UnknownQuery as error:
         return _error(kind, 404, str(error), None, {})
-    context = endpoint(request)
+    context = context_of(request)
     values: dict[str, str] = {}
     try:
         lang = _lang(request)

@@ -14,45 +14,45 @@
   (:mod:`plangraph.web.answer_cache`); ``X-Plangraph-Cache`` says ``hit`` or ``miss``, or
   ``bypass`` for a query whose answer may change without a write (``NOW()``, ``RAND()``…).
 
-The app calls :func:`asgi` for ``/sparql`` directly, not through FastAPI's router and
-middleware: on a small store those cost more than the query.
+:func:`asgi` is the route: a bare ASGI app, which the app calls past FastAPI's middleware
+(see :mod:`plangraph.web.app`).
 """
 
 from __future__ import annotations
 
 import binascii
 import re
-from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from plangraph.web import negotiation, service_description
 from plangraph.web.context import (
-    Endpoint,
+    AppContext,
     ProtocolError,
-    answer_status_message,
     authorize,
     check_iri,
     client_of,
+    context_of,
     deadline,
-    endpoint,
     endpoint_url,
     error_response,
-    job_limits,
+    failure_message,
+    job_rebase,
     negotiated,
     output_prefixes,
-    rebase_job,
     too_many,
 )
+from plangraph.web.engine import jobs
 from plangraph.web.engine import query_text as sparql_text
+from plangraph.web.engine.jobs import Failed
 from plangraph.web.querylog import QueryLog, sha256
 from plangraph.web.routes import yasgui
 
-METHODS = ["GET", "POST"]
+METHODS = ("GET", "HEAD", "POST")
 CACHE_HEADER = "X-Plangraph-Cache"
 
 _FORM = "application/x-www-form-urlencoded"
@@ -85,12 +85,12 @@ _BAD_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 
 
 def _unquote(data: bytes) -> str:
-    """Percent-decoding of a form value, as ``urllib.parse.unquote_plus`` does it, fast.
+    """Percent-decoding of a form value, as ``urllib.parse.unquote_plus`` does it.
 
-    A query in a form is mostly escapes (``%3C``, ``%20`` …), and the standard library decodes
-    them one by one in Python: 100 µs for a 1.5 kB query, more than many queries take to run.
-    Well-formed escapes are decoded here by ``binascii.a2b_qp`` (C): quoted-printable's ``=XX``
-    is ``%XX`` with another sign. Text with a malformed escape goes the standard way.
+    A query in a form is mostly escapes (``%3C``, ``%20`` …), which the standard library
+    decodes one by one in Python. Well-formed escapes are decoded here by ``binascii.a2b_qp``
+    (C): quoted-printable's ``=XX`` is ``%XX`` with another sign. Text with a malformed escape
+    goes the standard way.
     """
     if b"%" not in data and b"+" not in data:
         return data.decode("utf-8")
@@ -168,8 +168,17 @@ async def _read_request(request: Request) -> tuple[_Params, str | None, str | No
     return params, query, update
 
 
+_NOT_ALLOWED = JSONResponse(
+    {"detail": "Method Not Allowed"}, status_code=405, headers={"Allow": ", ".join(METHODS)}
+)
+"""What FastAPI answers to a method a route does not take."""
+
+
 async def asgi(scope: Scope, receive: Receive, send: Send) -> None:
-    """``/sparql`` as a bare ASGI app (``GET`` and ``POST``)."""
+    """``/sparql`` as a bare ASGI app: ``GET``, ``HEAD`` and ``POST``; 405 for other methods."""
+    if scope["method"] not in METHODS:
+        await _NOT_ALLOWED(scope, receive, send)
+        return
     request = Request(scope, receive, send)
     response = await sparql(request)
     await response(scope, receive, send)
@@ -177,7 +186,7 @@ async def asgi(scope: Scope, receive: Receive, send: Send) -> None:
 
 async def sparql(request: Request) -> Response:
     """The SPARQL 1.1 Protocol endpoint (see the module documentation)."""
-    context = endpoint(request)
+    context = context_of(request)
     log = QueryLog(op="query", client=client_of(request))
     try:
         params, query, update = await _read_request(request)
@@ -201,7 +210,7 @@ def _dataset(params: _Params) -> tuple[list[str], list[str]]:
 
 
 async def _query(
-    request: Request, context: Endpoint, params: _Params, query: str, log: QueryLog
+    request: Request, context: AppContext, params: _Params, query: str, log: QueryLog
 ) -> Response:
     settings = context.settings
     log.set(sha256=sha256(query))
@@ -215,28 +224,28 @@ async def _query(
     default, named = _dataset(params)
     timeout = deadline(params.all("timeout"), settings)
     log.set(form=shape.form, format=fmt.short_names[0], timeout_s=timeout)
-    job: dict[str, Any] = {
-        "op": "query",
-        "query": query,
-        "base_iri": endpoint_url(request),
-        "media_type": fmt.media_type,
-        "prefixes": output_prefixes() if family == "graph" else None,
-        **job_limits(settings),
-        **rebase_job(settings),
-    }
-    if default or named:
-        job["default_graph"], job["named_graphs"] = default, named
-    else:
-        job["union"] = not shape.names_dataset
+    protocol_dataset = bool(default or named)
+    job = jobs.Query(
+        query=query,
+        media_type=fmt.media_type,
+        max_rows=settings.max_rows,
+        max_bytes=settings.max_result_bytes,
+        base_iri=endpoint_url(request),
+        union=not protocol_dataset and not shape.names_dataset,
+        default_graph=tuple(default) if protocol_dataset else None,
+        named_graphs=tuple(named) if protocol_dataset else None,
+        prefixes=output_prefixes() if family == "graph" else None,
+        rebase=job_rebase(settings),
+    )
     headers = {"X-Request-Id": log.id, "Vary": "Accept"}
     cache, engine = context.cache, context.engine
     key = (
         query,
-        job["base_iri"],
+        job.base_iri,
         fmt.media_type,
         tuple(default),
         tuple(named),
-        job.get("union"),
+        job.union if not protocol_dataset else None,
         settings.max_rows,
         settings.max_result_bytes,
     )
@@ -254,17 +263,18 @@ async def _query(
         if not allowed:
             raise too_many(context)
         answer = await engine.aread(job, timeout, request.is_disconnected)
-    if not answer.ok:
-        raise ProtocolError(answer.status, answer_status_message(answer))
+    if isinstance(answer, Failed):
+        raise ProtocolError(answer.status, failure_message(answer))
+    found = answer.value
     if cacheable and answer.generation == engine.generation:
         # Read from the generation that is still current: no write came in between.
-        cache.put(answer.generation, key, answer.body, answer.rows)
-    log.write(200, rows=answer.rows, size=len(answer.body))
-    return Response(answer.body, media_type=fmt.content_type, headers=headers)
+        cache.put(answer.generation, key, found.body, found.rows)
+    log.write(200, rows=found.rows, size=len(found.body))
+    return Response(found.body, media_type=fmt.content_type, headers=headers)
 
 
 async def _update(
-    request: Request, context: Endpoint, params: _Params, update: str, log: QueryLog
+    request: Request, context: AppContext, params: _Params, update: str, log: QueryLog
 ) -> Response:
     log.set(sha256=sha256(update))
     authorize(request, context)
@@ -279,24 +289,19 @@ async def _update(
         raise ProtocolError(400, str(error)) from None
     timeout = deadline(params.all("timeout"), context.settings)
     log.set(timeout_s=timeout)
-    job = {
-        "op": "update",
-        "update": text,
-        "base_iri": endpoint_url(request),
-        **rebase_job(context.settings),
-    }
+    job = jobs.Update(text, base_iri=endpoint_url(request), rebase=job_rebase(context.settings))
     with context.limiter.slot(log.client) as allowed:
         if not allowed:
             raise too_many(context)
         answer = await run_in_threadpool(context.engine.write, job, timeout)
-    if not answer.ok:
-        raise ProtocolError(answer.status, answer_status_message(answer))
+    if isinstance(answer, Failed):
+        raise ProtocolError(answer.status, failure_message(answer))
     log.write(204)
     return Response(status_code=204, headers={"X-Request-Id": log.id})
 
 
 async def _describe(
-    request: Request, context: Endpoint, params: _Params, log: QueryLog
+    request: Request, context: AppContext, params: _Params, log: QueryLog
 ) -> Response:
     fmt = negotiated(request, "graph", params.all("format"), html=True)
     url = endpoint_url(request)

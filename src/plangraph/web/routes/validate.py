@@ -7,33 +7,36 @@
   Turtle (a SHACL validation report), CSV (one row per finding), HTML (the report grouped by
   rule) or plain text.
 
+The submission is parsed here, in the server's thread pool; it is validated by the engine
+(:class:`plangraph.web.engine.jobs.Validate`): in a reader process, against the register that
+the store's current generation holds, so that it sees every write before it, within the
+request's deadline (``timeout=`` as for ``/sparql``) and the per-client limit. The fast path
+only; nothing is written to the store.
+
 A report is answered with 200 whether or not the submission conforms (see ``conforms``). A
 submission that cannot be read is answered with 400 (malformed or refused), 413 (too large) or
 415 (unknown format), with a message that names the problem and where; 406 if ``Accept`` names
-nothing this can answer with. The body is read with a cap (the rest is never read). Validation
-runs in plain ``def`` handlers, in the server's thread pool, never on the event loop; it uses the
-fast path only (pyshacl is not thread-safe) and never writes to the store.
+nothing this can answer with; 503 if the validation does not finish by its deadline. The body
+is read with a cap (the rest is never read).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from html import escape
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.datastructures import UploadFile
 
-from plangraph.validation import render
-from plangraph.validation.register import Register, RegisterError
+from plangraph.validation import Format, SubmissionError, parse, render
 from plangraph.validation.render import MEDIA_TYPES, OutputFormat, page, words
-from plangraph.validation.submission import MAX_BYTES, Format, SubmissionError, parse
-from plangraph.validation.validator import shipped_register, validate
-
-router = APIRouter(tags=["validation"])
+from plangraph.validation.submission import MAX_BYTES
+from plangraph.web.context import ProtocolError, client_of, context_of, deadline, too_many
+from plangraph.web.engine import jobs
+from plangraph.web.engine.jobs import Failed
 
 _ACCEPTED = {
     "application/json": OutputFormat.json,
@@ -44,7 +47,6 @@ _ACCEPTED = {
     "text/csv": OutputFormat.csv,
 }
 _FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
-_register_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,7 @@ class Upload:
 
 
 def _limit(request: Request) -> int:
-    settings = getattr(request.app.state, "settings", None)
-    configured = getattr(settings, "max_body_bytes", MAX_BYTES)
-    return min(int(configured), MAX_BYTES)
+    return min(context_of(request).settings.max_body_bytes, MAX_BYTES)
 
 
 def _lang(value: object, request: Request) -> str:
@@ -177,52 +177,28 @@ def _output(request: Request) -> OutputFormat | None:
     return best[2] if best else None
 
 
-def app_register(app: FastAPI) -> Register:
-    """The register validation uses in this app: the app's store if there is one, read once
-    (read-only, copied into memory), else plangraph's shipped datasets."""
-    found = getattr(app.state, "validation_register", None)
-    if isinstance(found, Register):
-        return found
-    with _register_lock:
-        found = getattr(app.state, "validation_register", None)
-        if isinstance(found, Register):
-            return found
-        settings = getattr(app.state, "settings", None)
-        store = getattr(settings, "store", None)
-        try:
-            register = (
-                Register.from_store(store)
-                if store is not None and store.is_dir()
-                else shipped_register()
-            )
-        except RegisterError:
-            register = shipped_register()
-        app.state.validation_register = register
-        return register
-
-
-@router.get("/validate", response_class=HTMLResponse, summary="The validation form")
 def validation_form(request: Request, lang: str = "nb") -> HTMLResponse:
     """A page to validate a plan by hand: upload a file or paste it, and read the report."""
     chosen = _lang(lang, request)
     return HTMLResponse(page(str(words(chosen)["title"]), form_html(chosen), chosen))
 
 
-@router.post(
-    "/validate",
-    summary="Validate a plan submission",
-    responses={
-        200: {"description": "The validation report (conforms or not)."},
-        400: {"description": "The submission is malformed or refused."},
-        406: {"description": "Accept names no format this can answer with."},
-        413: {"description": "The submission is too large."},
-        415: {"description": "The submission's format is not one plangraph reads."},
-    },
-)
+SUBMISSION_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The validation report (conforms or not)."},
+    400: {"description": "The submission is malformed or refused."},
+    406: {"description": "Accept names no format this can answer with."},
+    413: {"description": "The submission is too large."},
+    415: {"description": "The submission's format is not one plangraph reads."},
+    429: {"description": "This client already has as many requests running as it may."},
+    503: {"description": "The validation did not finish by its deadline."},
+}
+"""The answers of ``POST /validate``, for the OpenAPI document."""
+
+
 def validate_submission(
     request: Request, upload: Annotated[Upload, Depends(read_upload)]
 ) -> Response:
-    """Validate the submission against the register and answer with the report."""
+    """Validate the submission against the store's register and answer with the report."""
     output = _output(request)
     if output is None:
         return PlainTextResponse(
@@ -238,7 +214,20 @@ def validate_submission(
         )
     except SubmissionError as error:
         return _error(error, output, upload.lang)
-    report = validate([submission], register=app_register(request.app))
+    context = context_of(request)
+    settings = context.settings
+    job = jobs.Validate.of(submission, register=f"the store at {settings.store}")
+    try:
+        timeout = deadline(request.query_params.getlist("timeout"), settings)
+        with context.limiter.slot(client_of(request)) as allowed:
+            if not allowed:
+                raise too_many(context)
+            answer = context.engine.read(job, timeout)
+    except ProtocolError as error:
+        return _failure(error.status, error.message, output, upload.lang, error.headers)
+    if isinstance(answer, Failed):
+        return _failure(answer.status, answer.message, output, upload.lang)
+    report = answer.value
     if output is OutputFormat.html:
         body = render.html_report(report, upload.lang)
         body += f'\n<p><a href="validate?lang={upload.lang}">{escape(_again(upload.lang))}</a></p>'
@@ -270,6 +259,26 @@ def _error(error: SubmissionError, output: OutputFormat, lang: str) -> Response:
         )
         return HTMLResponse(page(heading, body, lang), status_code=error.status)
     return PlainTextResponse(f"Error {error.status}: {error}\n", status_code=error.status)
+
+
+def _failure(
+    status: int,
+    message: str,
+    output: OutputFormat,
+    lang: str,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The answer to a submission that was read but not validated (a deadline, a limit)."""
+    if output is OutputFormat.json:
+        body = {"error": {"status": status, "message": message}}
+        return JSONResponse(body, status_code=status, headers=headers)
+    if output is OutputFormat.html:
+        heading = (
+            "Valideringen ble ikke fullført" if lang == "nb" else "The validation did not finish"
+        )
+        body_html = f'<h1>{escape(heading)}</h1>\n<p class="fail">{escape(message)}</p>'
+        return HTMLResponse(page(heading, body_html, lang), status_code=status, headers=headers)
+    return PlainTextResponse(f"Error {status}: {message}\n", status_code=status, headers=headers)
 
 
 def form_html(lang: str) -> str:
