@@ -28,6 +28,7 @@ from plangraph.web.context import Endpoint
 from plangraph.web.engine import Engine
 from plangraph.web.limits import BodySizeLimit, ClientLimiter
 from plangraph.web.routes import graph_store, linked_data, publish, queries, sparql, yasgui
+from plangraph.web.routes.public import ROUTERS as PUBLIC_PAGES
 from plangraph.web.routes.validate import router as validation_router
 
 
@@ -107,6 +108,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(validation_router)
     app.include_router(queries.router)
     app.include_router(publish.router)
+    for public in PUBLIC_PAGES:  # the public pages (/, /plans, /sdg), before /id/…
+        app.include_router(public)
     app.include_router(linked_data.router)
     app.mount("/static", StaticFiles(directory=yasgui.STATIC_DIR), name="static")
 

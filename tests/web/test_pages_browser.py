@@ -1,0 +1,72 @@
+"""The public pages in a real browser: headless Chromium renders each page from a running
+server; the tests read the rendered DOM (links, table rows, the pictures' nodes and cells) and
+check a screenshot of each page for its size and for content."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from tests.support.pages import dom, screenshot
+from tests.support.server import Server
+
+BK = "https://w3id.org/plangraph/id/4601/"
+
+
+def hrefs(html: str) -> list[str]:
+    return [unescape(h) for h in re.findall(r'<a\b[^>]*\bhref="([^"]*)"', html)]
+
+
+def texts(html: str, css_class: str) -> list[str]:
+    """The text of every element whose class list holds ``css_class``."""
+    found = re.findall(
+        rf'<(\w+)\b[^>]*\bclass="(?:[^"]*\s)?{re.escape(css_class)}(?:\s[^"]*)?"[^>]*>(.*?)</\1>',
+        html,
+        re.S,
+    )
+    return [unescape(re.sub(r"<[^>]+>", "", inner)).strip() for _, inner in found]
+
+
+PAGES = [
+    ("/", "Planene i kommunen"),
+    ("/plans?on=2024-06-01", "Planoversikten"),
+]
+
+
+@pytest.mark.parametrize(("path", "heading"), PAGES)
+def test_each_page_renders_with_content(
+    pages: Server, tmp_path: Path, path: str, heading: str
+) -> None:
+    html = dom(pages.url + path, tmp_path / "profile")
+    assert f"<h1>{heading}</h1>" in html
+    picture = screenshot(pages.url + path, tmp_path / "profile", tmp_path / "page.png")
+    assert (picture.width, picture.height) == (1280, 1600)
+    # Not blank: many different rows of pixels, and a good part of the page not background.
+    assert picture.distinct_rows > 150, picture
+    assert picture.content_share > 0.15, picture
+
+
+def test_the_front_page_in_the_browser_leads_everywhere(pages: Server, tmp_path: Path) -> None:
+    html = dom(pages.url + "/", tmp_path / "profile")
+    links = hrefs(html)
+    for path in ("/plans", "/plans/under-way", "/sdg", "/queries?lang=nb", "/sparql"):
+        assert path in links
+    # The counts the page shows are those of its JSON twin.
+    assert re.search(r'<p class="count">\d+ planer</p>', html)
+
+
+def test_the_overview_in_the_browser(pages: Server, tmp_path: Path) -> None:
+    html = dom(pages.url + "/plans?size=500&on=2024-06-01", tmp_path / "profile")
+    rows = re.findall(r"<tr><td>(.*?)</td>", html, re.S)
+    names = [unescape(re.sub(r"<[^>]+>", "", row.split("<br>")[0])).strip() for row in rows]
+    assert "Ny skolebruksplan" in names and "Bergen 2030" in names
+    # The hostile plan's title is text on the page, not markup the browser ran.
+    assert '<script>alert("plan")</script> &amp; <b>bold</b>' not in html
+    assert 'alert("plan")' in unescape(html)
+    assert "<b>bold</b>" not in html
+    assert "ikke bekreftet siden 1. januar 2022" in " ".join(texts(html, "warn"))
+    # Every plan's name links to its page on this server.
+    assert "/id/4601/plan-skolebruksplan-ny?on=2024-06-01" in hrefs(html)
