@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from typing import Any
 
@@ -106,7 +108,7 @@ def test_the_front_page_leads_to_every_page(pages: Server) -> None:
     ):
         assert path in links, path
     # Every page it leads to answers.
-    for path in ("/plans", "/queries", "/validate", "/catalog"):
+    for path in ("/plans", "/plans/under-way", "/queries", "/validate", "/catalog"):
         get(pages, path)
 
 
@@ -315,3 +317,137 @@ def test_stored_markup_is_shown_as_text(pages: Server) -> None:
         assert "<script>alert" not in html
         assert "&lt;script&gt;alert(&quot;plan&quot;)&lt;/script&gt;" in html
         assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+# ---------------------------------------------------------------------------------------------
+# /plans/under-way and its feeds
+# ---------------------------------------------------------------------------------------------
+
+LEK_OG_MEDVIRKNING = BK + "plan-sammen-for-kvalitet-lek-og-medvirkning"
+SKOLEBRUKSPLAN_NY = BK + "plan-skolebruksplan-ny"
+
+
+def events_in_file(plan: str) -> set[str]:
+    return {
+        q.subject.value
+        for q in BERGEN.quads_for_pattern(None, ox.NamedNode(PG + "eventOf"), ox.NamedNode(plan))
+        if isinstance(q.subject, ox.NamedNode)
+    }
+
+
+def test_the_plan_work_under_way_with_its_milestones(pages: Server) -> None:
+    data = get(pages, "/plans/under-way.json", on="2024-05-13").json()
+    work = {entry["plan"]["iri"]: entry for entry in data["plans"]}
+    plans = bergen_plans()
+    expected = {p for p in plans if value_of(p, "lifecycleStatus") in _UNDER_WAY}
+    assert set(work) == {*expected, HOSTILE_PLAN}
+    # The kindergarten quality plan: on consultation until 12 June, then the draft in
+    # September and the treatment in bystyret on 27 November 2024.
+    barnehage = work[LEK_OG_MEDVIRKNING]
+    assert {e["iri"] for e in barnehage["events"]} == events_in_file(LEK_OG_MEDVIRKNING)
+    assert [e["key_date"] for e in barnehage["events"]] == ["2024-06-12", "2024-09", "2024-11-27"]
+    assert barnehage["next"]["key_date"] == "2024-06-12" and barnehage["next"]["deadline"]
+    # The new school use plan: start-up case in June 2024, consultation draft in May 2025,
+    # treatment in bystyret in December 2025, all planned.
+    skole = work[SKOLEBRUKSPLAN_NY]
+    assert {e["iri"] for e in skole["events"]} == events_in_file(SKOLEBRUKSPLAN_NY)
+    assert [(e["key_date"], e["planned"]) for e in skole["events"]] == [
+        ("2024-06", True),
+        ("2025-05", True),
+        ("2025-12", True),
+    ]
+    assert skole["next"]["key_date"] == "2024-06"
+    # The nearest milestone first.
+    order = [entry["plan"]["iri"] for entry in data["plans"]]
+    assert order.index(LEK_OG_MEDVIRKNING) < order.index(SKOLEBRUKSPLAN_NY)
+    # Counted from later, the first milestones have passed.
+    later = {
+        e["plan"]["iri"]: e
+        for e in get(pages, "/plans/under-way.json", on="2025-01-01").json()["plans"]
+    }
+    assert later[SKOLEBRUKSPLAN_NY]["next"]["key_date"] == "2025-05"
+    assert later[LEK_OG_MEDVIRKNING]["next"] is None
+    html = get(pages, "/plans/under-way", on="2024-05-13").text
+    for name in ("Sammen for kvalitet – lek og medvirkning", "Ny skolebruksplan"):
+        assert name in html
+    assert "12. juni 2024" in html and "desember 2025" in html
+    assert "&lt;script&gt;alert(&#x27;event&#x27;)&lt;/script&gt;" in html
+    assert "<script>" not in html
+
+
+def test_the_calendar_imports_into_a_calendar_program(pages: Server) -> None:
+    icalendar = pytest.importorskip("icalendar")
+    response = get(pages, "/plans/under-way.ics")
+    assert response.headers["content-type"].startswith("text/calendar")
+    assert b"\r\n" in response.content
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert str(calendar["VERSION"]) == "2.0" and "plangraph" in str(calendar["PRODID"])
+    events = list(calendar.walk("VEVENT"))
+    by_summary = {str(ev["SUMMARY"]): ev for ev in events}
+    assert len({str(ev["UID"]) for ev in events}) == len(events)
+    # The consultation deadline of the kindergarten quality plan, a day.
+    deadline = by_summary["Høringsfrist: Sammen for kvalitet – lek og medvirkning"]
+    assert deadline.decoded("DTSTART").isoformat() == "2024-06-12"
+    assert deadline.decoded("DTEND").isoformat() == "2024-06-13"
+    assert str(deadline["URL"]).endswith("/id/4601/plan-sammen-for-kvalitet-lek-og-medvirkning")
+    # Its planned treatment in bystyret.
+    bystyret = by_summary["Bergen bystyre (planlagt): Sammen for kvalitet – lek og medvirkning"]
+    assert bystyret.decoded("DTSTART").isoformat() == "2024-11-27"
+    assert str(bystyret["STATUS"]) == "TENTATIVE"
+    # The new school use plan's treatment, planned for a month: the whole month.
+    december = by_summary["Bergen bystyre (planlagt) [desember 2025]: Ny skolebruksplan"]
+    assert december.decoded("DTSTART").isoformat() == "2025-12-01"
+    assert december.decoded("DTEND").isoformat() == "2026-01-01"
+    # The hostile plan's consultation: its text, with its comma and markup, read back whole.
+    hostile = [ev for ev in events if "bold" in str(ev["SUMMARY"])]
+    assert [str(ev["SUMMARY"]) for ev in hostile] == [
+        'Høringsfrist: <script>alert("plan")</script> & <b>bold</b>'
+    ]
+    # Events dated only by a year are left out (the page says so).
+    assert not any("Et nystemt Bergen" in s for s in by_summary)
+    english = icalendar.Calendar.from_ical(get(pages, "/plans/under-way.ics", lang="en").content)
+    assert any(
+        str(ev["SUMMARY"]).startswith("Consultation deadline:") for ev in english.walk("VEVENT")
+    )
+
+
+def test_the_changes_feed_is_valid_atom(pages: Server) -> None:
+    feedparser = pytest.importorskip("feedparser")
+
+    response = get(pages, "/plans/changes.atom", on="2024-06-01")
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    # The elements RFC 4287 requires: feed id, title, updated, an author (or one per entry),
+    # a self link; each entry's id, title, updated, and a link or content.
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{atom}feed"
+    for name in ("id", "title", "updated", "author"):
+        assert root.find(f"{atom}{name}") is not None, name
+    assert any(link.get("rel") == "self" for link in root.findall(f"{atom}link"))
+    entries = root.findall(f"{atom}entry")
+    assert entries
+    stamps = []
+    for entry in entries:
+        for name in ("id", "title", "updated"):
+            element = entry.find(f"{atom}{name}")
+            assert element is not None and element.text, name
+        assert re.fullmatch(
+            r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", entry.findtext(f"{atom}updated") or ""
+        )
+        stamps.append(entry.findtext(f"{atom}updated"))
+        assert entry.find(f"{atom}link") is not None
+    assert stamps == sorted(stamps, reverse=True)
+    ids = [entry.findtext(f"{atom}id") for entry in entries]
+    assert len(ids) == len(set(ids))
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+    titles = [entry.title for entry in parsed.entries]
+    # Events that happened, statuses stated, plans added; no planned event, no example.
+    assert "Skolebruksplan 2021–2030: politisk behandling" in titles
+    assert "Sammen for kvalitet – lek og medvirkning: på høring" in titles
+    assert "Ny i registeret: Ny skolebruksplan" in titles
+    assert not any("Planlagt" in entry.summary for entry in parsed.entries)
+    assert not any("Eksempel" in entry.summary for entry in parsed.entries)
+    # The hostile plan's title is text in the feed, read back whole.
+    assert 'Ny i registeret: <script>alert("plan")</script> & <b>bold</b>' in titles

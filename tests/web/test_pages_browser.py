@@ -33,6 +33,7 @@ def texts(html: str, css_class: str) -> list[str]:
 PAGES = [
     ("/", "Planene i kommunen"),
     ("/plans?on=2024-06-01", "Planoversikten"),
+    ("/plans/under-way?on=2024-05-13", "Pågående planarbeid"),
 ]
 
 
@@ -70,3 +71,24 @@ def test_the_overview_in_the_browser(pages: Server, tmp_path: Path) -> None:
     assert "ikke bekreftet siden 1. januar 2022" in " ".join(texts(html, "warn"))
     # Every plan's name links to its page on this server.
     assert "/id/4601/plan-skolebruksplan-ny?on=2024-06-01" in hrefs(html)
+
+
+def test_the_plan_work_under_way_in_the_browser(pages: Server, tmp_path: Path) -> None:
+    html = dom(pages.url + "/plans/under-way?on=2024-05-13", tmp_path / "profile")
+    sections = {
+        match[0]: match[1]
+        for match in re.findall(
+            r'<section class="card work" id="([^"]+)">(.*?)</section>', html, re.S
+        )
+    }
+    barnehage = sections["plan-sammen-for-kvalitet-lek-og-medvirkning"]
+    assert texts(barnehage, "when")[:1] == ["12. juni 2024"]  # the next milestone, in bold
+    items = re.findall(r"<li[^>]*>(.*?)</li>", barnehage, re.S)
+    assert len(items) == 3
+    skole = sections["plan-skolebruksplan-ny"]
+    milestones = [
+        unescape(re.sub(r"<[^>]+>", "", i)) for i in re.findall(r"<li[^>]*>(.*?)</li>", skole, re.S)
+    ]
+    assert [m.split(" — ")[0] for m in milestones] == ["juni 2024", "mai 2025", "desember 2025"]
+    assert all("planlagt" in m for m in milestones)
+    assert "/plans/under-way.ics" in " ".join(hrefs(html))

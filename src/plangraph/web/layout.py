@@ -147,6 +147,7 @@ background:#f2f4f7;padding:.7rem;border-radius:.3rem;margin:.6rem 0}
 form.filters label{display:flex;flex-direction:column;font-size:.9rem}
 form.filters select,form.filters input{font:inherit;padding:.2rem}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:1rem}
+.cards.wide{grid-template-columns:repeat(auto-fill,minmax(26rem,1fr))}
 .card{border:1px solid var(--line);border-radius:.4rem;padding:.8rem 1rem}
 .card h2{margin-top:0;font-size:1.1rem}
 .count{font-size:1.6rem;font-weight:700}

@@ -397,3 +397,187 @@ def plans_csv(request: Request) -> Response:
         _plans_html,
         {"csv": _plans_csv},
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# /plans/under-way
+# ---------------------------------------------------------------------------------------------
+
+
+def event_json(event: portfolio.PlanEvent, data: PageData) -> dict[str, Any]:
+    """One event as the JSON twins give it."""
+    return {
+        "iri": event.iri,
+        "name": event.name,
+        "kind": event.kind,
+        "kind_name": event.kind_name,
+        "date": day(event.date),
+        "planned_date": day(event.planned),
+        "start": day(event.start),
+        "end": day(event.end),
+        "key_date": day(event.key_date),
+        "planned": event.is_planned,
+        "deadline": event.is_deadline,
+        "upcoming": event.upcoming(data.today),
+        "happened": event.happened(data.today),
+        "body": ref(event.body),
+        "decision": ref(event.decision),
+        "example": event.example,
+        "plans": event.plans,
+    }
+
+
+def _under_way(request: Request, data: PageData) -> dict[str, Any]:
+    unknown = sorted(k for k in request.query_params if k not in SHARED)
+    if unknown:
+        raise ProtocolError(
+            400, f"unknown parameter {', '.join(unknown)}: this page takes {', '.join(SHARED)}"
+        )
+    work = portfolio.under_way(data.select, data.lang, data.today)
+    params = data.params()
+    feed_params = {k: v for k, v in params.items() if k != "on"}
+    return {
+        "lang": data.lang.value,
+        "on": data.today.isoformat(),
+        "examples": data.examples,
+        "examples_available": data.examples_available,
+        "plans": [
+            {
+                "plan": plan_json(w.plan, data),
+                "stage": None if w.stage is None else event_json(w.stage, data),
+                "next": None if w.next is None else event_json(w.next, data),
+                "events": [event_json(ev, data) for ev in w.events],
+            }
+            for w in work
+        ],
+        "links": {
+            "html": url("/plans/under-way", params),
+            "json": url("/plans/under-way.json", params),
+            "ics": url("/plans/under-way.ics", feed_params),
+            "atom": url("/plans/changes.atom", feed_params),
+        },
+    }
+
+
+def event_line(item: dict[str, Any], lang: Lang, *, highlight: bool = False) -> str:
+    """One event as a line: its date, its kind, its name and who treats it."""
+    when = item["key_date"]
+    shown = _date_label(when, lang) if when else tr(lang, "uten dato", "no date")
+    marks = []
+    if item["deadline"]:
+        marks.append(tr(lang, "frist", "deadline"))
+    if item["planned"]:
+        marks.append(tr(lang, "planlagt", "planned"))
+    if item["planned"] and not item["upcoming"] and when:
+        marks.append(
+            tr(lang, "datoen er passert uten ny opplysning", "the date has passed, not updated")
+        )
+    if item["example"]:
+        marks.append(t(lang, "example"))
+    body = f" · {e(item['body']['name'])}" if item["body"] else ""
+    decision = f" · {e(item['decision']['name'])}" if item["decision"] else ""
+    tag = "strong" if highlight else "span"
+    mark_text = f' <small class="muted">({e(", ".join(marks))})</small>' if marks else ""
+    return (
+        f'<{tag} class="when">{e(shown)}</{tag}> — {e(item["kind_name"])}: {e(item["name"])}'
+        f"{body}{decision}{mark_text}"
+    )
+
+
+def _under_way_html(data: PageData, found: dict[str, Any]) -> str:
+    lang = data.lang
+    sections = []
+    for entry in found["plans"]:
+        item = entry["plan"]
+        nxt = entry["next"]
+        stage = entry["stage"]
+        next_html = (
+            event_line(nxt, lang, highlight=True)
+            if nxt
+            else e(
+                tr(lang, "Ingen kommende milepæl er registrert.", "No milestone ahead is recorded.")
+            )
+        )
+        stage_html = (
+            event_line(stage, lang)
+            if stage
+            else e(tr(lang, "Ingen hendelse er registrert ennå.", "No event recorded yet."))
+        )
+        events = "".join(
+            f'<li class="{"next" if nxt and ev["iri"] == nxt["iri"] else "event"}">'
+            f"{event_line(ev, lang)}</li>"
+            for ev in entry["events"]
+        )
+        milestones = (
+            f'<ol class="timeline">{events}</ol>'
+            if events
+            else f"<p>{e(tr(lang, 'Ingen milepæler er registrert.', 'No milestones are recorded.'))}</p>"
+        )
+        sections.append(
+            f'<section class="card work" id="{e(item["iri"].rsplit("/", 1)[-1])}">'
+            f"<h2>{plan_link(item)}</h2>"
+            f'<dl class="facts"><dt>Status</dt><dd>{status_html(item, lang, found["on"])}</dd>'
+            f"<dt>{e(tr(lang, 'Eier', 'Owner'))}</dt><dd>{refs_html(item['owners'], data)}</dd>"
+            f"<dt>{e(tr(lang, 'Neste milepæl', 'Next milestone'))}</dt><dd>{next_html}</dd>"
+            f"<dt>{e(tr(lang, 'Fase', 'Stage'))}</dt><dd>{stage_html}</dd></dl>"
+            f"<h3>{e(tr(lang, 'Milepæler', 'Milestones'))}</h3>{milestones}</section>"
+        )
+    links = found["links"]
+    intro = tr(
+        lang,
+        f"Planer under arbeid eller på høring, med neste milepæl regnet fra "
+        f"{_date_label(found['on'], lang)}: den første hendelsen med en dato, en planlagt dato "
+        "eller en frist fra og med den dagen (en måned eller et år regnes til slutten). Planene "
+        "med nærmest milepæl står først.",
+        f"Plans in preparation or on consultation, with the next milestone counted from "
+        f"{_date_label(found['on'], lang)}: the first event with a date, a planned date or a "
+        "deadline on or after that day (a month or a year counts until its end). The plans with "
+        "the nearest milestone come first.",
+    )
+    follow = tr(
+        lang,
+        "Abonner på høringsfrister og politisk behandling i kalenderen din: ",
+        "Subscribe to consultation deadlines and political treatments in your calendar: ",
+    )
+    body = (
+        f'<p class="lead">{e(intro)}</p>'
+        + layout.examples_banner(
+            lang, "/plans/under-way", data.params(), data.examples, data.examples_available
+        )
+        + f'<p>{e(follow)}<a href="{e(links["ics"])}">iCalendar (.ics)</a> · '
+        f'<a href="{e(links["atom"])}">{e(tr(lang, "endringer i registeret (Atom)", "changes to the register (Atom)"))}</a>. '
+        + e(
+            tr(
+                lang,
+                "Hendelser som bare er datert med år, er ikke med i kalenderen.",
+                "Events dated only by a year are not in the calendar.",
+            )
+        )
+        + "</p>"
+        + (
+            f'<div class="cards wide">{"".join(sections)}</div>'
+            if sections
+            else f"<p>{e(tr(lang, 'Ingen planer er under arbeid.', 'No plan is under way.'))}</p>"
+        )
+    )
+    return layout.page(
+        title=t(lang, "under way"),
+        body=body,
+        lang=lang,
+        path="/plans/under-way",
+        params=data.params(),
+        twins={"JSON": links["json"]},
+        feeds={"iCalendar": links["ics"], "Atom": links["atom"]},
+    )
+
+
+@router.get("/plans/under-way", include_in_schema=False)
+def under_way_page(request: Request) -> Response:
+    """The plan work under way (HTML)."""
+    return answer(request, "html", lambda d: _under_way(request, d), _under_way_html)
+
+
+@router.get("/plans/under-way.json", include_in_schema=False)
+def under_way_json(request: Request) -> Response:
+    """The plan work under way (JSON)."""
+    return answer(request, "json", lambda d: _under_way(request, d), _under_way_html)

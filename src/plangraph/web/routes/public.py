@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from plangraph.web.routes import pages, plans, sdg
+from plangraph.web.routes import feeds, pages, plans, sdg
 
-ROUTERS: tuple[APIRouter, ...] = (pages.router, plans.router, sdg.router)
+ROUTERS: tuple[APIRouter, ...] = (pages.router, plans.router, feeds.router, sdg.router)
