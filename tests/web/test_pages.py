@@ -108,7 +108,7 @@ def test_the_front_page_leads_to_every_page(pages: Server) -> None:
     ):
         assert path in links, path
     # Every page it leads to answers.
-    for path in ("/plans", "/plans/under-way", "/queries", "/validate", "/catalog"):
+    for path in ("/plans", "/plans/under-way", "/sdg", "/queries", "/validate", "/catalog"):
         get(pages, path)
 
 
@@ -451,3 +451,122 @@ def test_the_changes_feed_is_valid_atom(pages: Server) -> None:
     assert not any("Eksempel" in entry.summary for entry in parsed.entries)
     # The hostile plan's title is text in the feed, read back whole.
     assert 'Ny i registeret: <script>alert("plan")</script> & <b>bold</b>' in titles
+
+
+# ---------------------------------------------------------------------------------------------
+# /sdg
+# ---------------------------------------------------------------------------------------------
+
+
+def example_coverage() -> dict[str, dict[int, int]]:
+    """From data/examples/illustrative.ttl: plan → goal number → elements addressing it."""
+    store = ox.Store()
+    store.load(path=ROOT / "data" / "examples" / "illustrative.ttl", format=ox.RdfFormat.TURTLE)
+    found: dict[str, dict[int, int]] = {}
+    for quad in store.quads_for_pattern(None, ox.NamedNode(PG + "addressesSdg"), None):
+        plan = next(store.quads_for_pattern(quad.subject, ox.NamedNode(PG + "partOfPlan"), None))
+        goal = int(quad.object.value.rsplit("/", 1)[-1].split(".")[0])
+        cells = found.setdefault(plan.object.value, {})
+        cells[goal] = cells.get(goal, 0) + 1
+    return found
+
+
+def nb_goal_names() -> dict[int, str]:
+    store = ox.Store()
+    store.load(path=ROOT / "data" / "reference" / "sdg-nb.ttl", format=ox.RdfFormat.TURTLE)
+    names = {}
+    for quad in store.quads_for_pattern(
+        None, ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"), None
+    ):
+        names[int(quad.subject.value.rsplit("/", 1)[-1])] = quad.object.value
+    return names
+
+
+def luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_heatmap_without_examples_shows_the_goals_no_plan_addresses(pages: Server) -> None:
+    data = get(pages, "/sdg.json").json()
+    assert [g["number"] for g in data["goals"]] == list(range(1, 18))
+    assert {g["number"]: g["name"] for g in data["goals"]} == nb_goal_names()
+    # Bergen's register links no plan to a goal: only the examples do.
+    assert data["rows"] == [] and data["unaddressed"] == list(range(1, 18))
+    html = get(pages, "/sdg").text
+    assert "Ingen plan i registeret er knyttet til et bærekraftsmål." in html
+    assert "Utrydde fattigdom" in html
+
+
+def test_the_heatmap_counts_the_elements_behind_each_cell(pages: Server) -> None:
+    expected = example_coverage()
+    data = get(pages, "/sdg.json", examples="1").json()
+    assert {r["iri"]: {int(n): c for n, c in r["cells"].items()} for r in data["rows"]} == expected
+    for row in data["rows"]:
+        for number, link in row["links"].items():
+            behind = get(pages, link.replace(f"/sdg/{number}?", f"/sdg/{number}.json?")).json()
+            assert len(behind["elements"]) == row["cells"][number]
+            assert {e["plan"]["iri"] for e in behind["elements"]} == {row["iri"]}
+            assert all(e["example"] for e in behind["elements"])
+    # By owner: Byrådsavdeling for barnehage og skole owns both plans.
+    owners = get(pages, "/sdg.json", examples="1", by="owner").json()["rows"]
+    assert [r["iri"] for r in owners] == [BK + "org-bbs"]
+    summed: dict[str, int] = {}
+    for cells in expected.values():
+        for goal, n in cells.items():
+            summed[str(goal)] = summed.get(str(goal), 0) + n
+    assert owners[0]["cells"] == summed and owners[0]["plans"] == 2
+    behind = get(pages, "/sdg/4.json", examples="1", owner=BK + "org-bbs").json()
+    assert len(behind["elements"]) == summed["4"]
+    assert behind["goal"]["name"] == "God utdanning"
+    assert {e["kind"] for e in behind["elements"]} == {"tiltak"}
+
+
+def test_the_heatmap_picture(pages: Server) -> None:
+    html = get(pages, "/sdg", examples="1").text
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
+    cells = re.findall(
+        r'<g class="cell" data-goal="(\d+)" data-row="([^"]+)" data-count="(\d+)" data-fill="(#\w+)" data-ink="(#\w+)">',
+        svg,
+    )
+    assert len(cells) == 2 * 17
+    for _, _, _, fill, ink in cells:
+        assert contrast(fill, ink) >= 4.5, (fill, ink)
+    assert contrast("#8c8c8c", "#ffffff") >= 3  # the cells' borders
+    counted = {(goal, row): int(n) for goal, row, n, _, _ in cells if n != "0"}
+    assert counted[("4", BK + "plan-skyfritt")] == 3
+    # Each counted cell links to the elements behind it.
+    assert html.count('<a href="/sdg/4?examples=1&amp;plan=') == 2
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status"),
+    [
+        ("/sdg", {"by": "colour"}, 400),
+        ("/sdg/18", {}, 404),
+        ("/sdg/4", {"plan": "not an iri"}, 400),
+    ],
+)
+def test_the_sdg_pages_refuse_what_does_not_fit(
+    pages: Server, path: str, params: dict[str, str], status: int
+) -> None:
+    get(pages, path, expect=status, **params)
+
+
+def test_the_page_colours_pass_wcag_aa() -> None:
+    from plangraph.web import layout
+
+    pairs = re.findall(r"\.s-[\w-]+\{background:(#\w{6});color:(#\w{6})\}", layout.STYLE)
+    assert len(pairs) == 6
+    for background, ink in pairs:
+        assert contrast(background, ink) >= 4.5, (background, ink)
+    for ink in ("#1a1a1a", "#4d4d4d", "#0b5cad", "#8a1c1c"):
+        assert contrast(ink, "#ffffff") >= 4.5, ink
+    assert contrast("#ffffff", "#12355b") >= 4.5

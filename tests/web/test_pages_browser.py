@@ -34,6 +34,7 @@ PAGES = [
     ("/", "Planene i kommunen"),
     ("/plans?on=2024-06-01", "Planoversikten"),
     ("/plans/under-way?on=2024-05-13", "Pågående planarbeid"),
+    ("/sdg?examples=1", "Bærekraftsmål"),
 ]
 
 
@@ -92,3 +93,19 @@ def test_the_plan_work_under_way_in_the_browser(pages: Server, tmp_path: Path) -
     assert [m.split(" — ")[0] for m in milestones] == ["juni 2024", "mai 2025", "desember 2025"]
     assert all("planlagt" in m for m in milestones)
     assert "/plans/under-way.ics" in " ".join(hrefs(html))
+
+
+def test_the_heatmap_in_the_browser(pages: Server, tmp_path: Path) -> None:
+    html = dom(pages.url + "/sdg?examples=1", tmp_path / "profile")
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    cells = re.findall(
+        r'<g class="cell" data-goal="(\d+)" data-row="([^"]+)" data-count="(\d+)"', svg
+    )
+    assert len(cells) == 2 * 17
+    counts = {(goal, row): int(n) for goal, row, n in cells}
+    assert counts[("4", BK + "plan-skyfritt")] == 3
+    assert counts[("16", BK + "plan-skyfritt")] == 1
+    assert counts[("4", BK + "plan-spor-oss-handlingsplan")] == 1
+    # The cells with elements link to them; the goals have their Norwegian names.
+    assert any(h.startswith("/sdg/16?examples=1&plan=") for h in hrefs(svg))
+    assert "<title>16: Fred, rettferdighet og velfungerende institusjoner</title>" in svg

@@ -1044,8 +1044,11 @@ def sdg_elements(
 ) -> tuple[Goal | None, list[SdgElement]]:
     """What is behind a cell of the heatmap: the elements (and plans) addressing goal number
     ``goal``, of one plan or of one owner's plans, or of every plan."""
+    # The goals' codes are written with two digits ("04").
     code = str(
-        ox.Literal(str(goal), datatype=ox.NamedNode("http://metadata.un.org/sdg/ontology#SDGCode"))
+        ox.Literal(
+            f"{goal:02d}", datatype=ox.NamedNode("http://metadata.un.org/sdg/ontology#SDGCode")
+        )
     )
     narrow = ""
     if plan is not None:
@@ -1075,7 +1078,9 @@ def sdg_elements(
                         "?plan pg:planKind ?kind . "
                         "{ ?x pg:partOfPlan ?plan ; pg:addressesSdg ?t } UNION "
                         "{ ?e pg:partOfPlan ?plan ; pg:addressesSdg ?x } UNION "
-                        "{ ?plan pg:addressesSdg ?x } UNION { BIND(?plan AS ?x) } }"
+                        "{ ?plan pg:addressesSdg ?x } UNION { BIND(?plan AS ?x) } UNION "
+                        "{ ?e pg:partOfPlan ?plan ; pg:addressesSdg ?t ; a ?x "
+                        "FILTER(STRSTARTS(STR(?x), STR(pg:))) } }"
                     ),
                 }
             )
@@ -1084,21 +1089,28 @@ def sdg_elements(
     goals = sdg_goals(found["goal"], lang)
     names = Names(lang)
     names.learn_rows(found["name"])
-    items: dict[tuple[str, str, str], SdgElement] = {}
+    # One line per element and plan, through its most precise target (the inferences also
+    # say that an element addressing a target addresses its goal); the element's kind is its
+    # most specific class (not pg:PlanElement when another is known).
+    items: dict[tuple[str, str], SdgElement] = {}
     for row in found["element"]:
         element, plan_iri, target = _iri(row, "element"), _iri(row, "plan"), _iri(row, "target")
         if element is None or plan_iri is None or target is None:
             continue
-        key = (element, plan_iri, target)
         kind = _text(row, "elementKind") or ""
-        old = items.get(key)
-        if old is not None and (not kind or kind in ("PlanElement", "PlanDocument")):
-            continue
-        items[key] = SdgElement(
+        kind_iri = _iri(row, "class")
+        kind_name = (names.get(kind_iri) if kind_iri else None) or kind
+        old = items.get((element, plan_iri))
+        if old is not None:
+            if kind in ("", "PlanElement", "PlanDocument", "PlanEvent"):
+                kind_name = old.kind
+            if len(old.target.iri) > len(target):
+                target = old.target.iri
+        items[(element, plan_iri)] = SdgElement(
             Ref(element, names(element)),
-            kind,
+            kind_name,
             Ref(plan_iri, names(plan_iri)),
-            Ref(target, names(target) if names.get(target) else target.rsplit("/", 1)[-1]),
+            Ref(target, names.get(target) or target.rsplit("/", 1)[-1]),
             row.get("example") is not None or (old.example if old else False),
         )
     listed = sorted(

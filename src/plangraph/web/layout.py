@@ -138,7 +138,7 @@ th{background:#f2f4f7;font-weight:600}
 border:1px solid currentColor;white-space:nowrap}
 .s-current{background:#e3f1e6;color:#1d5a2c}.s-under-work{background:#e6eefb;color:#1f4c8f}
 .s-consultation{background:#fff1d6;color:#7a4b00}.s-expired{background:#ececec;color:#404040}
-.s-repealed{background:#f9e1e1;color:#8a1c1c}.s-none{background:#fff;color:#4d4d4d}
+.s-repealed{background:#f9e1e1;color:#8a1c1c}.s-none{background:#ffffff;color:#4d4d4d}
 .warn{color:#8a1c1c;font-size:.88rem}
 .note{background:#fff6e0;border:1px solid #b06a00;padding:.5rem .8rem;border-radius:.3rem}
 .error{color:#8a1c1c}
