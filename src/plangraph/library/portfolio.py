@@ -307,6 +307,20 @@ class Names:
             if iri and predicate and label is not None:
                 self.learn(iri, predicate, label)
 
+    def fetch(self, select: Select, iris: Iterable[str]) -> None:
+        """Learn the names of ``iris`` (in chunks, one query each)."""
+        wanted = sorted(set(iris) - set(self._best))
+        for start in range(0, len(wanted), 500):
+            chunk = _values(wanted[start : start + 500])
+            # One VALUES and a FILTER: pyoxigraph then looks up each IRI's triples.
+            self.learn_rows(
+                select(
+                    sparql_prologue()
+                    + f"SELECT ?x ?lp ?label WHERE {{ VALUES ?x {{ {chunk} }} ?x ?lp ?label "
+                    "FILTER(?lp IN (skos:prefLabel, rdfs:label, dct:title)) }"
+                )
+            )
+
     def get(self, iri: str) -> str | None:
         found = self._best.get(iri)
         return found[1] if found else None
@@ -411,14 +425,37 @@ def _plan_names_subjects() -> str:
     )
 
 
-def plan_register(select: Select, lang: Lang, today: date) -> list[PlanSummary]:
-    """Every plan document of the dataset, by name."""
+def plan_register(
+    select: Select, lang: Lang, today: date, only: Sequence[str] | None = None
+) -> list[PlanSummary]:
+    """Every plan document of the dataset (or only those in ``only``), by name."""
+    found = _split(select(_bundle(_register_parts(today, only))))
+    return _summaries(found, lang)
+
+
+def _register_parts(today: date, only: Sequence[str] | None) -> dict[str, str]:
     params = {
         "today": _date_literal(today),
         "cutoff": _date_literal(months_before(today, UNCONFIRMED_MONTHS)),
     }
-    parts = {"plan": _PLANS % params, **_PLAN_PARTS, "name": _names_part(_plan_names_subjects())}
-    found = _split(select(_bundle(parts)))
+    narrow = "" if only is None else f"VALUES ?plan {{ {_values(only)} }}\n"
+    if only is None:
+        subjects = _plan_names_subjects()
+    else:
+        plans = _values(only)
+        subjects = (
+            f"{{ VALUES ?x {{ {plans} }} }} UNION "
+            f"{{ VALUES ?p {{ {plans} }} ?p pg:planKind|pg:lifecycleStatus|pg:owner|pg:municipality ?x }} "
+            f"UNION {{ VALUES ?p {{ {plans} }} {{ ?x pg:replacesPlan ?p }} UNION {{ ?p pg:replacedBy ?x }} }}"
+        )
+    return {
+        "plan": narrow + _PLANS % params,
+        **{name: narrow + body for name, body in _PLAN_PARTS.items()},
+        "name": _names_part(subjects),
+    }
+
+
+def _summaries(found: Mapping[str, list[Row]], lang: Lang) -> list[PlanSummary]:
     names = Names(lang)
     names.learn_rows(found["name"])
     plans: dict[str, PlanSummary] = {}
@@ -1169,3 +1206,345 @@ def counts(select: Select, today: date) -> dict[str, int]:
         "events": len({str(r.get("x")) for r in found["event"]}),
         **{what: len(xs) for what, xs in sorted(things.items())},
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# One plan: its profile, its timeline and its red thread
+# ---------------------------------------------------------------------------------------------
+
+_LINK_PROPERTIES: Final = (
+    "implementsPlan",
+    "supportsPlan",
+    "actionPartOf",
+    "partOfMasterPlan",
+    "partOfPlanDocument",
+)
+"""The stated links from a plan to the plans above it (``pg:planTracesTo`` is derived, and
+may be derived from examples: it is not read)."""
+
+
+@dataclass(frozen=True)
+class PlanLink:
+    """A link between two plans: ``source`` carries out, supports or is part of ``target``."""
+
+    source: Ref
+    link: str
+    """The property's local name (``supportsPlan``)."""
+    link_name: str
+    target: Ref
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A political case that concerns the plan."""
+
+    case: Ref
+    number: str | None
+    date: PartialDate | None
+    body: Ref | None
+
+
+@dataclass
+class PlanProfile:
+    """Everything a plan's page shows, besides its red thread."""
+
+    plan: PlanSummary
+    legal_basis: list[Ref]
+    up: list[PlanLink]
+    """The links from the plan up to the plans it traces to, to the master plan, each once."""
+    down: list[PlanLink]
+    """The plans that link to this one (carry it out, support it, are part of it)."""
+    replaces: list[Ref]
+    events: list[PlanEvent]
+    decisions: list[Decision]
+    sources: list[tuple[Ref, str | None]]
+    pages: list[str]
+    backlinks: list[tuple[Ref, list[str]]]
+    """Other resources that point at the plan, each once, with the names of their links."""
+
+
+def _link_values() -> str:
+    return " ".join(f"pg:{name}" for name in _LINK_PROPERTIES)
+
+
+def plan_profile(select: Select, lang: Lang, plan: str, today: date) -> PlanProfile | None:
+    """The profile of ``plan``, or None if it is not a plan document of the dataset."""
+    node = str(ox.NamedNode(plan))
+    values = f"VALUES ?plan {{ {node} }}\n"
+    links = _link_values()
+    link_path = "|".join(f"pg:{name}" for name in _LINK_PROPERTIES)
+    parts = {
+        **_register_parts(today, [plan]),
+        "legal": values + "?plan pg:planKind ?kind . ?kind pg:governedBy ?x .",
+        "up": values
+        + f"?plan ({link_path})* ?a . VALUES ?p {{ {links} }} ?a ?p ?b . ?b pg:planKind ?bk .",
+        "down": values + f"VALUES ?p {{ {links} }} ?a ?p ?plan . ?a pg:planKind ?ak .",
+        "replaces": values + "{ ?plan pg:replacesPlan ?x } UNION { ?x pg:replacedBy ?plan }",
+        "case": values + "?x pg:concerns ?plan . OPTIONAL { ?x pg:caseNumber ?number } "
+        "OPTIONAL { ?x pg:date ?date } OPTIONAL { ?x pg:decidedBy ?body }",
+        "event": _EVENTS % {"plans": values},
+        "source": values + "?plan dct:source ?x . OPTIONAL { ?x foaf:page ?page }",
+        "page": values + "?plan foaf:page ?x .",
+        "incoming": values + "?x ?p ?plan . FILTER(isIRI(?x))",
+    }
+    found = _split(select(_bundle(parts)))
+    summaries = _summaries(found, lang)
+    if not summaries:
+        return None
+    names = Names(lang)
+    summary = summaries[0]
+    # The names of everything found, in one more query (faster than naming them in the first).
+    iris = {
+        t.value
+        for part in ("legal", "up", "down", "replaces", "case", "event", "source", "incoming")
+        for row in found[part]
+        for t in row.values()
+        if isinstance(t, ox.NamedNode)
+    }
+    names.fetch(select, iris)
+    legal = sorted(
+        {Ref(i, names(i)) for r in found["legal"] if (i := _iri(r, "x"))},
+        key=lambda r: r.name,
+    )
+    up: dict[tuple[str, str, str], PlanLink] = {}
+    for row in found["up"]:
+        a, p, b = _iri(row, "a"), _iri(row, "p"), _iri(row, "b")
+        if a and p and b and a != b:
+            up[(a, p, b)] = PlanLink(
+                Ref(a, names(a)), p.rsplit("#", 1)[-1], names(p), Ref(b, names(b))
+            )
+    down: dict[tuple[str, str], PlanLink] = {}
+    for row in found["down"]:
+        a, p = _iri(row, "a"), _iri(row, "p")
+        if a and p and a != plan:
+            down[(a, p)] = PlanLink(
+                Ref(a, names(a)), p.rsplit("#", 1)[-1], names(p), Ref(plan, summary.name)
+            )
+    replaces = sorted(
+        {Ref(i, names(i)) for r in found["replaces"] if (i := _iri(r, "x")) and i != plan},
+        key=lambda r: r.name,
+    )
+    decisions: dict[str, Decision] = {}
+    for row in found["case"]:
+        case = _iri(row, "x")
+        if case is None or case in decisions:
+            continue
+        body = _iri(row, "body")
+        decisions[case] = Decision(
+            Ref(case, names(case)),
+            _text(row, "number"),
+            PartialDate.of(row.get("date")),
+            Ref(body, names(body)) if body else None,
+        )
+    sources: dict[str, tuple[Ref, str | None]] = {}
+    for row in found["source"]:
+        source = _iri(row, "x")
+        if source and source not in sources:
+            sources[source] = (Ref(source, names(source)), _iri(row, "page"))
+    events = _events(found["event"], names)
+    shown = (
+        {e.iri for e in events}
+        | set(decisions)
+        | {link.source.iri for link in down.values()}
+        | {r.iri for r in replaces}
+        | {r.iri for r in summary.successors}
+        | {plan}
+    )
+    incoming: dict[str, set[str]] = defaultdict(set)
+    for row in found["incoming"]:
+        x, p = _iri(row, "x"), _iri(row, "p")
+        if x and p and x not in shown:
+            incoming[x].add(names(p))
+    backlinks = sorted(
+        ((Ref(x, names(x)), sorted(ps)) for x, ps in incoming.items()),
+        key=lambda item: (item[0].name.casefold(), item[0].iri),
+    )
+    return PlanProfile(
+        plan=summary,
+        legal_basis=legal,
+        up=sorted(up.values(), key=lambda link: (link.source.name, link.link, link.target.name)),
+        down=sorted(down.values(), key=lambda link: (link.link, link.source.name)),
+        replaces=replaces,
+        events=events,
+        decisions=sorted(
+            decisions.values(),
+            key=lambda d: (d.date.first() if d.date else date.max, d.case.name),
+        ),
+        sources=sorted(sources.values(), key=lambda s: s[0].name.casefold()),
+        pages=sorted({p for r in found["page"] if (p := _iri(r, "x"))}),
+        backlinks=backlinks,
+    )
+
+
+def _event_names_part_subjects(values: str) -> str:
+    kinds = " ".join(f"pg:{k}" for k in _KIND_ORDER)
+    return (
+        f"{{ {values} {{ ?x pg:eventOf ?plan }} UNION {{ ?plan pg:hasEvent ?x }} }} UNION "
+        f"{{ {values} ?e pg:eventOf ?plan . ?e pg:body|pg:decision ?x }} UNION "
+        f"{{ VALUES ?x {{ {kinds} }} }}"
+    )
+
+
+@dataclass
+class ThreadNode:
+    """An element of the red thread: a vision, focus area, goal, strategy or measure."""
+
+    iri: str
+    name: str
+    kind: str
+    """The element's class by local name (``FocusArea``)."""
+    kind_name: str
+    plan: Ref | None
+    plan_kind: str | None
+    """The code of its plan's kind (``social-part``)."""
+    owner: Ref | None = None
+    status: Ref | None = None
+    status_code: str | None = None
+    example: bool = False
+    parents: list[str] = field(default_factory=list)
+    children: list[str] = field(default_factory=list)
+    breaks: list[str] = field(default_factory=list)
+    """``no-measure`` (a goal no measure serves), ``serves-nothing`` (a measure that serves
+    nothing), ``no-social-part`` (an element of the plan with no way to a social part)."""
+
+
+@dataclass
+class RedThread:
+    """A plan's red thread: its elements, what they trace to and what traces to them."""
+
+    plan: str
+    nodes: dict[str, ThreadNode]
+    roots: list[str]
+
+
+_KINDS_ORDER: Final = {
+    "Vision": 0,
+    "FocusArea": 1,
+    "CommunityGoal": 2,
+    "OrganisationGoal": 2,
+    "Goal": 2,
+    "SubGoal": 3,
+    "Strategy": 4,
+    "Measure": 5,
+}
+_EDGES: Final = (
+    "implementsStrategy",
+    "servesGoal",
+    "refinesGoal",
+    "contributesTo",
+    "underFocusArea",
+    "realisesVision",
+)
+"""The stated links of the red thread (``pg:tracesTo`` itself is their derived closure)."""
+_GOALS: Final = ("Goal", "CommunityGoal", "OrganisationGoal", "SubGoal")
+
+
+def red_thread(select: Select, lang: Lang, plan: str) -> RedThread:
+    """The red thread through ``plan``: its elements, everything they trace to (up to the
+    social part's focus areas and vision) and everything that traces to them (down to the
+    measures), with the breaks: a goal of the plan no measure serves, a measure of the plan
+    that serves nothing, an element of the plan with no way to a social part."""
+    node = str(ox.NamedNode(plan))
+    path = "|".join(f"pg:{name}" for name in _EDGES)
+    members = select(
+        sparql_prologue() + f"SELECT DISTINCT ?n WHERE {{ VALUES ?plan {{ {node} }} "
+        "{ ?n pg:partOfPlan ?plan } UNION "
+        f"{{ ?e pg:partOfPlan ?plan . ?e ({path})+ ?n }} UNION "
+        f"{{ ?e pg:partOfPlan ?plan . ?n ({path})+ ?e }} }}"
+    )
+    iris = sorted({i for row in members if (i := _iri(row, "n"))})
+    names = Names(lang)
+    if not iris:
+        return RedThread(plan, {}, [])
+    nodes_values = f"VALUES ?n {{ {_values(iris)} }}"
+    edges = " ".join(f"pg:{name}" for name in _EDGES)
+    kinds = " ".join(f"pg:{name}" for name in _KINDS_ORDER)
+    parts = {
+        "node": nodes_values + f" VALUES ?class {{ {kinds} }} ?n a ?class ."
+        ' BIND(STRAFTER(STR(?class), "#") AS ?kind)'
+        " OPTIONAL { ?n pg:partOfPlan ?np . OPTIONAL { ?np pg:planKind ?npk "
+        ' BIND(STRAFTER(STR(?npk), "/concept/plan-kind/") AS ?npkCode) } }'
+        " OPTIONAL { ?n pg:owner ?owner }"
+        " OPTIONAL { ?n pg:measureStatus ?status "
+        ' BIND(STRAFTER(STR(?status), "/concept/measure-status/") AS ?statusCode) }'
+        " OPTIONAL { ?n dct:source ?s . ?s a pg:IllustrativeSource . BIND(true AS ?example) }",
+        "edge": nodes_values + f" VALUES ?p {{ {edges} }} ?n ?p ?to .",
+        "name": _names_part(
+            f"{{ {nodes_values} ?n pg:partOfPlan|pg:owner|pg:measureStatus ?x }} UNION "
+            f"{{ VALUES ?x {{ {_values(iris)} {kinds} }} }}"
+        ),
+    }
+    found = _split(select(_bundle(parts)))
+    names.learn_rows(found["name"])
+    nodes: dict[str, ThreadNode] = {}
+    for row in found["node"]:
+        iri, kind = _iri(row, "n"), _text(row, "kind")
+        if iri is None or kind is None:
+            continue
+        old = nodes.get(iri)
+        # Keep the more specific of two classes (a community goal is also a goal).
+        if old is not None and not (old.kind == "Goal" and kind in _GOALS and kind != "Goal"):
+            continue
+        np_iri, owner, status = _iri(row, "np"), _iri(row, "owner"), _iri(row, "status")
+        class_iri = _iri(row, "class") or ""
+        nodes[iri] = ThreadNode(
+            iri=iri,
+            name=names(iri),
+            kind=kind,
+            kind_name=names.get(class_iri) or kind,
+            plan=Ref(np_iri, names(np_iri)) if np_iri else None,
+            plan_kind=_text(row, "npkCode"),
+            owner=Ref(owner, names(owner)) if owner else (old.owner if old else None),
+            status=Ref(status, names(status)) if status else (old.status if old else None),
+            status_code=_text(row, "statusCode") or (old.status_code if old else None),
+            example=row.get("example") is not None or (old.example if old else False),
+        )
+    for row in found["edge"]:
+        source, target = _iri(row, "n"), _iri(row, "to")
+        if (
+            source in nodes
+            and target in nodes
+            and source != target
+            and target not in nodes[source].parents
+        ):
+            nodes[source].parents.append(target)
+            nodes[target].children.append(source)
+    order = {iri: (_KINDS_ORDER.get(n.kind, 9), n.name.casefold(), iri) for iri, n in nodes.items()}
+    for n in nodes.values():
+        n.parents.sort(key=order.__getitem__)
+        n.children.sort(key=order.__getitem__)
+    _mark_breaks(plan, nodes)
+    roots = sorted((i for i, n in nodes.items() if not n.parents), key=order.__getitem__)
+    return RedThread(plan, nodes, roots)
+
+
+def _mark_breaks(plan: str, nodes: dict[str, ThreadNode]) -> None:
+    def reaches(
+        start: str, step: Callable[[ThreadNode], list[str]], test: Callable[[ThreadNode], bool]
+    ) -> bool:
+        seen = {start}
+        todo = [start]
+        while todo:
+            current = nodes[todo.pop()]
+            for other in step(current):
+                if other in seen:
+                    continue
+                seen.add(other)
+                if test(nodes[other]):
+                    return True
+                todo.append(other)
+        return False
+
+    for n in nodes.values():
+        if n.plan is None or n.plan.iri != plan:
+            continue
+        if n.kind in _GOALS and not reaches(
+            n.iri, lambda x: x.children, lambda x: x.kind == "Measure"
+        ):
+            n.breaks.append("no-measure")
+        if n.kind == "Measure" and not n.parents:
+            n.breaks.append("serves-nothing")
+        if n.plan_kind != "social-part" and not reaches(
+            n.iri, lambda x: x.parents, lambda x: x.plan_kind == "social-part"
+        ):
+            n.breaks.append("no-social-part")

@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from plangraph.web.routes import feeds, pages, plans, sdg
+from plangraph.web.routes import feeds, pages, plan_page, plans, sdg
 
-ROUTERS: tuple[APIRouter, ...] = (pages.router, plans.router, feeds.router, sdg.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    pages.router,
+    plans.router,
+    feeds.router,
+    sdg.router,
+    plan_page.router,
+)
