@@ -570,3 +570,134 @@ def test_the_page_colours_pass_wcag_aa() -> None:
     for ink in ("#1a1a1a", "#4d4d4d", "#0b5cad", "#8a1c1c"):
         assert contrast(ink, "#ffffff") >= 4.5, ink
     assert contrast("#ffffff", "#12355b") >= 4.5
+
+
+# ---------------------------------------------------------------------------------------------
+# A plan's page
+# ---------------------------------------------------------------------------------------------
+
+HTML = {"Accept": "text/html"}
+
+
+def plan_page(server: Server, local: str, **params: str) -> str:
+    with server.client() as client:
+        response = client.get(f"/id/4601/{local}", params=params, headers=HTML)
+    assert response.status_code == 200, response.text[:300]
+    return response.text
+
+
+def test_bergen_2030s_page_shows_the_plan_and_its_tree_down_to_the_measures(pages: Server) -> None:
+    data = get(pages, "/id/4601/plan-kps-bergen-2030.json", examples="1").json()
+    assert data["plan"]["name"] == "Bergen 2030"
+    assert [r["name"] for r in data["legal_basis"]] == [
+        "plan- og bygningsloven § 11-2",
+        "plan- og bygningsloven § 11-3",
+        "plan- og bygningsloven § 11-4",
+    ]
+    assert [(link["source"]["name"], link["target"]["name"]) for link in data["traces_to"]] == [
+        ("Bergen 2030", "Kommuneplanen")
+    ]
+    built = {link["source"]["iri"] for link in data["built_on_by"]}
+    assert {
+        BK + "plan-hop-2025-2028",
+        BK + "plan-kpa-2018-2030",
+        BK + "plan-idrettsplan-2017-2027",
+    } <= built
+    nodes = {n["iri"]: n for n in data["red_thread"]["nodes"]}
+    # The vision and the nine focus areas of data/bergen/plans.ttl ...
+    focus = {
+        q.subject.value
+        for q in BERGEN.quads_for_pattern(None, ox.NamedNode(PG + "realisesVision"), None)
+        if q.subject.value.startswith(BK + "focus-bergen-2030")
+    }
+    assert len(focus) == 9
+    assert {i for i, n in nodes.items() if n["kind"] == "FocusArea"} == focus
+    assert data["red_thread"]["roots"] == [BK + "vision-bergen-2030"]
+    # ... down to every measure that traces to them (here, the examples' measures).
+    measures = {i for i, n in nodes.items() if n["kind"] == "Measure"}
+    assert measures == {
+        BK + "example-measure-skyfritt-kurs-ansatte",
+        BK + "example-measure-skyfritt-meldeknapp",
+        BK + "example-measure-skyfritt-barnehage-veiledning",
+        BK + "example-measure-skyfritt-elevpanel",
+        BK + "example-measure-spor-oss-fravaersteam",
+    }
+    delayed = nodes[BK + "example-measure-skyfritt-meldeknapp"]
+    assert delayed["status"]["code"] == "delayed" and delayed["owner"]["name"] == "Etat for skole"
+    # Without the examples, the tree stops at the focus areas: no measure is recorded.
+    plain = get(pages, "/id/4601/plan-kps-bergen-2030.json").json()
+    assert {n["kind"] for n in plain["red_thread"]["nodes"]} == {"Vision", "FocusArea"}
+    html = plan_page(pages, "plan-kps-bergen-2030", examples="1")
+    assert "Illustrerende eksempler er tatt med" in html
+    assert html.count('<g class="node"') >= 1 + 9 + 5
+
+
+def test_a_plan_never_traces_to_itself_and_each_link_is_listed_once(pages: Server) -> None:
+    for local in ("plan-skyfritt", "plan-kps-bergen-2030", "plan-spor-oss-strategi"):
+        for params in ({}, {"examples": "1"}):
+            data = get(pages, f"/id/4601/{local}.json", **params).json()
+            me = BK + local
+            assert all(link["target"]["iri"] != link["source"]["iri"] for link in data["traces_to"])
+            assert all(link["target"]["iri"] != me for link in data["traces_to"])
+            assert all(link["source"]["iri"] != me for link in data["built_on_by"])
+            assert me not in [b["iri"] for b in data["linked_from"]]
+            linked = [b["iri"] for b in data["linked_from"]]
+            assert len(linked) == len(set(linked)), linked
+            tree = {n["iri"] for n in data["red_thread"]["nodes"]}
+            assert not set(linked) & tree  # shown in the tree, not again as a backlink
+            html = plan_page(pages, local, **params)
+            body = html[html.index("<main>") :]
+            for iri in set(linked):
+                assert body.count(f'href="{iri.replace("https://w3id.org/plangraph", "")}') <= 2
+
+
+def test_the_tree_marks_the_breaks(pages: Server) -> None:
+    data = get(pages, "/id/4601/plan-spor-oss-strategi.json").json()
+    nodes = {n["iri"]: n for n in data["red_thread"]["nodes"]}
+    # Spør oss's goals: no measure serves them (without the examples) and they have no way to
+    # the social part.
+    for goal in (BK + "goal-spor-oss-1", BK + "goal-spor-oss-2"):
+        assert set(nodes[goal]["breaks"]) == {"no-measure", "no-social-part"}
+    html = plan_page(pages, "plan-spor-oss-strategi")
+    assert "ingen tiltak" in html and 'stroke-dasharray="6 3"' in html
+    # With the examples, a measure serves goal 1 (and traces to Mangfoldig in Bergen 2030).
+    with_examples = get(pages, "/id/4601/plan-spor-oss-strategi.json", examples="1").json()
+    goal = next(
+        n for n in with_examples["red_thread"]["nodes"] if n["iri"] == BK + "goal-spor-oss-1"
+    )
+    assert "no-measure" not in goal["breaks"]
+    # The hostile plan's goal: a break, and its text shown as text.
+    hostile = get(pages, "/id/test/plan-hostile.json").json()
+    assert hostile["red_thread"]["nodes"][0]["breaks"] == ["no-measure", "no-social-part"]
+    with pages.client() as client:
+        html = client.get("/id/test/plan-hostile", headers=HTML).text
+    assert "<script>" not in html and "&lt;script&gt;alert(&#x27;goal&#x27;)" in html
+
+
+def test_the_timeline_of_the_kindergarten_quality_plan(pages: Server) -> None:
+    html = plan_page(pages, "plan-sammen-for-kvalitet-lek-og-medvirkning", on="2024-06-01")
+    svg = html[html.index('<svg xmlns="http://www.w3.org/2000/svg" class="timeline"') :]
+    svg = svg[: svg.index("</svg>")]
+    events = re.findall(
+        r'<g class="event" data-key="([^"]+)" data-date="([^"]*)" data-planned="(\w+)">', svg
+    )
+    assert [(d, p) for _, d, p in events] == [
+        ("2024-05-13", "false"),
+        ("2024-09", "true"),
+        ("2024-11-27", "true"),
+    ]
+    assert {k for k, _, _ in events} == events_in_file(LEK_OG_MEDVIRKNING)
+    assert '<g class="today">' in svg and "frist 12. juni 2024" in svg
+
+
+def test_other_resources_and_rdf_requests_are_as_before(pages: Server) -> None:
+    with pages.client() as client:
+        turtle = client.get("/id/4601/plan-skyfritt", headers={"Accept": "text/turtle"})
+        assert turtle.headers["content-type"].startswith("text/turtle")
+        assert "pg:planKind" in turtle.text
+        org = client.get("/id/4601/org-bbs", headers=HTML).text
+        assert "Egenskaper / Properties" in org
+        properties = client.get("/id/4601/plan-skyfritt?view=properties", headers=HTML).text
+        assert "Egenskaper / Properties" in properties
+        assert client.get("/id/4601/org-bbs.json").status_code == 404
+        assert client.get("/id/4601/no-such-plan", headers=HTML).status_code == 404

@@ -35,6 +35,7 @@ PAGES = [
     ("/plans?on=2024-06-01", "Planoversikten"),
     ("/plans/under-way?on=2024-05-13", "Pågående planarbeid"),
     ("/sdg?examples=1", "Bærekraftsmål"),
+    ("/id/4601/plan-kps-bergen-2030?examples=1&on=2024-06-01", "Bergen 2030"),
 ]
 
 
@@ -109,3 +110,23 @@ def test_the_heatmap_in_the_browser(pages: Server, tmp_path: Path) -> None:
     # The cells with elements link to them; the goals have their Norwegian names.
     assert any(h.startswith("/sdg/16?examples=1&plan=") for h in hrefs(svg))
     assert "<title>16: Fred, rettferdighet og velfungerende institusjoner</title>" in svg
+
+
+def test_bergen_2030s_tree_in_the_browser(pages: Server, tmp_path: Path) -> None:
+    html = dom(pages.url + "/id/4601/plan-kps-bergen-2030?examples=1", tmp_path / "profile")
+    nodes = re.findall(
+        r'<g class="node" data-iri="([^"]+)" data-kind="(\w+)" data-depth="(\d+)"', html
+    )
+    kinds = [kind for _, kind, _ in nodes]
+    assert kinds[0] == "Vision" and kinds.count("FocusArea") == 9
+    assert kinds.count("Measure") == 5
+    depth = {iri: int(d) for iri, _, d in nodes}
+    assert depth[BK + "focus-bergen-2030-trygg"] == 1
+    assert depth[BK + "example-measure-skyfritt-meldeknapp"] == 3  # vision, focus, strategy
+    # Each node links to its own page; the picture says what it is.
+    assert "/id/4601/focus-bergen-2030-trygg?examples=1" in hrefs(html)
+    assert 'aria-labelledby="tree-title tree-desc"' in html
+    # The plan's page without the examples, in English.
+    english = dom(pages.url + "/id/4601/plan-kps-bergen-2030?lang=en", tmp_path / "profile")
+    assert '<html lang="en">' in english and "The red thread" in english
+    assert "Eksempel" not in english
