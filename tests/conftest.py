@@ -12,7 +12,12 @@ import pytest
 from plangraph.data import datasets
 from plangraph.store import PlanStore
 
-pytest_plugins = ["tests.support.stores", "tests.support.server", "tests.support.registers"]
+pytest_plugins = [
+    "tests.support.stores",
+    "tests.support.server",
+    "tests.support.registers",
+    "tests.support.pages",
+]
 
 
 @pytest.fixture(scope="session")

@@ -33,6 +33,7 @@ from plangraph.web.routes import (
     validate,
     yasgui,
 )
+from plangraph.web.routes.public import ROUTERS as PUBLIC_PAGES
 
 
 class _App(FastAPI):
@@ -155,6 +156,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_api_route(
         "/dumps/{name}", publish.dump, methods=["GET", "HEAD"], include_in_schema=False
     )
+    for public in PUBLIC_PAGES:  # the public pages (/, /plans, /sdg), before /id/…
+        app.include_router(public)
     for path, name in linked_data.served_paths():
         app.add_api_route(
             path, linked_data.resource, methods=["GET", "HEAD"], name=name, include_in_schema=False

@@ -46,6 +46,7 @@ from plangraph.web.engine import jobs
 from plangraph.web.engine.jobs import Failed
 from plangraph.web.engine.worker import used_prefixes_only
 from plangraph.web.querylog import QueryLog
+from plangraph.web.routes import plan_page
 
 SERVED = ("id/", "concept/", "eli/", "ontology")
 """The paths below the base that the server describes (``ontology`` is one resource)."""
@@ -77,6 +78,8 @@ def resource(request: Request) -> Response:
         except ValueError:
             raise ProtocolError(404, f"{iri!r} is not an IRI this server answers for") from None
         fmt = negotiated(request, "graph", html=True)
+        if fmt is None and (plan := plan_page.for_browser(request, iri)) is not None:
+            return plan  # a plan document's page, for people (plangraph.web.routes.plan_page)
         job = jobs.Describe(
             iri,
             max_rows=settings.max_rows,
