@@ -35,7 +35,7 @@ import uvicorn
 
 from plangraph import reasoning
 from plangraph.data import datasets
-from plangraph.library import queries
+from plangraph import library as queries
 from plangraph.namespaces import GRAPH_BASE
 from plangraph.settings import Settings
 from plangraph.store import PlanStore

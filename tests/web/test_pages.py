@@ -592,7 +592,7 @@ def test_bergen_2030s_page_shows_the_plan_and_its_tree_down_to_the_measures(page
     assert [r["name"] for r in data["legal_basis"]] == [
         "plan- og bygningsloven § 11-2",
         "plan- og bygningsloven § 11-3",
-        "plan- og bygningsloven § 11-4",
+        "plan- og bygningsloven § 11-4 første ledd",
     ]
     assert [(link["source"]["name"], link["target"]["name"]) for link in data["traces_to"]] == [
         ("Bergen 2030", "Kommuneplanen")
@@ -624,9 +624,14 @@ def test_bergen_2030s_page_shows_the_plan_and_its_tree_down_to_the_measures(page
     }
     delayed = nodes[BK + "example-measure-skyfritt-meldeknapp"]
     assert delayed["status"]["code"] == "delayed" and delayed["owner"]["name"] == "Etat for skole"
-    # Without the examples, the tree stops at the focus areas: no measure is recorded.
+    # Without the examples, the tree stops at the goals: no measure is recorded.
     plain = get(pages, "/id/4601/plan-kps-bergen-2030.json").json()
-    assert {n["kind"] for n in plain["red_thread"]["nodes"]} == {"Vision", "FocusArea"}
+    assert {n["kind"] for n in plain["red_thread"]["nodes"]} == {"Vision", "FocusArea", "Goal"}
+    # The vision's two halves (AKTIV, ATTRAKTIV) stand between it and the nine focus areas,
+    # and each focus area is drawn once, under its half.
+    plain_nodes = plain["red_thread"]["nodes"]
+    assert sum(1 for n in plain_nodes if n["kind"] == "Vision") == 3
+    assert sum(1 for n in plain_nodes if n["kind"] == "FocusArea") == 9
     html = plan_page(pages, "plan-kps-bergen-2030", examples="1")
     assert "Illustrerende eksempler er tatt med" in html
     assert html.count('<g class="node"') >= 1 + 9 + 5

@@ -121,8 +121,9 @@ def test_bergen_2030s_tree_in_the_browser(pages: Server, tmp_path: Path) -> None
     assert kinds[0] == "Vision" and kinds.count("FocusArea") == 9
     assert kinds.count("Measure") == 5
     depth = {iri: int(d) for iri, _, d in nodes}
-    assert depth[BK + "focus-bergen-2030-trygg"] == 1
-    assert depth[BK + "example-measure-skyfritt-meldeknapp"] == 3  # vision, focus, strategy
+    assert depth[BK + "focus-bergen-2030-trygg"] == 2  # vision, its half ATTRAKTIV
+    # It contributes to the focus area directly: one level below it.
+    assert depth[BK + "example-measure-skyfritt-meldeknapp"] == 3
     # Each node links to its own page; the picture says what it is.
     assert "/id/4601/focus-bergen-2030-trygg?examples=1" in hrefs(html)
     assert 'aria-labelledby="tree-title tree-desc"' in html

@@ -1476,7 +1476,8 @@ def red_thread(select: Select, lang: Lang, plan: str) -> RedThread:
     if not iris:
         return RedThread(plan, {}, [])
     nodes_values = f"VALUES ?n {{ {_values(iris)} }}"
-    edges = " ".join(f"pg:{name}" for name in _EDGES)
+    # A vision's halves are part of it (Bergen 2030: AKTIV and ATTRAKTIV): drawn as its children.
+    edges = " ".join([*(f"pg:{name}" for name in _EDGES), "dct:isPartOf"])
     kinds = " ".join(f"pg:{name}" for name in _KINDS_ORDER)
     parts = {
         "node": nodes_values + f" VALUES ?class {{ {kinds} }} ?n a ?class ."
@@ -1528,6 +1529,7 @@ def red_thread(select: Select, lang: Lang, plan: str) -> RedThread:
         ):
             nodes[source].parents.append(target)
             nodes[target].children.append(source)
+    _drop_shortcuts(nodes)
     order = {iri: (_KINDS_ORDER.get(n.kind, 9), n.name.casefold(), iri) for iri, n in nodes.items()}
     for n in nodes.values():
         n.parents.sort(key=order.__getitem__)
@@ -1535,6 +1537,29 @@ def red_thread(select: Select, lang: Lang, plan: str) -> RedThread:
     _mark_breaks(plan, nodes)
     roots = sorted((i for i, n in nodes.items() if not n.parents), key=order.__getitem__)
     return RedThread(plan, nodes, roots)
+
+
+def _drop_shortcuts(nodes: dict[str, ThreadNode]) -> None:
+    """Leave out a link that another path already makes: a focus area that realises both a
+    vision and one of the vision's halves is drawn once, under the half."""
+
+    def above(start: str) -> set[str]:
+        seen: set[str] = set()
+        todo = [start]
+        while todo:
+            for parent in nodes[todo.pop()].parents:
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        return seen
+
+    for n in nodes.values():
+        if len(n.parents) < 2:
+            continue
+        implied = {p for q in n.parents for p in above(q)}
+        for parent in [p for p in n.parents if p in implied]:
+            n.parents.remove(parent)
+            nodes[parent].children.remove(n.iri)
 
 
 def _mark_breaks(plan: str, nodes: dict[str, ThreadNode]) -> None:
