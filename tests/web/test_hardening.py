@@ -1,0 +1,99 @@
+"""Hostile input and faults of issue 19, each against a real server on a real port."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from plangraph.web.engine.query_text import MAX_CHAIN, MAX_NESTING
+from tests.support.server import Server, copy_of, serve
+
+P = "<http://example.org/p>"
+
+
+@pytest.fixture(scope="module")
+def own(tmp_path_factory: pytest.TempPathFactory, loaded_store_path: Path) -> Iterator[Server]:
+    """A server of this module's own, so that the crash count it reports is this module's."""
+    store = copy_of(loaded_store_path, tmp_path_factory.mktemp("hardening"))
+    with serve(store) as server:
+        yield server
+
+
+def health(server: Server) -> dict[str, object]:
+    r = httpx.get(server.url + "/health")
+    assert r.status_code == 200, r.text
+    answer: dict[str, object] = r.json()
+    return answer
+
+
+# Each past the depth or length where the engine's parser or planner overflowed its stack and
+# the reader died (measured on pyoxigraph 0.5: 2,200 braces, 4,700 parentheses, 8,100 triple
+# patterns, 9,000 UNION arms, 9,000 chained `+` or `/`).
+DEEP_QUERIES = {
+    "braces": ("SELECT * WHERE " + "{" * 2300 + "?s ?p ?o" + "}" * 2300, "nested too deeply"),
+    "parentheses": (
+        "SELECT * WHERE { ?s ?p ?o FILTER" + "(" * 4800 + "1" + ")" * 4800 + "}",
+        "nested too deeply",
+    ),
+    "optional": (
+        "SELECT * WHERE { ?s ?p ?o " + "OPTIONAL { ?s ?p ?o " * 1200 + "}" * 1200 + "}",
+        "nested too deeply",
+    ),
+    "sub-select": (
+        "SELECT * WHERE " + "{ SELECT * WHERE " * 1200 + "{ ?s ?p ?o }" + " }" * 1200,
+        "nested too deeply",
+    ),
+    "list": ("ASK { ?s ?p " + "(" * 3000 + "1" + ")" * 3000 + " }", "nested too deeply"),
+    "triple patterns": (
+        "SELECT * WHERE { " + " ".join(f"?s {P} ?o{i} ." for i in range(8200)) + " }",
+        "too long",
+    ),
+    "union": ("SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 9000) + " }", "too long"),
+    "arithmetic": ("ASK { FILTER(" + " + ".join(["1"] * 9000) + ") }", "too long"),
+    "path": ("ASK { ?s " + "/".join([P] * 9000) + " ?o }", "too long"),
+}
+
+
+@pytest.mark.parametrize("name", list(DEEP_QUERIES))
+def test_deep_queries_are_refused_and_no_reader_dies(own: Server, name: str) -> None:
+    query, problem = DEEP_QUERIES[name]
+    before = health(own)
+    r = httpx.post(own.sparql, data={"query": query}, timeout=60)
+    assert r.status_code == 400, (r.status_code, r.text[:300])
+    assert problem in r.text
+    after = health(own)
+    assert after["crashes"] == before["crashes"] == 0
+    assert after["readers"] == before["readers"]
+
+
+def test_deep_updates_are_refused(own: Server) -> None:
+    deep = "INSERT { ?s ?p ?o } WHERE " + "{" * 2300 + "?s ?p ?o" + "}" * 2300
+    long = "DELETE WHERE { " + " ".join(f"?s {P} ?o{i} ." for i in range(9000)) + " }"
+    for update, problem in ((deep, "nested too deeply"), (long, "too long")):
+        r = httpx.post(own.sparql, data={"update": update}, headers=own.auth(), timeout=60)
+        assert r.status_code == 400, (r.status_code, r.text[:300])
+        assert problem in r.text
+    assert health(own)["crashes"] == 0
+
+
+def test_queries_within_the_bounds_still_run(own: Server) -> None:
+    nested = "ASK WHERE " + "{" * (MAX_NESTING - 1) + "?s ?p ?o" + "}" * (MAX_NESTING - 1)
+    r = httpx.post(own.sparql, data={"query": nested}, timeout=60)
+    assert r.status_code == 200, r.text[:300]
+    # A large flat INSERT DATA is no chain of joins: not counted against the bound.
+    data = " ".join(f"<http://example.org/s> {P} {i} ." for i in range(MAX_CHAIN * 2))
+    graph = "http://example.org/hardening/data"
+    r = httpx.post(
+        own.sparql,
+        data={"update": f"INSERT DATA {{ GRAPH <{graph}> {{ {data} }} }}"},
+        headers=own.auth(),
+        timeout=60,
+    )
+    assert r.status_code == 204, r.text[:300]
+    r = httpx.post(
+        own.sparql, data={"update": f"DROP GRAPH <{graph}>"}, headers=own.auth(), timeout=60
+    )
+    assert r.status_code == 204, r.text[:300]
