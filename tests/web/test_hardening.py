@@ -97,3 +97,64 @@ def test_queries_within_the_bounds_still_run(own: Server) -> None:
         own.sparql, data={"update": f"DROP GRAPH <{graph}>"}, headers=own.auth(), timeout=60
     )
     assert r.status_code == 204, r.text[:300]
+
+
+def entity_bomb(levels: int = 7) -> bytes:
+    """RDF/XML whose one literal is ten entities of ten entities … ``levels`` deep: 10^levels
+    copies of a short string (7 levels: 30 MB from some 600 bytes, as in issue 19)."""
+    entities = ['<!ENTITY e0 "lol">']
+    for level in range(1, levels + 1):
+        entities.append(f'<!ENTITY e{level} "{f"&e{level - 1};" * 10}">')
+    return (
+        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n'
+        + "\n".join(entities)
+        + '\n]>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:ex="http://example.org/">'
+        f'<rdf:Description rdf:about="http://example.org/s"><ex:p>&e{levels};</ex:p>'
+        "</rdf:Description></rdf:RDF>"
+    ).encode()
+
+
+@pytest.mark.parametrize("method", ["PUT", "POST"])
+def test_store_refuses_rdf_xml_entities(own: Server, method: str) -> None:
+    bomb = entity_bomb()
+    assert len(bomb) < 700
+    graph = f"http://example.org/hardening/bomb-{method.lower()}"
+    with own.client() as client:
+        r = client.request(
+            method,
+            "/store",
+            params={"graph": graph},
+            content=bomb,
+            headers={**own.auth(), "Content-Type": "application/rdf+xml"},
+        )
+        assert r.status_code == 400, (r.status_code, r.text[:300])
+        assert "DOCTYPE" in r.text
+        # Nothing was stored.
+        assert client.get("/store", params={"graph": graph}).status_code == 404
+        # A part of a multipart body is refused the same way.
+        r = client.request(
+            method,
+            "/store",
+            params={"graph": graph},
+            files={"file": ("bomb.rdf", bomb, "application/rdf+xml")},
+            headers=own.auth(),
+        )
+        assert r.status_code == 400, (r.status_code, r.text[:300])
+        assert "'bomb.rdf'" in r.text and "DOCTYPE" in r.text
+        assert client.get("/store", params={"graph": graph}).status_code == 404
+        # The same RDF/XML without a DOCTYPE is stored.
+        plain = (
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            'xmlns:ex="http://example.org/"><rdf:Description rdf:about="http://example.org/s">'
+            "<ex:p>lol</ex:p></rdf:Description></rdf:RDF>"
+        )
+        r = client.request(
+            method,
+            "/store",
+            params={"graph": graph},
+            content=plain,
+            headers={**own.auth(), "Content-Type": "application/rdf+xml"},
+        )
+        assert r.status_code in (201, 204), r.text
+        assert client.delete("/store", params={"graph": graph}, headers=own.auth()).is_success
