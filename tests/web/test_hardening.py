@@ -158,3 +158,32 @@ def test_store_refuses_rdf_xml_entities(own: Server, method: str) -> None:
         )
         assert r.status_code in (201, 204), r.text
         assert client.delete("/store", params={"graph": graph}, headers=own.auth()).is_success
+
+
+def test_dump_of_an_import_named_outside_latin1(own: Server) -> None:
+    source = "kart€中"
+    graph = f"https://w3id.org/plangraph/graph/import/{source}/one"
+    turtle = "<http://example.org/s> <http://example.org/p> 1 ."
+    with own.client() as client:
+        r = client.put(
+            "/store",
+            params={"graph": graph},
+            content=turtle,
+            headers={**own.auth(), "Content-Type": "text/turtle"},
+        )
+        assert r.is_success, r.text
+        try:
+            for method in ("HEAD", "GET"):
+                r = client.request(method, f"/dumps/import-{source}.ttl")
+                assert r.status_code == 200, r.text[:300]
+                disposition = r.headers["content-disposition"]
+                assert disposition == (
+                    'inline; filename="plangraph-import-kart__.ttl"; '
+                    "filename*=UTF-8''plangraph-import-kart%E2%82%AC%E4%B8%AD.ttl"
+                )
+            assert "http://example.org/s" in r.text
+            # A Latin-1 name keeps its one plain filename.
+            r = client.head("/dumps/bergen.ttl")
+            assert r.headers["content-disposition"] == 'inline; filename="plangraph-bergen.ttl"'
+        finally:
+            client.delete("/store", params={"graph": graph}, headers=own.auth())
