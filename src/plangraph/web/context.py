@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from starlette.requests import Request
@@ -206,3 +207,14 @@ def job_rebase(settings: Settings) -> Rebase | None:
     """The rebase a worker job needs to write (and read) IRIs under the public base (None: the
     server publishes the stored IRIs)."""
     return None if settings.base_iri == BASE else rebase(settings)
+
+
+def content_disposition(filename: str, kind: str = "inline") -> str:
+    """A ``Content-Disposition`` value for ``filename`` in any script: an ASCII ``filename``
+    for old clients and, when that had to change it, the exact name as RFC 6266 and RFC 5987
+    say (``filename*=UTF-8''…``). HTTP headers are Latin-1; a name outside it must not fail."""
+    fallback = "".join(c if " " <= c <= "~" and c not in '"\\%' else "_" for c in filename)
+    value = f'{kind}; filename="{fallback}"'
+    if fallback != filename:
+        value += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return value

@@ -185,6 +185,8 @@ class Engine:
         self._per_generation: dict[ReadJob[Any], tuple[_Generation, Any]] = {}
         self._running = False
         self._refresh_waiting = False
+        self._crashes = 0
+        """How many workers died in the middle of a job (not counting deadline kills)."""
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -231,7 +233,12 @@ class Engine:
         with self._lock:
             readers = sum(1 for w in self._readers if w.alive())
             writer = self._writer is not None and self._writer.alive()
-        return {"readers": readers, "writer": writer, "generation": self.generation}
+        return {
+            "readers": readers,
+            "writer": writer,
+            "generation": self.generation,
+            "crashes": self._crashes,
+        }
 
     def _next_generation_path(self) -> Path:
         return self.generations_dir / f"{next(self._counter):06d}"
@@ -470,6 +477,7 @@ class Engine:
             if reply[0] == "bytes" and reply[2] is None:
                 reply = ("bytes", reply[1], w.conn.recv_bytes())
         except (EOFError, OSError) as error:
+            self._crashes += 1
             self._replace(w, writer=writer)
             return _stopped(error)
         if not writer:
@@ -541,6 +549,7 @@ class Engine:
                     await loop.run_in_executor(None, reader.conn.recv_bytes),
                 )
         except (EOFError, OSError) as error:
+            self._crashes += 1
             await loop.run_in_executor(None, self._replace_reader, reader)
             return _stopped(error)
         self._give(reader)
@@ -667,6 +676,7 @@ class Engine:
                     return
                 raise StreamError(reply[1])
         except (EOFError, OSError) as error:
+            self._crashes += 1
             raise StreamError(_stopped(error)) from None
         finally:
             if not finished:

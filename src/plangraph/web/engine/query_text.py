@@ -16,6 +16,11 @@ The rule errs on the side of refusing: a prefix whose name begins with "service"
 The same tokens answer the other questions the protocol needs answered: the query form (for
 content negotiation), whether the query names its own dataset (``FROM``), and where an update's
 ``WHERE`` is (to apply ``using-graph-uri``).
+
+The tokens also bound how deep and how long a request may be: the engine parses and plans
+recursively, and a few kilobytes of nested brackets or a long chain of patterns or operators
+overflow a worker's stack and kill it. :data:`MAX_NESTING` and :data:`MAX_CHAIN` refuse such
+text well before that (``DATA`` blocks of updates are flat and not counted).
 """
 
 from __future__ import annotations
@@ -59,6 +64,17 @@ _SERVICE = re.compile(r"service", re.IGNORECASE | re.ASCII)
 _LOAD = re.compile(r"load", re.IGNORECASE | re.ASCII)
 _ESCAPE = re.compile(_UCHAR)
 _IRI_BODY = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')
+MAX_NESTING = 256
+"""The deepest nesting of ``{``, ``(`` and ``[`` accepted (the engine's stack gives out past
+about 2,200 braces or 4,700 parentheses)."""
+MAX_CHAIN = 4000
+"""The most separators, operators and ``UNION``/``OPTIONAL``/``MINUS`` keywords accepted in
+one request outside ``DATA`` blocks (the engine's stack gives out past about 8,100 triple
+patterns, 9,000 ``UNION`` arms or 9,000 chained ``+`` or ``/``)."""
+_OPEN = frozenset("{([")
+_CLOSE = frozenset("})]")
+_CHAINING = frozenset(".;,|/+*&-=<>!")
+_CHAINING_WORDS = frozenset({"union", "optional", "minus"})
 _FORMS = ("select", "construct", "describe", "ask")
 _VOLATILE = frozenset({"now", "rand", "uuid", "struuid"})
 
@@ -140,6 +156,11 @@ class Shape:
     volatile: bool
     """Whether the answer may differ from one run to the next on the same data: the text calls
     ``NOW()``, ``RAND()``, ``UUID()`` or ``STRUUID()`` (such answers are not cached)."""
+    nesting: int = 0
+    """The deepest nesting of brackets (``{``, ``(``, ``[``)."""
+    chain: int = 0
+    """How many separators, operators and ``UNION``/``OPTIONAL``/``MINUS`` keywords there are
+    outside ``DATA`` blocks: a bound on the length of the engine's chains of joins."""
 
 
 def _plain_endpoint(tokens: list[Token], i: int, prefixes: dict[str, str]) -> str | None:
@@ -228,6 +249,7 @@ def _read(text: str) -> Shape:
         and tokens[i + 1].text == "("
         for i, token in enumerate(tokens)
     )
+    nesting, chain = _measure(tokens)
     return Shape(
         tuple(tokens),
         prefixes,
@@ -238,7 +260,37 @@ def _read(text: str) -> Shape:
         tuple(services),
         loads,
         volatile,
+        nesting,
+        chain,
     )
+
+
+def _measure(tokens: list[Token]) -> tuple[int, int]:
+    """The deepest nesting of brackets in ``tokens`` and the length of their chains."""
+    depth = deepest = chain = 0
+    data_until: int | None = None
+    """The depth at which the ``DATA`` block being skipped ends (None: not in one)."""
+    previous = ""
+    for token in tokens:
+        text = token.text
+        if token.kind == "punct":
+            if text in _OPEN:
+                if text == "{" and previous == "data" and data_until is None:
+                    data_until = depth
+                depth += 1
+                deepest = max(deepest, depth)
+            elif text in _CLOSE:
+                depth -= 1
+                if data_until is not None and depth <= data_until:
+                    data_until = None
+            elif text in _CHAINING and data_until is None:
+                chain += 1
+        elif token.kind == "word" and data_until is None:
+            lower = token.lower
+            if lower in _CHAINING_WORDS or lower.endswith("."):
+                chain += 1
+        previous = token.lower if token.kind == "word" else ""
+    return deepest, chain
 
 
 _CACHE_TEXT_LIMIT = 64 * 1024
@@ -248,6 +300,7 @@ _read_cached = lru_cache(maxsize=1024)(_read)
 def check_query(text: str, allowlist: frozenset[str]) -> Shape:
     """The shape of a query, or :class:`SparqlRefused` if it calls a service not allowed."""
     shape = read(text)
+    _check_size(shape, "query")
     _check_services(shape, allowlist)
     return shape
 
@@ -255,6 +308,7 @@ def check_query(text: str, allowlist: frozenset[str]) -> Shape:
 def check_update(text: str, allowlist: frozenset[str]) -> Shape:
     """The shape of an update, or :class:`SparqlRefused` for ``LOAD`` or a service not allowed."""
     shape = read(text)
+    _check_size(shape, "update")
     if shape.loads:
         raise SparqlRefused(
             "LOAD is not allowed: this endpoint does not fetch data from the web. "
@@ -262,6 +316,20 @@ def check_update(text: str, allowlist: frozenset[str]) -> Shape:
         )
     _check_services(shape, allowlist)
     return shape
+
+
+def _check_size(shape: Shape, what: str) -> None:
+    if shape.nesting > MAX_NESTING:
+        raise SparqlRefused(
+            f"the {what} is nested too deeply: {shape.nesting:,} levels of brackets "
+            f"({{, ( and [ together); this endpoint accepts at most {MAX_NESTING:,}"
+        )
+    if shape.chain > MAX_CHAIN:
+        raise SparqlRefused(
+            f"the {what} is too long: {shape.chain:,} triple patterns, operators and "
+            f"UNION/OPTIONAL/MINUS (counted by their separators); this endpoint accepts at "
+            f"most {MAX_CHAIN:,} outside DATA blocks: split it into smaller requests"
+        )
 
 
 def _check_services(shape: Shape, allowlist: frozenset[str]) -> None:

@@ -40,6 +40,7 @@ from plangraph.web.context import (
     AppContext,
     ProtocolError,
     client_of,
+    content_disposition,
     context_of,
     error_response,
     job_rebase,
@@ -283,7 +284,7 @@ async def dump(request: Request, name: str) -> Response:
     headers = {
         "ETag": etag,
         "Cache-Control": "no-cache",
-        "Content-Disposition": f'inline; filename="plangraph-{stem}.{suffix}"',
+        "Content-Disposition": content_disposition(f"plangraph-{stem}.{suffix}"),
         "X-Request-Id": log.id,
     }
     if modified:

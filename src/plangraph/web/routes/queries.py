@@ -27,6 +27,7 @@ from plangraph.web.context import (
     AppContext,
     ProtocolError,
     client_of,
+    content_disposition,
     context_of,
     deadline,
     failure_message,
@@ -226,7 +227,7 @@ def query_page(request: Request, slug: str) -> Response:
         return Response(
             answer.to_csv(),
             media_type=_CSV,
-            headers={"Content-Disposition": f'inline; filename="{query.name}.csv"'},
+            headers={"Content-Disposition": content_disposition(f"{query.name}.csv")},
         )
     return HTMLResponse(
         _answer_page(query, data, context.settings.base_iri, request.scope.get("root_path", ""))
