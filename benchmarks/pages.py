@@ -33,9 +33,9 @@ from pathlib import Path
 import httpx
 import uvicorn
 
+from plangraph import library as queries
 from plangraph import reasoning
 from plangraph.data import datasets
-from plangraph import library as queries
 from plangraph.namespaces import GRAPH_BASE
 from plangraph.settings import Settings
 from plangraph.store import PlanStore
