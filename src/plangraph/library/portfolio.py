@@ -1436,7 +1436,7 @@ class RedThread:
     roots: list[str]
 
 
-_KINDS_ORDER: Final = {
+KINDS_ORDER: Final = {  # the red thread top down; pages draw it in this order
     "Vision": 0,
     "FocusArea": 1,
     "CommunityGoal": 2,
@@ -1478,7 +1478,7 @@ def red_thread(select: Select, lang: Lang, plan: str) -> RedThread:
     nodes_values = f"VALUES ?n {{ {_values(iris)} }}"
     # A vision's halves are part of it (Bergen 2030: AKTIV and ATTRAKTIV): drawn as its children.
     edges = " ".join([*(f"pg:{name}" for name in _EDGES), "dct:isPartOf"])
-    kinds = " ".join(f"pg:{name}" for name in _KINDS_ORDER)
+    kinds = " ".join(f"pg:{name}" for name in KINDS_ORDER)
     parts = {
         "node": nodes_values + f" VALUES ?class {{ {kinds} }} ?n a ?class ."
         ' BIND(STRAFTER(STR(?class), "#") AS ?kind)'
@@ -1530,7 +1530,7 @@ def red_thread(select: Select, lang: Lang, plan: str) -> RedThread:
             nodes[source].parents.append(target)
             nodes[target].children.append(source)
     _drop_shortcuts(nodes)
-    order = {iri: (_KINDS_ORDER.get(n.kind, 9), n.name.casefold(), iri) for iri, n in nodes.items()}
+    order = {iri: (KINDS_ORDER.get(n.kind, 9), n.name.casefold(), iri) for iri, n in nodes.items()}
     for n in nodes.values():
         n.parents.sort(key=order.__getitem__)
         n.children.sort(key=order.__getitem__)

@@ -33,7 +33,8 @@ def url(path: str, params: Mapping[str, str] | None = None) -> str:
 def data_href(iri: str, base: str, root_path: str = "") -> str | None:
     """Where a link to one of the data's IRIs goes: its local page if the server answers for
     it, the IRI itself if it is an ``http(s)`` IRI, else nowhere (an IRI such as
-    ``javascript:…`` must never become a link). The same rule as the Linked Data pages."""
+    ``javascript:…`` must never become a link). The one rule for every page that shows the
+    data's IRIs."""
     if iri.startswith(base):
         rest = iri[len(base) :]
         if rest.startswith(LINKED):

@@ -30,6 +30,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from plangraph.namespaces import LABELS
 from plangraph.settings import Settings
+from plangraph.web import layout
 from plangraph.web.context import (
     ProtocolError,
     client_of,
@@ -50,7 +51,7 @@ from plangraph.web.routes import plan_page
 
 SERVED = ("id/", "concept/", "eli/", "ontology")
 """The paths below the base that the server describes (``ontology`` is one resource)."""
-LINKED = (*SERVED, "graph/")
+LINKED = layout.LINKED
 """The paths below the base that local links go to (a graph's IRI leads to the graph)."""
 
 INCOMING_LIMIT = 500
@@ -151,22 +152,6 @@ def served_paths() -> list[tuple[str, str]]:
     ]
 
 
-def href(iri: str, base: str, root_path: str = "") -> str | None:
-    """Where a link to ``iri`` on a page goes: its local path (below ``root_path``) if it is
-    under the data's ``base`` and this server answers for it, the IRI itself if it is an
-    ``http(s)`` IRI, else nowhere (None): an IRI such as ``javascript:…`` in the data must
-    never become a link. The one rule for every HTML page that shows the data's IRIs."""
-    if iri.startswith(base):
-        rest = iri[len(base) :]
-        if rest.startswith(LINKED):
-            page, hash_, fragment = rest.partition("#")
-            local = root_path + "/" + quote(page, safe="/:@!$&'()*+,;=-._~")
-            return local + (hash_ + quote(fragment, safe="-._~") if hash_ else "")
-    if iri.lower().startswith(("http://", "https://")):
-        return iri
-    return None
-
-
 class _Page:
     """The HTML page of one resource."""
 
@@ -207,7 +192,7 @@ class _Page:
         return known.get("nb") or known.get("en") or next(iter(known.values()))
 
     def href(self, iri: str) -> str | None:
-        return href(iri, self.base, self.root_path)
+        return layout.data_href(iri, self.base, self.root_path)
 
     def link(self, term: ox.NamedNode) -> str:
         label = self.name(term)

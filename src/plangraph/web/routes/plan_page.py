@@ -207,16 +207,7 @@ def _tree_rows(found: dict[str, Any], data: PageData) -> tuple[list[pictures.Tre
 
 
 def pictures_order(kind: str) -> int:
-    return {
-        "Vision": 0,
-        "FocusArea": 1,
-        "CommunityGoal": 2,
-        "OrganisationGoal": 2,
-        "Goal": 2,
-        "SubGoal": 3,
-        "Strategy": 4,
-        "Measure": 5,
-    }.get(kind, 9)
+    return portfolio.KINDS_ORDER.get(kind, 9)
 
 
 def _tree_list(rows: list[pictures.TreeRow], lang: Lang) -> str:

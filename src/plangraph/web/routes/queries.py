@@ -36,7 +36,7 @@ from plangraph.web.context import (
 )
 from plangraph.web.engine import jobs
 from plangraph.web.engine.jobs import Failed
-from plangraph.web.routes.linked_data import href
+from plangraph.web.layout import data_href as href
 
 _RESERVED = ("lang", "timeout")
 _JSON = "application/json"
@@ -266,7 +266,7 @@ def _form(query: named.NamedQuery, values: dict[str, str], lang: str) -> str:
 
 
 def _shown(cell: dict[str, str] | None, base: str, root_path: str) -> str:
-    """A cell of the table: an IRI is a link only where :func:`linked_data.href` allows one
+    """A cell of the table: an IRI is a link only where :func:`plangraph.web.layout.data_href` allows one
     (an IRI of the data to its local page, an http(s) IRI to itself), else plain text."""
     if cell is None:
         return ""
