@@ -29,6 +29,7 @@ SKOS = PREFIXES["skos"]
 DCT = PREFIXES["dct"]
 ORG = PREFIXES["org"]
 TIME = PREFIXES["time"]
+SDG_BASE = "http://metadata.un.org/sdg/"
 
 NAMING: dict[str, str] = {
     RDFS + "label": "label",
@@ -87,6 +88,7 @@ class Names:
                         self.index.setdefault(key, {}).setdefault(subject.value, via)
         self._periods()
         self._municipalities()
+        self._sdg_codes()
         self._subclasses: dict[str, frozenset[str]] = {}
         self._places: dict[str, set[str]] | None = None
         self._labels: dict[tuple[str, str], str] = {}
@@ -124,6 +126,22 @@ class Names:
                         for word in (" kommune", " municipality", " herad"):
                             if value.value.lower().endswith(word):
                                 self._add(value.value[: -len(word)], quad.subject.value, "label")
+
+    def _sdg_codes(self) -> None:
+        """An SDG goal or target is also named by its code as people write it: ``4``, ``16.6``
+        (the register keeps the UN's padded code, ``04``, ``16.06``, as its one notation)."""
+        for quad in self.store.quads_for_pattern(
+            None, ox.NamedNode(SKOS + "notation"), None, REGISTER_GRAPH
+        ):
+            subject, value = quad.subject, quad.object
+            if (
+                isinstance(subject, ox.NamedNode)
+                and subject.value.startswith(SDG_BASE)
+                and isinstance(value, ox.Literal)
+                and all(part.isdigit() for part in value.value.split("."))
+            ):
+                compact = ".".join(str(int(part)) for part in value.value.split("."))
+                self._add(compact, subject.value, "code")
 
     # -- what the register says about a resource ----------------------------------------------
 
