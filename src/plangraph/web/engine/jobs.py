@@ -8,13 +8,17 @@ A job is a small frozen dataclass that crosses the process boundary pickled. A
 
 Every answer is :class:`Done` (the value, and the generation it was read from) or
 :class:`Failed` (an HTTP status and a message).
+
+A job crosses as :func:`message`: its type's name and its fields' values, which pickle as plain
+values (pickling the instance itself would look its class up by import on both sides, on every
+query); the worker rebuilds it with :func:`job_of`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import pyoxigraph as ox
 
@@ -272,3 +276,33 @@ class DeleteGraph(WriteJob[Written]):
 @dataclass(frozen=True)
 class Reason(WriteJob[Reasoned]):
     """Bring the inferences up to date with the data."""
+
+
+_TYPES: dict[str, type[Job[Any]]] = {
+    cls.__name__: cls
+    for cls in (
+        Open,
+        Query,
+        GetGraph,
+        Describe,
+        Dump,
+        Statistics,
+        Graphs,
+        Imports,
+        Validate,
+        Update,
+        WriteGraph,
+        DeleteGraph,
+        Reason,
+    )
+}
+
+
+def message(path: str, job: Job[Any]) -> tuple[str, str, tuple[Any, ...]]:
+    """What goes to a worker: ``(path, type name, field values)`` (the fields in their order)."""
+    return path, type(job).__name__, tuple(job.__dict__.values())
+
+
+def job_of(name: str, values: tuple[Any, ...]) -> Job[Any]:
+    """The job a :func:`message` carries."""
+    return _TYPES[name](*values)

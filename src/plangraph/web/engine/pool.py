@@ -60,6 +60,7 @@ from plangraph.web.engine.jobs import (
     Statistics,
     TripleCounts,
     WriteJob,
+    message,
 )
 
 if TYPE_CHECKING:
@@ -446,7 +447,8 @@ class Engine:
         if reader is None:
             return self._busy(timeout)
         generation = self._bind(reader)
-        reply = self._exchange(reader, (str(generation.path), job), deadline, timeout, cancel)
+        sent = message(str(generation.path), job)
+        reply = self._exchange(reader, sent, deadline, timeout, cancel)
         if isinstance(reply, Failed):
             return reply
         return _read_answer(reply, generation.path.name)
@@ -454,7 +456,7 @@ class Engine:
     def _exchange(
         self,
         w: _Worker,
-        message: tuple[str, Any],
+        sent: tuple[str, str, tuple[Any, ...]],
         deadline: float,
         timeout: float,
         cancel: threading.Event | None,
@@ -463,7 +465,7 @@ class Engine:
     ) -> tuple[Any, ...] | Failed:
         """Send a job to a worker and wait for its reply (a large body read in full)."""
         try:
-            w.conn.send(message)
+            w.conn.send(sent)
             while True:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or (cancel is not None and cancel.is_set()):
@@ -516,7 +518,7 @@ class Engine:
                 future.set_result(False)
 
         try:
-            reader.conn.send((str(generation.path), job))
+            reader.conn.send(message(str(generation.path), job))
             loop.add_reader(fd, readable)
             try:
                 stopped = None
@@ -604,7 +606,8 @@ class Engine:
                 self._idle.remove(w)
         for reader in stale:
             generation = self._bind(reader)
-            self._exchange(reader, (str(generation.path), Open()), time.monotonic() + 60, 60, None)
+            sent = message(str(generation.path), Open())
+            self._exchange(reader, sent, time.monotonic() + 60, 60, None)
 
     def per_generation(self, job: ReadJob[A], timeout: float) -> Done[A] | None:
         """The answer to a read job that depends on the store's content only (such as
@@ -652,7 +655,7 @@ class Engine:
         generation = self._bind(reader)
         finished = False
         try:
-            reader.conn.send((str(generation.path), job))
+            reader.conn.send(message(str(generation.path), job))
             while True:
                 deadline = time.monotonic() + timeout
                 while not reader.conn.poll(0.25):
@@ -696,7 +699,8 @@ class Engine:
             if w is None:
                 return Failed(503, "the store is not open for writing; try again")
             target = self._next_generation_path()
-            reply = self._exchange(w, (str(target), job), deadline, timeout, None, writer=True)
+            sent = message(str(target), job)
+            reply = self._exchange(w, sent, deadline, timeout, None, writer=True)
             if isinstance(reply, Failed):
                 return reply
             if reply[0] != "ok":

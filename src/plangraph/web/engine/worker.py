@@ -16,8 +16,8 @@ updates and Graph Store writes, each as one pyoxigraph transaction, then takes t
 generation. A write past its deadline is killed too: pyoxigraph writes a transaction only when
 it commits, so the store reopens as it was before the write.
 
-Each worker takes ``(path, job)`` messages (:mod:`plangraph.web.engine.jobs`) and dispatches on
-the job's type. It answers with one message per job:
+Each worker takes ``(path, job)`` messages (:func:`plangraph.web.engine.jobs.message`) and
+dispatches on the job's type. It answers with one message per job:
 
 * a reader: ``("ok", value)``; ``("bytes", rows, body)`` for a :class:`~.jobs.Serialized`
   answer, with ``None`` for a body larger than :data:`~.jobs.INLINE_BYTES` that follows as raw
@@ -56,7 +56,6 @@ from plangraph.web.engine.jobs import (
     Job,
     Open,
     Query,
-    ReadJob,
     Reason,
     Reasoned,
     Serialized,
@@ -65,8 +64,8 @@ from plangraph.web.engine.jobs import (
     Update,
     Validate,
     WriteGraph,
-    WriteJob,
     Written,
+    job_of,
 )
 
 if TYPE_CHECKING:
@@ -445,7 +444,7 @@ class _Reader:
         else:
             self.conn.send(("ok", value))
 
-    def run(self, path: str, job: ReadJob[Any]) -> None:
+    def run(self, path: str, job: Job[Any]) -> None:
         store = self.open(path)
         match job:
             case Query():
@@ -492,9 +491,9 @@ def reader_main(conn: Connection) -> None:
             return
         if message is None:
             return
-        path, job = message
         try:
-            reader.run(path, job)
+            path, name, values = message
+            reader.run(path, job_of(name, values))
         except Exception as error:
             conn.send(("failed", _failure(error)))
 
@@ -603,7 +602,7 @@ class _Writer:
         stale = changed and not isinstance(job, Reason) and raw.contains_named_graph(_INFERRED)
         self.conn.send(("ok", value, generation if changed else None, stale))
 
-    def run(self, generation: str, job: WriteJob[Any]) -> None:
+    def run(self, generation: str, job: Job[Any]) -> None:
         raw = self.plan_store.raw
         match job:
             case Update():
@@ -643,9 +642,9 @@ def writer_main(conn: Connection, store_path: str, first_generation: str, fresh:
             break
         if message is None:
             break
-        generation, job = message
         try:
-            writer.run(generation, job)
+            generation, name, values = message
+            writer.run(generation, job_of(name, values))
         except Exception as error:
             conn.send(("failed", _failure(error)))
     plan_store.close()

@@ -1,0 +1,66 @@
+"""The jobs cross to the worker processes as plain values and come back whole."""
+
+from __future__ import annotations
+
+import pickle
+from multiprocessing.reduction import ForkingPickler
+
+import pytest
+
+from plangraph.rebase import Rebase
+from plangraph.validation import parse
+from plangraph.web.engine import jobs
+from tests.support.validation_cases import EXAMPLES
+
+REBASE = Rebase("https://w3id.org/plangraph/", "http://127.0.0.1:8000/")
+SUBMISSION = parse((EXAMPLES / "theme-plan.ttl").read_bytes(), name="theme-plan.ttl")
+
+EVERY_JOB: list[jobs.Job[object]] = [
+    jobs.Open(),
+    jobs.Query(
+        "SELECT * { ?s ?p ?o }",
+        "text/csv",
+        max_rows=10,
+        max_bytes=1000,
+        base_iri="http://127.0.0.1:8000/sparql",
+        default_graph=("http://x/g",),
+        named_graphs=(),
+        prefixes={"ex": "http://x/"},
+        rebase=REBASE,
+    ),
+    jobs.GetGraph(None, "text/turtle", max_rows=10, max_bytes=1000, head=True),
+    jobs.Describe("http://x/a", max_rows=10, incoming_limit=5, rebase=REBASE),
+    jobs.Dump(("http://x/g",), "application/n-quads", prefixes={"ex": "http://x/"}),
+    jobs.Statistics(),
+    jobs.Graphs(),
+    jobs.Imports(),
+    jobs.Validate.of(SUBMISSION, register="the store at /tmp/store"),
+    jobs.Update("INSERT DATA { <http://x/a> <http://x/p> 1 }", base_iri="http://x/", rebase=REBASE),
+    jobs.WriteGraph(
+        "http://x/g", (("TURTLE", b"<a> <b> <c> ."),), replace=True, base_iri="http://x/"
+    ),
+    jobs.DeleteGraph(None),
+    jobs.Reason(),
+]
+
+
+def test_every_kind_of_job_is_tested_here() -> None:
+    kinds = {
+        cls
+        for cls in vars(jobs).values()
+        if isinstance(cls, type) and issubclass(cls, (jobs.ReadJob, jobs.WriteJob))
+    }
+    assert kinds - {jobs.ReadJob, jobs.WriteJob} == {type(job) for job in EVERY_JOB}
+
+
+@pytest.mark.parametrize("job", EVERY_JOB, ids=lambda job: type(job).__name__)
+def test_a_job_crosses_as_plain_values_and_comes_back_whole(job: jobs.Job[object]) -> None:
+    path, name, values = pickle.loads(ForkingPickler.dumps(jobs.message("/generations/1", job)))
+    assert path == "/generations/1"
+    assert jobs.job_of(name, values) == job
+
+
+def test_a_submission_crosses_with_all_its_triples() -> None:
+    job = jobs.Validate.of(SUBMISSION, register="the store at /tmp/store")
+    assert job.submission.triples == ()
+    assert job.parsed_submission() == SUBMISSION
