@@ -24,7 +24,12 @@ from plangraph.validation.register import Register, RegisterError, open_store
 from plangraph.validation.render import OutputFormat
 from plangraph.validation.report import Report
 from plangraph.validation.submission import FORMAT_HELP, SubmissionError, read_file
-from plangraph.validation.validator import Engine, shipped_register, validate, validate_store
+from plangraph.validation.validator import (
+    ValidationEngine,
+    shipped_register,
+    validate,
+    validate_store,
+)
 
 TEXT_LIMIT = 50
 """How many findings per rule the text and HTML reports list (JSON and Turtle list all)."""
@@ -82,7 +87,7 @@ def validate_command(
         raise _error(f"--lang must be nb or en, not '{lang}'")
     if engine not in ("oxigraph", "pyshacl"):
         raise _error(f"--engine must be oxigraph or pyshacl, not '{engine}'")
-    chosen: Engine = "pyshacl" if engine == "pyshacl" else "oxigraph"
+    chosen: ValidationEngine = "pyshacl" if engine == "pyshacl" else "oxigraph"
     if register and files:
         raise _error("give files or --register, not both")
     if not register and not files:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -10,12 +9,13 @@ from typing import Any, Literal
 import pyoxigraph as ox
 
 from plangraph.namespaces import PREFIXES
+from plangraph.validation import messages as messages_module
+from plangraph.validation import sparql_text
 from plangraph.validation.engines.oxigraph import RawResult
-from plangraph.validation.shapes import Rule, Severity, ShapesModel, path_sparql
+from plangraph.validation.shapes import Path_, Rule, Severity, ShapesModel, path_sparql
 from plangraph.validation.submission import BLANK_PREFIX
 
 LANGUAGES = ("nb", "en")
-_PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
 _SEVERITY_ORDER = {Severity.VIOLATION: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
@@ -104,7 +104,13 @@ class Basis:
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing the validation found: where, what, how serious, and why (the rule)."""
+    """One thing the validation found: where, what, how serious, and why (the rule).
+
+    ``shape`` is the shape's IRI (or ``_:`` and its blank node id in the shapes graph);
+    ``path`` is the result path written short, ``result_path`` the same path as a model;
+    ``severity_iri`` is the severity as the shape gives it (a severity of the user's own counts
+    as a violation); ``engine`` is the engine that judged the finding.
+    """
 
     severity: Severity
     rule: str
@@ -115,6 +121,9 @@ class Finding:
     message: Mapping[str, str]
     basis: Basis
     component: str
+    severity_iri: str = ""
+    result_path: Path_ | None = None
+    engine: str = "oxigraph"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -127,6 +136,8 @@ class Finding:
             "message": dict(self.message),
             "basis": {"url": self.basis.url, "label": dict(self.basis.label)},
             "component": self.component,
+            "severity_iri": self.severity_iri or self.severity.iri,
+            "engine": self.engine,
         }
 
 
@@ -142,10 +153,24 @@ class Report:
     engine: str
     triples: int
     elapsed_ms: float
+    unsupported: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def conforms(self) -> bool:
+        """No violations (warnings and info allowed, as in the EU ITB validator)."""
         return not any(f.severity is Severity.VIOLATION for f in self.findings)
+
+    @property
+    def shacl_conforms(self) -> bool:
+        """SHACL's own ``sh:conforms``: no results at all, of any severity."""
+        return not self.findings
+
+    def judged_by(self) -> dict[str, int]:
+        """How many findings each engine judged."""
+        counts: dict[str, int] = {}
+        for f in self.findings:
+            counts[f.engine] = counts.get(f.engine, 0) + 1
+        return counts
 
     def counts(self) -> dict[str, int]:
         return {s.value: sum(1 for f in self.findings if f.severity is s) for s in Severity}
@@ -168,6 +193,8 @@ class Report:
             "sources": list(self.sources),
             "register": self.register,
             "engine": self.engine,
+            "judged_by": self.judged_by(),
+            "judged_by_pyshacl": dict(self.unsupported),
             "triples": self.triples,
             "elapsed_ms": round(self.elapsed_ms, 1),
             "rules": {
@@ -202,29 +229,12 @@ def build(
     **meta: Any,
 ) -> Report:
     """The report of a run: one finding per distinct result, with messages and labels."""
-    findings: dict[tuple[str, str, str, str], Finding] = {}
-    shapes = {s.iri: s for s in model.shapes}
+    findings: dict[tuple[str, ...], Finding] = {}
     for result in results:
         key = result.key()
         if key in findings:
             continue
-        shape = shapes[result.shape]
-        focus = Node.of(result.focus, labels)
-        value = Node.of(result.value, labels) if result.value is not None else None
-        basis_label = labels.get(shape.legal_basis or "", {}) or labels.get(shape.basis, {})
-        findings[key] = Finding(
-            severity=shape.severity,
-            rule=shape.rule,
-            shape=shape.iri,
-            focus=focus,
-            path=path_sparql(shape.path, compact) if shape.path is not None else None,
-            value=value,
-            message={
-                lang: _render(text, focus, value, lang) for lang, text in shape.message.items()
-            },
-            basis=Basis(shape.basis, basis_label),
-            component=result.component,
-        )
+        findings[key] = _finding(result, model, labels)
     rule_order = {rule_id: i for i, rule_id in enumerate(model.rules)}
     ordered = sorted(
         findings.values(),
@@ -234,18 +244,61 @@ def build(
             f.focus.value,
             f.shape,
             f.value.value if f.value is not None else "",
+            f.path or "",
         ),
     )
     return Report(findings=tuple(ordered), rules=model.rules, **meta)
 
 
-def _render(template: str, focus: Node, value: Node | None, lang: str) -> str:
-    def replace(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name == "this":
-            return focus.text(lang)
-        if name == "value" and value is not None:
-            return value.text(lang)
-        return ""
+def _finding(
+    result: RawResult, model: ShapesModel, labels: Mapping[str, Mapping[str, str]]
+) -> Finding:
+    shape = model.by_id[result.shape]
+    focus = Node.of(result.focus, labels)
+    value = Node.of(result.value, labels) if result.value is not None else None
+    path = path_sparql(result.path, compact) if result.path is not None else None
+    basis_label = labels.get(shape.legal_basis or "", {}) or labels.get(shape.basis, {})
+    bindings = {name: Node.of(term, labels) for name, term in result.bindings}
 
-    return _PLACEHOLDER.sub(replace, template)
+    def render(lang: str) -> Any:
+        def value_of(name: str) -> str | None:
+            if name == "this":
+                return focus.text(lang)
+            if name == "value":
+                return value.text(lang) if value is not None else None
+            if name == "path":
+                return path
+            found = bindings.get(name)
+            return found.text(lang) if found is not None else None
+
+        return lambda template: sparql_text.render(template, value_of)
+
+    message = {}
+    for lang in LANGUAGES:
+        chosen = messages_module.choose(
+            shape.message,
+            dict(result.messages),
+            lambda: messages_module.generated(
+                shape,
+                result.component,
+                path,
+                value.reference() if value is not None else None,
+                compact,
+            ),
+            render(lang),
+        )
+        message[lang] = chosen[lang]
+    return Finding(
+        severity=shape.severity,
+        rule=shape.rule,
+        shape=shape.iri,
+        focus=focus,
+        path=path,
+        value=value,
+        message=message,
+        basis=Basis(shape.basis, basis_label),
+        component=result.component,
+        severity_iri=shape.severity_iri,
+        result_path=result.path,
+        engine=result.engine,
+    )

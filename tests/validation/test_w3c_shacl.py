@@ -1,0 +1,58 @@
+"""The W3C SHACL test suite (core and SPARQL, 120 cases), run through both engines in one run.
+
+The fast engine must give no wrong report and no crash, and judge at least as many cases right
+as pyshacl (a case whose shapes the fast engine hands to pyshacl counts as the fast engine's).
+Run with ``-s`` to see the tally; ``w3c-shacl/README.md`` records it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.support import w3c_shacl
+from tests.support.w3c_shacl import Outcome
+
+
+@pytest.fixture(scope="module")
+def outcomes() -> list[Outcome]:
+    found = w3c_shacl.run_all()
+    print("\nW3C SHACL test suite (core + SPARQL)\n" + w3c_shacl.table(found))
+    for o in found:
+        if o.verdict != "correct":
+            print(f"  {o.engine:9} {o.verdict:7} {o.case.id}: {o.detail.splitlines()[0][:200]}")
+    return found
+
+
+def test_the_suite_is_complete() -> None:
+    cases = w3c_shacl.cases()
+    assert len(cases) == 120
+    assert sum(c.id.startswith("sparql/") for c in cases) == 22
+    assert sum(c.expected.failure for c in cases) == 7
+
+
+def test_the_fast_engine_gets_every_case_right(outcomes: list[Outcome]) -> None:
+    wrong = [
+        f"{o.case.id} ({o.verdict}): {o.detail}"
+        for o in outcomes
+        if o.engine == "oxigraph" and o.verdict != "correct"
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_fast_engine_does_at_least_as_well_as_pyshacl(outcomes: list[Outcome]) -> None:
+    tally = w3c_shacl.tally(outcomes)
+    assert tally["oxigraph"]["correct"] >= tally["pyshacl"]["correct"]
+    # pyshacl's known misses on this snapshot (see the suite's README): nothing else.
+    missed = {o.case.id for o in outcomes if o.engine == "pyshacl" and o.verdict != "correct"}
+    assert missed <= {"core/property/uniqueLang-002", "sparql/pre-binding/shapesGraph-001"}
+
+
+def test_the_readme_gives_this_tally(outcomes: list[Outcome]) -> None:
+    readme = (w3c_shacl.SUITE / "README.md").read_text(encoding="utf-8")
+    for engine, counts in w3c_shacl.tally(outcomes).items():
+        row = re.search(rf"^\| {engine} \| (\d+) \| (\d+) \| (\d+) \|", readme, re.MULTILINE)
+        assert row is not None, f"no row for {engine} in the README"
+        stated = tuple(int(x) for x in row.groups())
+        assert stated == (counts["correct"], counts["wrong"], counts["crash"]), engine
