@@ -76,10 +76,13 @@ class Views:
     sparql: dict[str, Any]
 
     @classmethod
-    def of_graphs(cls, graphs: Sequence[ox.NamedNode | ox.DefaultGraph]) -> Views:
+    def of_graphs(cls, graphs: Sequence[ox.NamedNode | ox.DefaultGraph], store: ox.Store) -> Views:
+        """The views of the graphs; companion graphs only where the store has them (each graph
+        of ``default_graph`` costs Oxigraph a lookup per triple pattern)."""
         base = [g for g in graphs if not _companion(g)]
-        written = [written_graph(g) for g in base if isinstance(g, ox.NamedNode)]
-        canonical = [canonical_graph(g) for g in base if isinstance(g, ox.NamedNode)]
+        named = [g for g in base if isinstance(g, ox.NamedNode)]
+        written = [written_graph(g) for g in named if _has(store, written_graph(g))]
+        canonical = [canonical_graph(g) for g in named if _has(store, canonical_graph(g))]
         return cls(
             core={"default_graph": [*base, *written]},
             sparql={"default_graph": [*base, *canonical]},
@@ -93,7 +96,11 @@ class Views:
             (g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g not in leave_out),
             key=lambda g: g.value if isinstance(g, ox.NamedNode) else "",
         )
-        return cls.of_graphs(graphs)
+        return cls.of_graphs(graphs, store)
+
+
+def _has(store: ox.Store, graph: ox.NamedNode) -> bool:
+    return next(iter(store.quads_for_pattern(None, None, None, graph)), None) is not None
 
 
 def _companion(graph: ox.NamedNode | ox.DefaultGraph) -> bool:
@@ -141,7 +148,7 @@ class Workspace:
 
     @property
     def views(self) -> Views:
-        return Views.of_graphs([REGISTER_GRAPH, self.graph])
+        return Views.of_graphs([REGISTER_GRAPH, self.graph], self.store)
 
     @property
     def dataset(self) -> dict[str, Any]:

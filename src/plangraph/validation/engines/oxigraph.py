@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -93,6 +94,10 @@ SHAPES_GRAPH = ox.NamedNode("urn:plangraph:shapes-graph")
 """The named graph that holds the shapes graph when a SPARQL query asks for ``$shapesGraph``."""
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+SCOPE = "#plangraph-scope-7f3a#\n"
+"""Where a compiled query restricts its focus nodes to the run's scope (a comment, until the
+``VALUES`` block of the run's focus nodes is written in)."""
 
 MAX_ENUMERATED_COUNT = 6
 """The largest count a nested shape may ask for (written as that many distinct values)."""
@@ -175,8 +180,10 @@ class ClassIndex:
 
     def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
         self._sub: dict[str, set[str]] = {}
-        for sub, sup in pairs:
+        unique = sorted(set(pairs))
+        for sub, sup in unique:
             self._sub.setdefault(sup, set()).add(sub)
+        self.signature = hash(tuple(unique))
 
     def subclasses(self, cls: str) -> list[str]:
         """``cls`` and every class below it, sorted."""
@@ -274,16 +281,15 @@ class Compiler:
 
     model: ShapesModel
     classes: ClassIndex
-    scope: Sequence[ox.NamedNode] | None
+    scoped: bool  # the focus nodes are restricted to a scope (written in later: SCOPE)
     ill_formed: frozenset[ox.Literal] = frozenset()
     shapes_graph: bool = False  # the store holds the shapes graph (for $shapesGraph)
     _n: int = 0
     _scope_values: str = field(default="", init=False)
 
     def __post_init__(self) -> None:
-        if self.scope is not None:
-            values = " ".join(_ox_text(n) for n in self.scope)
-            self._scope_values = f"VALUES ?this {{ {values} }} "
+        if self.scoped:
+            self._scope_values = SCOPE + " "
 
     def fresh(self, stem: str) -> str:
         self._n += 1
@@ -319,7 +325,7 @@ class Compiler:
         """A query: for each focus node of a unit reached through property shapes, in how many
         ways it is reached (SHACL validates it once for each)."""
         body, names = self._route(unit)
-        projected = " ".join(names)
+        projected = " ".join(n for n in names if n != "?this")
         return (
             f"SELECT ?this (COUNT(*) AS ?routes) WHERE {{ {{ SELECT DISTINCT {projected} ?this "
             f"WHERE {{ {body} }} }} }} GROUP BY ?this"
@@ -327,6 +333,10 @@ class Compiler:
 
     def _route(self, unit: Unit) -> tuple[str, list[str]]:
         root = self.shape(unit.root)
+        if not unit.chain:
+            # The scope first: Oxigraph then starts from the few submitted subjects.
+            branches = [self.target_pattern(t, "?this") for t in root.targets]
+            return self._scope_values + " UNION ".join(branches), ["?this"]
         start = self.fresh("f")
         branches = [self.target_pattern(t, start) for t in root.targets]
         parts = [" UNION ".join(branches)]
@@ -555,8 +565,6 @@ class Compiler:
 
     def queries(self, unit: Unit, number: int) -> list[Query]:
         """Every query of one unit (its shape's constraints, for its focus nodes)."""
-        if self.scope is not None and not self.scope:
-            return []
         shape = self.shape(unit.shape)
         found = []
         routes = self.routes(unit) if unit.chain else None
@@ -570,7 +578,7 @@ class Compiler:
         path = shape.path
         component = component_iri(c)
         focus = self.focus(unit)
-        scoped = self.scope is not None
+        scoped = self.scoped
 
         def query(text: str, comp: str = component, **more: Any) -> Query:
             return Query(iri, comp, text, number, path, **more)
@@ -780,6 +788,10 @@ def _count(
     )
 
 
+_compiled: dict[tuple[object, ...], tuple[ShapesModel, list[Query], dict[ShapeId, str]]] = {}
+_compiled_lock = threading.Lock()
+
+
 def compile_model(
     model: ShapesModel,
     classes: ClassIndex,
@@ -789,8 +801,45 @@ def compile_model(
     shapes_graph: bool = False,
 ) -> tuple[list[Query], dict[ShapeId, str]]:
     """Every query of every unit, for one run, and the root shapes that cannot be compiled
-    (with the reason): those are left to pyshacl."""
-    compiler = Compiler(model, classes, scope, ill_formed, shapes_graph)
+    (with the reason): those are left to pyshacl.
+
+    The compiled queries are kept (per model, class hierarchy and options); a run writes its
+    scope into them.
+    """
+    if scope is not None and not scope:
+        return [], {}
+    key = (id(model), classes.signature, scope is not None, ill_formed, shapes_graph)
+    with _compiled_lock:
+        cached = _compiled.get(key)
+    if cached is None or cached[0] is not model:
+        queries, unsupported = _compile(model, classes, scope is not None, ill_formed, shapes_graph)
+        with _compiled_lock:
+            if len(_compiled) > 32:
+                _compiled.clear()
+            _compiled[key] = (model, queries, unsupported)
+    else:
+        _, queries, unsupported = cached
+    if scope is None:
+        return list(queries), dict(unsupported)
+    values = "VALUES ?this { " + " ".join(_ox_text(n) for n in scope) + " } "
+    return [
+        dataclasses.replace(
+            q,
+            text=q.text.replace(SCOPE, values),
+            routes=q.routes.replace(SCOPE, values) if q.routes is not None else None,
+        )
+        for q in queries
+    ], dict(unsupported)
+
+
+def _compile(
+    model: ShapesModel,
+    classes: ClassIndex,
+    scoped: bool,
+    ill_formed: frozenset[ox.Literal],
+    shapes_graph: bool,
+) -> tuple[list[Query], dict[ShapeId, str]]:
+    compiler = Compiler(model, classes, scoped, ill_formed, shapes_graph)
     queries: list[Query] = []
     unsupported: dict[ShapeId, str] = {}
     by_root: dict[ShapeId, list[tuple[int, Unit]]] = {}
