@@ -354,3 +354,31 @@ def table(outcomes: list[Outcome], on: Callable[[Outcome], bool] = lambda o: Tru
             f"{seconds:.1f} s |"
         )
     return "\n".join(rows)
+
+
+def shacl_report_keys(
+    text: str, fmt: ox.RdfFormat, data: Graph, shapes: rdflib.Graph
+) -> tuple[bool, Counter[Key]]:
+    """``sh:conforms`` and the results of a written SHACL validation report, as the suite
+    compares them (blank focus nodes and values keep their ids in the data, blank shapes theirs
+    in the shapes graph)."""
+    report = Graph(q.triple for q in ox.parse(text, format=fmt))
+    shape_graph = _shapes_graph(shapes)
+    root = next(t.subject for t in report.triples if t.predicate.value == SH + "conforms")
+    conforms = report.one(root, SH + "conforms")
+    found: Counter[Key] = Counter()
+    for r in report.objects(root, SH + "result"):
+        path = report.one(r, SH + "resultPath")
+        value = report.one(r, SH + "value")
+        found[
+            (
+                data.describe(report.one(r, SH + "focusNode")),
+                "" if path is None else report.describe(path),
+                "" if value is None else data.describe(value),
+                str(report.one(r, SH + "resultSeverity")),
+                shape_graph.describe(report.one(r, SH + "sourceShape")),
+                str(report.one(r, SH + "sourceConstraintComponent")),
+            )
+        ] += 1
+    assert isinstance(conforms, ox.Literal)
+    return conforms.value == "true", found

@@ -56,3 +56,28 @@ def test_the_readme_gives_this_tally(outcomes: list[Outcome]) -> None:
         assert row is not None, f"no row for {engine} in the README"
         stated = tuple(int(x) for x in row.groups())
         assert stated == (counts["correct"], counts["wrong"], counts["crash"]), engine
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "jsonld"])
+def test_the_shacl_report_written_out_gives_the_suite_its_expected_results(fmt: str) -> None:
+    """The report plangraph writes (Turtle, JSON-LD) is a W3C ``sh:ValidationReport``: read
+    back, each case's results are the expected ones."""
+    import pyoxigraph as ox
+
+    from plangraph.validation import data_store, parse_shapes, render, validate_store
+    from plangraph.validation.render import OutputFormat
+    from plangraph.validation.shapes import read
+
+    wrong = []
+    for case in w3c_shacl.cases():
+        if case.expected.failure:
+            continue
+        data = w3c_shacl.parsed(case.data)
+        shapes = parse_shapes(case.shapes.read_bytes(), name=str(case.shapes))
+        report = validate_store(data_store(data.triples), description=case.id, shapes=read(shapes))
+        text = render.render(report, OutputFormat(fmt))
+        rdf_format = ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.JSON_LD
+        conforms, found = w3c_shacl.shacl_report_keys(text, rdf_format, data, shapes)
+        if conforms != case.expected.conforms or found != case.expected.results:
+            wrong.append(case.id)
+    assert not wrong

@@ -86,6 +86,10 @@ _SENTENCES: dict[str, tuple[str, str]] = {
         "The value does not conform to exactly one of the shapes",
     ),
     "Node": ("Verdien oppfyller ikke formen {s}", "The value does not conform to the shape {s}"),
+    "NodeUnnamed": (
+        "Verdien oppfyller ikke den nestede formen",
+        "The value does not conform to the nested shape",
+    ),
     "QualifiedMinCount": (
         "For få verdier oppfyller den kvalifiserte formen: minst {n} kreves",
         "Too few values conform to the qualified shape: at least {n} required",
@@ -159,6 +163,8 @@ def generated(
     )
     params = _parameters(constraint, show, maximum=name == "QualifiedMaxCount")
     params.setdefault("c", show(component))
+    if name == "Node" and params.get("s", "").startswith("_:"):
+        name = "NodeUnnamed"  # a blank node's id means nothing to a reader
     templates = _SENTENCES.get(name, _OTHER) if component.startswith(str(SH)) else _OTHER
     found = {}
     for lang, template in zip(("nb", "en"), templates, strict=True):

@@ -154,6 +154,7 @@ class Report:
     triples: int
     elapsed_ms: float
     unsupported: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # about the shapes: terms that have no effect
 
     @property
     def conforms(self) -> bool:
@@ -195,6 +196,7 @@ class Report:
             "engine": self.engine,
             "judged_by": self.judged_by(),
             "judged_by_pyshacl": dict(self.unsupported),
+            "shape_notes": list(self.notes),
             "triples": self.triples,
             "elapsed_ms": round(self.elapsed_ms, 1),
             "rules": {
@@ -247,7 +249,7 @@ def build(
             f.path or "",
         ),
     )
-    return Report(findings=tuple(ordered), rules=model.rules, **meta)
+    return Report(findings=tuple(ordered), rules=model.rules, notes=model.notes, **meta)
 
 
 def _finding(

@@ -397,7 +397,7 @@ class Shape:
     basis: str
     legal_basis: str | None
     annotated: bool  # carries plangraph's annotations (pgsh:rule, pgsh:basis)
-    name: str | None = None  # sh:name or rdfs:label, for generated messages
+    names: dict[str, str] = field(default_factory=dict)  # sh:name or rdfs:label, by language
 
     @property
     def properties(self) -> tuple[ShapeId, ...]:
@@ -441,6 +441,7 @@ class ShapesModel:
     units: tuple[Unit, ...] = ()
     uses_shapes_graph: bool = False  # a SPARQL query names $shapesGraph
     recursive: frozenset[ShapeId] = frozenset()  # roots whose shapes refer to themselves
+    notes: tuple[str, ...] = ()  # what in the shapes graph has no effect (a misspelt sh: term)
 
     @property
     def shapes(self) -> tuple[Shape, ...]:
@@ -630,6 +631,7 @@ def read(graph: rdflib.Graph) -> ShapesModel:
         units=units,
         uses_shapes_graph=uses_graph,
         recursive=recursive,
+        notes=tuple(sorted(set(reader.notes))),
     )
 
 
@@ -701,13 +703,16 @@ def _refers_to_itself(start: ShapeId, by_id: dict[ShapeId, Shape]) -> bool:
 
 
 def _custom_rule(rule_id: str, by_id: dict[ShapeId, Shape], reader: _Reader) -> Rule:
+    """The rule of a shape without plangraph's annotations: named after its root shape."""
     shape = by_id.get(rule_id)
-    title = shape.name if shape is not None and shape.name else rule_id
+    names = shape.names if shape is not None else {}
+
+    def title(lang: str) -> str:
+        other = "en" if lang == "nb" else "nb"
+        return names.get(lang) or names.get("") or names.get(other) or rule_id
+
     return Rule(
-        id=rule_id,
-        title={"nb": title, "en": title},
-        basis=SHACL_SPEC,
-        legal_basis=None,
+        id=rule_id, title={"nb": title("nb"), "en": title("en")}, basis=SHACL_SPEC, legal_basis=None
     )
 
 
@@ -780,6 +785,8 @@ _NOT_CONSTRAINTS = {
     SH.suggestedShapesGraph,
     *_TARGETS,
 }
+# Constraints of SHACL Advanced Features: a shape with one cannot be judged without them.
+_ADVANCED_CONSTRAINTS = {SH.expression, SH.js, SH.jsFunctionName, SH.jsLibrary}
 _PATH_KEYS = {
     SH.inversePath,
     SH.alternativePath,
@@ -804,6 +811,7 @@ class _Component:
 class _Reader:
     def __init__(self, graph: rdflib.Graph) -> None:
         self.g = graph
+        self.notes: list[str] = []  # what in the shapes has no effect, said aloud
         self.components = self._components()
 
     # -- helpers ------------------------------------------------------------------------------
@@ -902,13 +910,18 @@ class _Reader:
 
     def shape(self, node: Node) -> Shape:
         g = self.g
-        for prop in set(g.predicates(node, None)):
-            if str(prop).startswith(str(SH)) and prop not in _CORE_PARAMETERS | _NOT_CONSTRAINTS:
-                if prop in _PATH_KEYS:
-                    continue
+        for prop in sorted(set(g.predicates(node, None)), key=str):
+            if not str(prop).startswith(str(SH)) or prop in _CORE_PARAMETERS | _NOT_CONSTRAINTS:
+                continue
+            if prop in _ADVANCED_CONSTRAINTS:
                 raise ShapesError(
-                    f"{_show(node)}: {_show(prop)} is not a SHACL Core or SHACL-SPARQL term "
-                    "(SHACL Advanced Features are not supported)"
+                    f"{_show(node)}: {_show(prop)} is a constraint of SHACL Advanced Features "
+                    "(SHACL-AF), which plangraph does not evaluate"
+                )
+            if prop not in _PATH_KEYS:
+                self.notes.append(
+                    f"{_show(node)}: {_show(prop)} is not a SHACL Core or SHACL-SPARQL term; "
+                    "it has no effect (a misspelling?)"
                 )
         path_node = self.one(node, SH.path)
         path = self.path(path_node, node) if path_node is not None else None
@@ -921,7 +934,12 @@ class _Reader:
         if rule is not None and basis is None:
             raise ShapesError(f"{_show(node)}: pgsh:rule without pgsh:basis")
         legal = self.one(node, PGSH.legalBasis)
-        name = self.one(node, SH.name) or self.one(node, RDFS.label)
+        names = {
+            v.language or "": str(v)
+            for prop in (RDFS.label, SH.name)  # sh:name wins
+            for v in self.g.objects(node, prop)
+            if isinstance(v, Literal)
+        }
         return Shape(
             iri=shape_id(node),
             node=node,
@@ -937,7 +955,7 @@ class _Reader:
             basis=str(basis) if basis is not None else SHACL_SPEC,
             legal_basis=str(legal) if legal is not None else None,
             annotated=rule is not None,
-            name=str(name) if name is not None else None,
+            names=names,
         )
 
     def targets(self, node: Node) -> list[Target]:
