@@ -284,3 +284,18 @@ def test_a_misspelt_shacl_term_is_noted_in_the_report_not_swallowed() -> None:
         f"{EX}S: sh:minCont is not a SHACL Core or SHACL-SPARQL term; it has no effect (a misspelling?)",
     )
     assert found(report) == Counter({("a", "Class"): 1})
+
+
+def test_a_server_can_refuse_what_only_pyshacl_could_judge() -> None:
+    model = read(
+        parse_shapes(
+            PREFIXES
+            + "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:knows ; sh:node ex:S ] .",
+            name="shapes.ttl",
+        )
+    )
+    store = data_store(
+        [q.triple for q in ox.parse(PREFIXES + "ex:a ex:knows ex:b .", format=ox.RdfFormat.TURTLE)]
+    )
+    with pytest.raises(ShapesError, match=r"cannot compile these shapes: .*recursive"):
+        validate_store(store, description="t", shapes=model, allow_pyshacl=False)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import logging
 import re
 import warnings
 from collections.abc import Iterator, Sequence
@@ -546,6 +547,17 @@ def as_written(
         exact(triple.predicate, blanks),
         exact(triple.object, blanks),
     )
+
+
+class _IllTypedLiterals(logging.Filter):
+    """rdflib logs a traceback for each ill-typed literal it is given (``"abc"^^xsd:integer``).
+    Validation reads such literals on purpose and reports them as findings: not as tracebacks."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Failed to convert Literal lexical form")
+
+
+logging.getLogger("rdflib.term").addFilter(_IllTypedLiterals())
 
 
 def exact(term: object, blanks: dict[str, BNode] | None = None) -> Node:

@@ -37,6 +37,7 @@ from plangraph.validation.report import Report
 from plangraph.validation.shapes import (
     DatatypeConstraint,
     ShapeId,
+    ShapesError,
     ShapesModel,
     ShapesSource,
 )
@@ -85,6 +86,7 @@ def validate(
     engine: ValidationEngine = "oxigraph",
     shapes: ShapesInput = None,
     shipped_shapes: bool = True,
+    allow_pyshacl: bool = True,
 ) -> Report:
     """Validate one or more submissions (as one data set) together with the register.
 
@@ -94,9 +96,13 @@ def validate(
         engine: ``"oxigraph"`` (fast) or ``"pyshacl"`` (the reference).
         shapes: extra shapes (files or graphs), or a shapes model; see :func:`shapes_model`.
         shipped_shapes: with ``shapes`` files or graphs, whether the shipped shapes count too.
+        allow_pyshacl: with the fast engine, whether pyshacl may judge the shapes the fast path
+            cannot compile (else they are a :class:`ShapesError`: a web server may not want
+            pyshacl's time and memory spent on a request).
 
     Raises:
-        ShapesError: if the shapes are not valid SHACL (nothing is validated).
+        ShapesError: if the shapes are not valid SHACL (nothing is validated), or with
+            ``allow_pyshacl=False``, if a shape needs pyshacl.
     """
     started = time.perf_counter()
     register = register or shipped_register()
@@ -110,7 +116,13 @@ def validate(
             unsupported: dict[ShapeId, str] = {}
         else:
             results, unsupported = _fast(
-                work.store, model, views, work.subjects, register=register, work=work
+                work.store,
+                model,
+                views,
+                work.subjects,
+                register=register,
+                work=work,
+                allow_pyshacl=allow_pyshacl,
             )
         results = [r for r in results if r.focus in scope]
         labels = labels_of(work.store, report_module.label_keys(results, model), **views.core)
@@ -136,11 +148,12 @@ def validate_store(
     shapes: ShapesInput = None,
     shipped_shapes: bool = True,
     workers: int = 2,
+    allow_pyshacl: bool = True,
 ) -> Report:
     """Validate everything in a store (every graph as one): the whole register.
 
     Raises:
-        ShapesError: if the shapes are not valid SHACL (nothing is validated).
+        ShapesError: as :func:`validate`.
     """
     started = time.perf_counter()
     model = shapes_model(shapes, shipped_shapes=shipped_shapes)
@@ -149,7 +162,9 @@ def validate_store(
         results = _pyshacl(_graphs(views), store, model, model.roots)
         unsupported: dict[ShapeId, str] = {}
     else:
-        results, unsupported = _fast(store, model, views, None, workers=workers)
+        results, unsupported = _fast(
+            store, model, views, None, workers=workers, allow_pyshacl=allow_pyshacl
+        )
     labels = labels_of(store, report_module.label_keys(results, model), **views.core)
     return report_module.build(
         results,
@@ -180,6 +195,7 @@ def _fast(
     workers: int = 1,
     register: Register | None = None,
     work: Workspace | None = None,
+    allow_pyshacl: bool = True,
 ) -> tuple[list[RawResult], dict[ShapeId, str]]:
     """The fast path's results, and pyshacl's for the root shapes it cannot compile."""
     classes = sparql.ClassIndex.of(store, **views.core)
@@ -189,6 +205,9 @@ def _fast(
         queries, unsupported = sparql.compile_model(
             model, classes, scope, ill_formed=ill_formed, shapes_graph=shapes_graph
         )
+        if unsupported and not allow_pyshacl:
+            reasons = "; ".join(unsupported[root] for root in sorted(unsupported))
+            raise ShapesError(f"the fast engine cannot compile these shapes: {reasons}")
         datasets = sparql.Datasets(core=views.core, sparql=views.sparql)
         results = sparql.run(store, queries, datasets, workers=workers)
     finally:
