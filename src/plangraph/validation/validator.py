@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 import pyoxigraph as ox
 
-from plangraph.validation import literals
+from plangraph.validation import back_door, literals
 from plangraph.validation import report as report_module
 from plangraph.validation import shapes as shapes_module
 from plangraph.validation.engines import oxigraph as sparql
@@ -124,6 +124,7 @@ def validate(
                 work=work,
                 allow_pyshacl=allow_pyshacl,
             )
+        results += back_door.check(work, model)  # when the model has their shapes
         results = [r for r in results if r.focus in scope]
         labels = labels_of(work.store, report_module.label_keys(results, model), **views.core)
     return report_module.build(
