@@ -149,10 +149,12 @@ def read(
 
 
 def _projection(significant: list[tuple[int, Token]], k: int) -> set[str] | None:
-    """The variables a SELECT at significant index ``k`` projects by name (None for ``*``)."""
+    """The variables a SELECT at significant index ``k`` projects by name (None for ``*``):
+    ``?x`` at the top of the projection, and ``?x`` of ``(expression AS ?x)``."""
     names: set[str] = set()
     depth = 0
-    for _, t in significant[k + 1 :]:
+    following = significant[k + 1 :]
+    for j, (_, t) in enumerate(following):
         if depth == 0 and (t.upper == "WHERE" or t.text == "{"):
             break
         if t.text == "(":
@@ -161,16 +163,8 @@ def _projection(significant: list[tuple[int, Token]], k: int) -> set[str] | None
             depth -= 1
         elif t.text == "*" and depth == 0:
             return None
-        elif depth == 0 and t.var is not None:
+        elif t.var is not None and (depth == 0 or (j > 0 and following[j - 1][1].upper == "AS")):
             names.add(t.var)
-        elif depth > 0 and t.var is not None:
-            pass  # (expr AS ?x): ?x is projected, the expression's variables are not
-    # (expr AS ?x) projects ?x: the token after AS
-    for j, (_, t) in enumerate(significant[k + 1 :], start=k + 1):
-        if t.upper == "WHERE" or t.text == "{":
-            break
-        if t.upper == "AS" and j + 1 < len(significant) and significant[j + 1][1].var:
-            names.add(significant[j + 1][1].var or "")
     return names
 
 
