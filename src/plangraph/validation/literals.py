@@ -21,6 +21,7 @@ checked.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import threading
 from collections.abc import Iterable
@@ -97,6 +98,7 @@ CHECKED = frozenset(XSD + name for name in (*_PATTERNS, *_INTEGER_RANGES, *_FREE
 """The datatypes whose lexical forms are checked."""
 
 
+@functools.lru_cache(maxsize=65536)
 def well_formed(lexical: str, datatype: str) -> bool:
     """Whether ``lexical`` is in the lexical space of ``datatype``.
 

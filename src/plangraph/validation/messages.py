@@ -182,21 +182,19 @@ def generated(
     return found
 
 
-def choose(
-    shape_messages: Mapping[str, str],
-    constraint_messages: Mapping[str, str],
-    generated_messages: Callable[[], dict[str, str]],
-    render: Callable[[str], str],
-) -> dict[str, str]:
-    """The result's message in nb and en: the constraint's own ``sh:message``, else the
-    shape's, else a generated one. A message without a language (or in only one of the two)
-    stands for both."""
+def templates(
+    shape_messages: Mapping[str, str], constraint_messages: Mapping[str, str]
+) -> dict[str, str] | None:
+    """The message templates in nb and en: the constraint's own ``sh:message``, else the
+    shape's; None when neither gives one (the message is then generated). A message without a
+    language (or in only one of the two) stands for both."""
     given = dict(constraint_messages) or dict(shape_messages)
     if not given:
-        return generated_messages()
+        return None
     found = {}
     for lang in ("nb", "en"):
         other = "en" if lang == "nb" else "nb"
-        text = given.get(lang) or given.get("") or given.get(other) or next(iter(given.values()))
-        found[lang] = render(text)
+        found[lang] = (
+            given.get(lang) or given.get("") or given.get(other) or next(iter(given.values()))
+        )
     return found

@@ -89,14 +89,27 @@ class Views:
         )
 
     @classmethod
-    def of_store(cls, store: ox.Store, *, leave_out: Sequence[ox.NamedNode] = ()) -> Views:
-        """Every graph of the store as one (the default graph too)."""
-        graphs: list[ox.NamedNode | ox.DefaultGraph] = [ox.DefaultGraph()]
-        graphs += sorted(
-            (g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g not in leave_out),
+    def of_store(cls, store: ox.Store, *, exclusive: bool = False) -> Views:
+        """Every graph of the store as one (the default graph too).
+
+        Without companion graphs, both views are the union of the store's graphs (Oxigraph reads
+        that faster than a list of graphs); ``exclusive`` lists the graphs even then, so that a
+        graph added later (the shapes graph for ``$shapesGraph``) stays out.
+        """
+        named = sorted(
+            (g for g in store.named_graphs() if isinstance(g, ox.NamedNode)),
             key=lambda g: g.value if isinstance(g, ox.NamedNode) else "",
         )
+        if not exclusive and not any(_companion(g) for g in named):
+            union: dict[str, Any] = {"use_default_graph_as_union": True}
+            return cls(core=union, sparql=union)
+        graphs: list[ox.NamedNode | ox.DefaultGraph] = [ox.DefaultGraph(), *named]
         return cls.of_graphs(graphs, store)
+
+    def graphs(self) -> list[ox.NamedNode | ox.DefaultGraph] | None:
+        """The graphs SHACL Core reads (None: every graph of the store)."""
+        found = self.core.get("default_graph")
+        return list(found) if found is not None else None
 
 
 def _has(store: ox.Store, graph: ox.NamedNode) -> bool:
@@ -110,9 +123,16 @@ def _companion(graph: ox.NamedNode | ox.DefaultGraph) -> bool:
 
 
 def written_quads(
-    store: ox.Store, graphs: Sequence[ox.NamedNode | ox.DefaultGraph]
+    store: ox.Store, graphs: Sequence[ox.NamedNode | ox.DefaultGraph] | None
 ) -> Iterator[ox.Triple]:
-    """The triples of the graphs (and their ``#written`` companions) with literals as written."""
+    """The triples of the graphs (None: every graph but the shapes graph) and of their
+    ``#written`` companions, with literals as written."""
+    if graphs is None:
+        graphs = [ox.DefaultGraph()] + [
+            g
+            for g in store.named_graphs()
+            if isinstance(g, ox.NamedNode) and g.value != "urn:plangraph:shapes-graph"
+        ]
     for graph in graphs:
         if _companion(graph):
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -19,6 +20,7 @@ LANGUAGES = ("nb", "en")
 _SEVERITY_ORDER = {Severity.VIOLATION: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
+@functools.lru_cache(maxsize=65536)
 def compact(iri: str) -> str:
     """An IRI as a prefixed name when one of plangraph's prefixes fits, else the IRI."""
     best = ""
@@ -232,11 +234,13 @@ def build(
 ) -> Report:
     """The report of a run: one finding per distinct result, with messages and labels."""
     findings: dict[tuple[str, ...], Finding] = {}
+    chosen: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, str] | None] = {}
+    paths: dict[Path_, str] = {}
     for result in results:
         key = result.key()
         if key in findings:
             continue
-        findings[key] = _finding(result, model, labels)
+        findings[key] = _finding(result, model, labels, chosen, paths)
     rule_order = {rule_id: i for i, rule_id in enumerate(model.rules)}
     ordered = sorted(
         findings.values(),
@@ -253,43 +257,37 @@ def build(
 
 
 def _finding(
-    result: RawResult, model: ShapesModel, labels: Mapping[str, Mapping[str, str]]
+    result: RawResult,
+    model: ShapesModel,
+    labels: Mapping[str, Mapping[str, str]],
+    chosen: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, str] | None],
+    paths: dict[Path_, str],
 ) -> Finding:
     shape = model.by_id[result.shape]
     focus = Node.of(result.focus, labels)
     value = Node.of(result.value, labels) if result.value is not None else None
-    path = path_sparql(result.path, compact) if result.path is not None else None
+    path = None
+    if result.path is not None:
+        path = paths.get(result.path)
+        if path is None:
+            path = paths[result.path] = path_sparql(result.path, compact)
     basis_label = labels.get(shape.legal_basis or "", {}) or labels.get(shape.basis, {})
-    bindings = {name: Node.of(term, labels) for name, term in result.bindings}
-
-    def render(lang: str) -> Any:
-        def value_of(name: str) -> str | None:
-            if name == "this":
-                return focus.text(lang)
-            if name == "value":
-                return value.text(lang) if value is not None else None
-            if name == "path":
-                return path
-            found = bindings.get(name)
-            return found.text(lang) if found is not None else None
-
-        return lambda template: sparql_text.render(template, value_of)
-
-    message = {}
-    for lang in LANGUAGES:
-        chosen = messages_module.choose(
-            shape.message,
-            dict(result.messages),
-            lambda: messages_module.generated(
-                shape,
-                result.component,
-                path,
-                value.reference() if value is not None else None,
-                compact,
-            ),
-            render(lang),
+    key = (shape.iri, result.messages)
+    if key not in chosen:
+        chosen[key] = messages_module.templates(shape.message, dict(result.messages))
+    templates = chosen[key]
+    if templates is None:
+        reference = value.reference() if value is not None else None
+        message = messages_module.generated(shape, result.component, path, reference, compact)
+    else:
+        bindings = (
+            {name: Node.of(term, labels) for name, term in result.bindings}
+            if result.bindings
+            else {}
         )
-        message[lang] = chosen[lang]
+        message = {
+            lang: _render(templates[lang], lang, focus, value, path, bindings) for lang in LANGUAGES
+        }
     return Finding(
         severity=shape.severity,
         rule=shape.rule,
@@ -304,3 +302,29 @@ def _finding(
         result_path=result.path,
         engine=result.engine,
     )
+
+
+def _render(
+    template: str,
+    lang: str,
+    focus: Node,
+    value: Node | None,
+    path: str | None,
+    bindings: Mapping[str, Node],
+) -> str:
+    """A message template with ``{$this}``, ``{?value}``, ``{?path}`` and the solution's other
+    variables written in."""
+    if "{" not in template:
+        return template
+
+    def value_of(name: str) -> str | None:
+        if name == "this":
+            return focus.text(lang)
+        if name == "value":
+            return value.text(lang) if value is not None else None
+        if name == "path":
+            return path
+        found = bindings.get(name)
+        return found.text(lang) if found is not None else None
+
+    return sparql_text.render(template, value_of)

@@ -36,6 +36,7 @@ from plangraph.validation.register import (
 from plangraph.validation.report import Report
 from plangraph.validation.shapes import (
     DatatypeConstraint,
+    PredicatePath,
     ShapeId,
     ShapesError,
     ShapesModel,
@@ -158,7 +159,7 @@ def validate_store(
     """
     started = time.perf_counter()
     model = shapes_model(shapes, shipped_shapes=shipped_shapes)
-    views = Views.of_store(store, leave_out=[sparql.SHAPES_GRAPH])
+    views = Views.of_store(store, exclusive=model.uses_shapes_graph)
     if engine == "pyshacl":
         results = _pyshacl(_graphs(views), store, model, model.roots)
         unsupported: dict[ShapeId, str] = {}
@@ -181,10 +182,8 @@ def validate_store(
     )
 
 
-def _graphs(views: Views) -> list[ox.NamedNode | ox.DefaultGraph]:
-    graphs = views.core["default_graph"]
-    assert isinstance(graphs, list)
-    return graphs
+def _graphs(views: Views) -> list[ox.NamedNode | ox.DefaultGraph] | None:
+    return views.graphs()
 
 
 def _fast(
@@ -240,20 +239,32 @@ def _put_shapes_graph(store: ox.Store, model: ShapesModel) -> bool:
 
 def _ill_formed(store: ox.Store, model: ShapesModel, views: Views) -> frozenset[ox.Literal]:
     """Literals of the datatypes the shapes check that the store holds but are ill-formed
-    (a store loaded without :mod:`plangraph.validation.literals` keeps them as written)."""
-    datatypes = sorted(
-        {
-            c.datatype
-            for shape in model.by_id.values()
-            for c in shape.constraints
-            if isinstance(c, DatatypeConstraint) and c.datatype in literals.CHECKED
-        }
-    )
+    (a store loaded without :mod:`plangraph.validation.literals` keeps them as written).
+
+    Only the values of the properties whose shapes check a datatype are read, when those are
+    plain predicates (the shipped shapes'); else every literal of those datatypes.
+    """
+    datatypes: set[str] = set()
+    predicates: set[str] = set()
+    everywhere = False
+    for unit in model.units:
+        shape = model.by_id[unit.shape]
+        found = _checked_datatypes(model, shape.iri, set())
+        if not found:
+            continue
+        datatypes |= found
+        if isinstance(shape.path, PredicatePath) and not unit.chain:
+            predicates.add(shape.path.iri)
+        else:
+            everywhere = True
     if not datatypes:
         return frozenset()
-    listed = ", ".join(f"<{d}>" for d in datatypes)
+    listed = ", ".join(f"<{d}>" for d in sorted(datatypes))
+    where = "?s ?p ?o"
+    if not everywhere:
+        where = "VALUES ?p { " + " ".join(f"<{p}>" for p in sorted(predicates)) + " } ?s ?p ?o"
     rows = store.query(
-        f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER (isLiteral(?o) && datatype(?o) IN ({listed})) }}",
+        f"SELECT DISTINCT ?o WHERE {{ {where} FILTER (isLiteral(?o) && datatype(?o) IN ({listed})) }}",
         **views.core,
     )
     assert isinstance(rows, ox.QuerySolutions)
@@ -263,6 +274,23 @@ def _ill_formed(store: ox.Store, model: ShapesModel, views: Views) -> frozenset[
         if isinstance(lit, ox.Literal) and not literals.well_formed(lit.value, lit.datatype.value):
             bad.add(lit)
     return frozenset(bad)
+
+
+def _checked_datatypes(model: ShapesModel, iri: ShapeId, seen: set[ShapeId]) -> set[str]:
+    """The checked XSD datatypes of sh:datatype constraints of a shape and the shapes it uses
+    (but not its property shapes: those are units of their own)."""
+    if iri in seen:
+        return set()
+    seen.add(iri)
+    found: set[str] = set()
+    shape = model.by_id[iri]
+    for c in shape.constraints:
+        if isinstance(c, DatatypeConstraint) and c.datatype in literals.CHECKED:
+            found.add(c.datatype)
+    for ref in shapes_module.referenced(shape):
+        if ref not in shape.properties:
+            found |= _checked_datatypes(model, ref, seen)
+    return found
 
 
 _reference_graphs: weakref.WeakKeyDictionary[Register, Any] = weakref.WeakKeyDictionary()
@@ -300,7 +328,7 @@ def _reference_results(
 
 
 def _pyshacl(
-    graphs: Sequence[ox.NamedNode | ox.DefaultGraph],
+    graphs: Sequence[ox.NamedNode | ox.DefaultGraph] | None,
     store: ox.Store,
     model: ShapesModel,
     roots: Sequence[ShapeId],
