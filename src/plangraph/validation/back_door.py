@@ -22,13 +22,15 @@ no target, so no SHACL engine runs them. Both engines run these checks alike.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
 
 import pyoxigraph as ox
 
 from plangraph.validation import literals
 from plangraph.validation.engines.oxigraph import RawResult
-from plangraph.validation.register import REGISTER_GRAPH, Workspace
+from plangraph.validation.register import REGISTER_GRAPH, Register, Workspace
 from plangraph.validation.shapes import PGSH, PredicatePath, ShapesModel
 
 COMPONENT = str(PGSH.SubmissionConstraintComponent)
@@ -55,23 +57,6 @@ CHECKS: tuple[tuple[str, str], ...] = (
                         STRSTARTS(STR(?value), "{_OWL}") || STRSTARTS(STR(?value), "{_SH}")
                         || ?value IN (<{_RDFS}Class>, <{_RDF}Property>, <{_RDFS}Datatype>)))
             )
-        }}""",
-    ),
-    (
-        "Submission-undeclaredClass",
-        f"""SELECT DISTINCT ?this ?path ?value WHERE {{
-            GRAPH <S> {{ ?this <{_RDF}type> ?value }}
-            BIND (<{_RDF}type> AS ?path)
-            FILTER (!STRSTARTS(STR(?value), "{_OWL}") && !STRSTARTS(STR(?value), "{_SH}")
-                    && !STRSTARTS(STR(?value), "{_RDFS}") && !STRSTARTS(STR(?value), "{_RDF}"))
-            FILTER NOT EXISTS {{
-                ?this <{_RDF}type> ?known .
-                GRAPH <R> {{
-                    {{ ?known <{_RDF}type> ?meta FILTER (?meta IN (<{_OWL}Class>, <{_RDFS}Class>)) }}
-                    UNION {{ ?known <{_RDFS}subClassOf> ?super }}
-                    UNION {{ ?instance <{_RDF}type> ?known }}
-                }}
-            }}
         }}""",
     ),
     (
@@ -108,7 +93,7 @@ CHECKS: tuple[tuple[str, str], ...] = (
 )
 
 
-def check(work: Workspace, model: ShapesModel) -> list[RawResult]:
+def check(work: Workspace, model: ShapesModel, register: Register) -> list[RawResult]:
     """The back-door findings of the workspace's submission (the shapes of the checks must be
     in the model: they are in the shipped shapes)."""
     found: list[RawResult] = []
@@ -117,7 +102,59 @@ def check(work: Workspace, model: ShapesModel) -> list[RawResult]:
         if shape not in model.by_id:
             continue  # the shipped shapes were left out: so are these checks
         found.extend(_run(work, shape, query))
+    undeclared = str(PGSH["Submission-undeclaredClass"])
+    if undeclared in model.by_id:
+        found.extend(_undeclared(work, undeclared, _declared(register)))
     return found
+
+
+_SCHEMA = (_OWL, _SH, _RDFS, _RDF)
+_declared_classes: weakref.WeakKeyDictionary[Register, frozenset[str]] = weakref.WeakKeyDictionary()
+_declared_lock = threading.Lock()
+
+
+def _declared(register: Register) -> frozenset[str]:
+    """The classes the register knows: declared (``owl:Class``, ``rdfs:Class``), placed in
+    the class hierarchy, or used as a type. Read once per register."""
+    with _declared_lock:
+        found = _declared_classes.get(register)
+        if found is None:
+            rows = register.store.query(
+                f"""SELECT DISTINCT ?c WHERE {{ GRAPH <{REGISTER_GRAPH.value}> {{
+                    {{ ?x <{_RDF}type> ?c }} UNION {{ ?c <{_RDFS}subClassOf> ?s }} }} }}"""
+            )
+            assert isinstance(rows, ox.QuerySolutions)
+            found = frozenset(r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode))
+            _declared_classes[register] = found
+    return found
+
+
+def _undeclared(work: Workspace, shape: str, declared: frozenset[str]) -> Iterator[RawResult]:
+    """SUB2: elements of the submission none of whose types the register knows."""
+    rows = work.store.query(
+        f"SELECT ?this ?value WHERE {{ GRAPH <{work.graph.value}> {{ ?this <{_RDF}type> ?value }} }}"
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    submitted: dict[ox.NamedNode | ox.BlankNode, list[ox.NamedNode]] = {}
+    for row in rows:
+        this, cls = row["this"], row["value"]
+        if isinstance(this, ox.NamedNode | ox.BlankNode) and isinstance(cls, ox.NamedNode):
+            submitted.setdefault(this, []).append(cls)
+    path = PredicatePath(_RDF + "type")
+    for this, classes in submitted.items():
+        if any(c.value in declared or c.value.startswith(_SCHEMA) for c in classes):
+            continue
+        registered = work.store.quads_for_pattern(
+            this, ox.NamedNode(_RDF + "type"), None, REGISTER_GRAPH
+        )
+        if any(
+            isinstance(q.object, ox.NamedNode) and q.object.value in declared for q in registered
+        ):
+            continue
+        for cls in sorted(classes, key=lambda c: c.value):
+            yield RawResult(
+                focus=this, shape=shape, component=COMPONENT, value=cls, path=path, engine=ENGINE
+            )
 
 
 def _run(work: Workspace, shape: str, query: str) -> Iterator[RawResult]:

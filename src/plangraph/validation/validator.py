@@ -125,7 +125,7 @@ def validate(
                 work=work,
                 allow_pyshacl=allow_pyshacl,
             )
-        results += back_door.check(work, model)  # when the model has their shapes
+        results += back_door.check(work, model, register)  # when the model has their shapes
         results = [r for r in results if r.focus in scope]
         labels = labels_of(work.store, report_module.label_keys(results, model), **views.core)
     return report_module.build(
