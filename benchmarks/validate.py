@@ -21,11 +21,15 @@ Three measurements, each on the same inputs for both engines, in one run:
    load are several times slower). pyshacl is not run at this size: at
    its measured rate (seconds per thousand triples, growing faster than linearly) it would not
    finish in hours; part 2 gives its rate on the sizes it can do. Target: ≤ 60 s.
+4. **The W3C SHACL test suite** (core + SPARQL, 120 cases, ``tests/validation/w3c-shacl/``):
+   every case through both engines (plangraph's library, ``validate_store``), the total time of
+   each and its tally (correct, wrong, crash).
 
 Reports medians over the repetitions and the ratios. These machines are shared and noisy: read
 ratios, not single figures.
 
     python benchmarks/validate.py [--repeat 5] [--municipalities 357] [--pyshacl-sizes 1,2]
+        [--skip-national] [--skip-w3c]
 """
 
 from __future__ import annotations
@@ -63,6 +67,8 @@ from plangraph.validation.engines import pyshacl as reference_module
 from plangraph.validation.render import OutputFormat
 from plangraph.validation.shapes import load as load_shapes
 from plangraph.web.app import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
 
 PREFIXES = """@prefix bk: <https://w3id.org/plangraph/id/4601/> .
 @prefix dct: <http://purl.org/dc/terms/> .
@@ -335,6 +341,32 @@ def bench_national(municipalities: int, seed: int, repeat: int) -> dict[str, Any
     return result
 
 
+def bench_w3c(repeat: int) -> dict[str, Any]:
+    """The W3C SHACL suite through both engines: total time per engine (median of runs)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from tests.support import w3c_shacl
+
+    cases = w3c_shacl.cases()
+    print(f"\n4. The W3C SHACL test suite (core + SPARQL), {len(cases)} cases")
+    result: dict[str, Any] = {}
+    for engine in w3c_shacl.ENGINES:
+        runs = []
+        outcomes = []
+        for _ in range(repeat):
+            seconds, outcomes = timed(lambda e=engine: [w3c_shacl.run(c, e) for c in cases])
+            runs.append(seconds)
+        tally = w3c_shacl.tally(outcomes)[engine]
+        result[engine] = {"total_s": statistics.median(runs), **tally}
+        print(
+            f"   {engine:9} total median {statistics.median(runs):6.2f} s: {tally['correct']} correct, "
+            f"{tally['wrong']} wrong, {tally['crash']} crash"
+        )
+    ratio = result["pyshacl"]["total_s"] / result["oxigraph"]["total_s"]
+    print(f"   ratio pyshacl / plangraph: {ratio:.1f}x")
+    return result
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -346,11 +378,14 @@ def main(argv: list[str] | None = None) -> None:
         "--pyshacl-sizes", default="1,2", help="synthetic sizes pyshacl also runs on"
     )
     parser.add_argument("--skip-national", action="store_true")
+    parser.add_argument("--skip-w3c", action="store_true")
     args = parser.parse_args(argv)
     bench_submission(args.repeat)
     sizes = [int(x) for x in args.pyshacl_sizes.split(",") if x.strip()]
     if sizes:
         bench_small_synthetic(sizes, args.seed, min(args.repeat, 3))
+    if not args.skip_w3c:
+        bench_w3c(min(args.repeat, 3))
     if not args.skip_national:
         bench_national(args.municipalities, args.seed, min(args.repeat, 3))
     sys.stdout.flush()

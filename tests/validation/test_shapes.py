@@ -47,6 +47,13 @@ def test_the_laws_rules_are_violations_and_the_presentations_kind_rules_too() ->
         assert severity[name] == "violation"
     for name in ("PlanningStrategy-adoptedInTime", "ActionAndEconomicPlan-fourYears"):
         assert severity[name] == "violation"
+    # PBL § 11-2 and § 11-14 are musts (R7, R13), as the shapes README says.
+    for name in (
+        "SocialPart-communityGoal",
+        "SocialPart-organisationGoal",
+        "MasterPlanPart-consultationSixWeeks",
+    ):
+        assert severity[name] == "violation"
     for name in ("Measure-owner", "ThematicGoal-redThread"):
         assert severity[name] == "warning"
     assert severity["Goal-sdg"] == "info"
@@ -76,3 +83,12 @@ def test_the_model_reads_every_shape(tmp_path: object) -> None:
     model = load()
     assert isinstance(model, ShapesModel)
     assert len({s.iri for s in model.shapes}) == len(model.shapes)
+
+
+def test_the_fast_path_compiles_every_shipped_shape_itself() -> None:
+    from plangraph.validation.engines import oxigraph
+
+    model = load()
+    _, unsupported = oxigraph.compile_model(model, oxigraph.ClassIndex([]), None)
+    assert unsupported == {}
+    assert model.notes == ()  # no sh: term without effect

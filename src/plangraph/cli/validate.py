@@ -20,7 +20,7 @@ from plangraph.validation import render
 from plangraph.validation.register import Register, RegisterError, open_store
 from plangraph.validation.render import OutputFormat
 from plangraph.validation.submission import FORMAT_HELP, SubmissionError, read_file
-from plangraph.validation.validator import Engine, shipped_register, validate_store
+from plangraph.validation.validator import ValidationEngine, shipped_register, validate_store
 from plangraph.validation.validator import validate as validate_files
 
 TEXT_LIMIT = 50
@@ -74,7 +74,7 @@ def validate(
 
     if engine not in ("oxigraph", "pyshacl"):
         fail(f"--engine must be oxigraph or pyshacl, not '{engine}'")
-    chosen: Engine = "pyshacl" if engine == "pyshacl" else "oxigraph"
+    chosen: ValidationEngine = "pyshacl" if engine == "pyshacl" else "oxigraph"
     if register and files:
         fail("give files or --register, not both")
     if not register and not files:

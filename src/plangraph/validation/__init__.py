@@ -1,17 +1,32 @@
-"""Validation of plan submissions and of the whole register against plangraph's SHACL shapes.
+"""Validation of plan submissions and of the whole register against SHACL shapes.
 
-The one importer of pyshacl (in :mod:`.reference`, the reference engine). The fast path compiles
-the shapes to SPARQL that pyoxigraph runs (:mod:`.sparql`). Everything returns one typed
-:class:`Report`::
+plangraph's own shapes (``shapes/``) by default, and any SHACL Core and SHACL-SPARQL shapes of
+the user's. The fast path compiles the shapes to SPARQL that pyoxigraph runs
+(:mod:`.engines.oxigraph`); pyshacl (:mod:`.engines.pyshacl`, the one importer of pyshacl) is
+the reference, and judges in the same run any shape the fast path cannot compile. Everything
+returns one typed :class:`Report`::
 
     from plangraph.validation import read_file, validate
-    report = validate([read_file(Path("plan.ttl"))])
+    report = validate([read_file(Path("plan.ttl"))], shapes=[Path("extra.ttl")])
     report.conforms, [f.message["en"] for f in report.findings]
 """
 
-from plangraph.validation.register import Register, RegisterError, open_store
+from plangraph.validation.register import (
+    Register,
+    RegisterError,
+    data_store,
+    open_store,
+)
 from plangraph.validation.report import Basis, Finding, Node, Report
-from plangraph.validation.shapes import Rule, Severity, UnsupportedShape
+from plangraph.validation.shapes import (
+    Rule,
+    Severity,
+    ShapesError,
+    ShapesModel,
+    UnsupportedShape,
+    parse_shapes,
+    read_shapes_file,
+)
 from plangraph.validation.submission import (
     CONTEXT_IRI,
     Format,
@@ -23,12 +38,17 @@ from plangraph.validation.submission import (
     parse,
     read_file,
 )
-from plangraph.validation.validator import Engine, shipped_register, validate, validate_store
+from plangraph.validation.validator import (
+    ValidationEngine,
+    shapes_model,
+    shipped_register,
+    validate,
+    validate_store,
+)
 
 __all__ = [
     "CONTEXT_IRI",
     "Basis",
-    "Engine",
     "Finding",
     "Format",
     "MeasureFile",
@@ -40,12 +60,19 @@ __all__ = [
     "Resolution",
     "Rule",
     "Severity",
+    "ShapesError",
+    "ShapesModel",
     "Submission",
     "SubmissionError",
     "UnsupportedShape",
+    "ValidationEngine",
+    "data_store",
     "open_store",
     "parse",
+    "parse_shapes",
     "read_file",
+    "read_shapes_file",
+    "shapes_model",
     "shipped_register",
     "validate",
     "validate_store",

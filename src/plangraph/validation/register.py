@@ -6,6 +6,11 @@ in-memory pyoxigraph store, in one graph :data:`REGISTER_GRAPH`; each validation
 submission into a graph of its own for the time of the run, queries the two graphs as one, and
 removes its graph afterwards. Concurrent validations never see each other's submissions, and
 the store on disk is only ever opened read-only: validation never writes to it.
+
+Literals enter the store as written (:mod:`plangraph.validation.literals`): a triple whose
+literal the store would rewrite goes into two companion graphs of its graph, ``…#written`` with
+a stand-in (what SHACL Core sees) and ``…#canonical`` as the store keeps it (what a SPARQL
+query of the shapes sees). :class:`Views` names the graphs each kind of query reads.
 """
 
 from __future__ import annotations
@@ -15,16 +20,128 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from plangraph.data import datasets
 from plangraph.namespaces import META_GRAPH
+from plangraph.validation import literals
 
 REGISTER_GRAPH = ox.NamedNode("urn:plangraph:register")
 """The graph of the in-memory store that holds the register."""
 
 SUBMISSION_PREFIX = "urn:plangraph:submission:"
+DATA_GRAPH = ox.NamedNode("urn:plangraph:data")
+"""The graph of a store made by :func:`data_store`."""
+WRITTEN_SUFFIX = "#written"
+CANONICAL_SUFFIX = "#canonical"
+
+
+def written_graph(graph: ox.NamedNode) -> ox.NamedNode:
+    """The companion graph of the triples whose literals are held as stand-ins."""
+    return ox.NamedNode(graph.value + WRITTEN_SUFFIX)
+
+
+def canonical_graph(graph: ox.NamedNode) -> ox.NamedNode:
+    """The companion graph of the same triples as the store canonicalises them."""
+    return ox.NamedNode(graph.value + CANONICAL_SUFFIX)
+
+
+def add(store: ox.Store, triples: Iterable[ox.Triple], graph: ox.NamedNode) -> None:
+    """Put triples into ``graph`` of the store, their literals as written."""
+    plain, written, canonical = literals.encode(triples)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in plain)
+    if written:
+        wg, cg = written_graph(graph), canonical_graph(graph)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, wg) for t in written)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, cg) for t in canonical)
+
+
+def data_store(triples: Iterable[ox.Triple]) -> ox.Store:
+    """An in-memory store of the triples, ready for :func:`~plangraph.validation.validate_store`
+    (literals as written)."""
+    store = ox.Store()
+    add(store, triples, DATA_GRAPH)
+    return store
+
+
+@dataclass(frozen=True)
+class Views:
+    """The graphs a run reads: ``core`` for SHACL Core (literals as written, stand-ins
+    included), ``sparql`` for SHACL-SPARQL queries (literals as SPARQL sees them), as keyword
+    arguments of :meth:`pyoxigraph.Store.query`."""
+
+    core: dict[str, Any]
+    sparql: dict[str, Any]
+
+    @classmethod
+    def of_graphs(cls, graphs: Sequence[ox.NamedNode | ox.DefaultGraph], store: ox.Store) -> Views:
+        """The views of the graphs; companion graphs only where the store has them (each graph
+        of ``default_graph`` costs Oxigraph a lookup per triple pattern)."""
+        base = [g for g in graphs if not _companion(g)]
+        named = [g for g in base if isinstance(g, ox.NamedNode)]
+        written = [written_graph(g) for g in named if _has(store, written_graph(g))]
+        canonical = [canonical_graph(g) for g in named if _has(store, canonical_graph(g))]
+        return cls(
+            core={"default_graph": [*base, *written]},
+            sparql={"default_graph": [*base, *canonical]},
+        )
+
+    @classmethod
+    def of_store(cls, store: ox.Store, *, exclusive: bool = False) -> Views:
+        """Every graph of the store as one (the default graph too).
+
+        Without companion graphs, both views are the union of the store's graphs (Oxigraph reads
+        that faster than a list of graphs); ``exclusive`` lists the graphs even then, so that a
+        graph added later (the shapes graph for ``$shapesGraph``) stays out.
+        """
+        named = sorted(
+            (g for g in store.named_graphs() if isinstance(g, ox.NamedNode)),
+            key=lambda g: g.value if isinstance(g, ox.NamedNode) else "",
+        )
+        if not exclusive and not any(_companion(g) for g in named):
+            union: dict[str, Any] = {"use_default_graph_as_union": True}
+            return cls(core=union, sparql=union)
+        graphs: list[ox.NamedNode | ox.DefaultGraph] = [ox.DefaultGraph(), *named]
+        return cls.of_graphs(graphs, store)
+
+    def graphs(self) -> list[ox.NamedNode | ox.DefaultGraph] | None:
+        """The graphs SHACL Core reads (None: every graph of the store)."""
+        found = self.core.get("default_graph")
+        return list(found) if found is not None else None
+
+
+def _has(store: ox.Store, graph: ox.NamedNode) -> bool:
+    return next(iter(store.quads_for_pattern(None, None, None, graph)), None) is not None
+
+
+def _companion(graph: ox.NamedNode | ox.DefaultGraph) -> bool:
+    return isinstance(graph, ox.NamedNode) and graph.value.endswith(
+        (WRITTEN_SUFFIX, CANONICAL_SUFFIX)
+    )
+
+
+def written_quads(
+    store: ox.Store, graphs: Sequence[ox.NamedNode | ox.DefaultGraph] | None
+) -> Iterator[ox.Triple]:
+    """The triples of the graphs (None: every graph but the shapes graph) and of their
+    ``#written`` companions, with literals as written."""
+    if graphs is None:
+        graphs = [ox.DefaultGraph()] + [
+            g
+            for g in store.named_graphs()
+            if isinstance(g, ox.NamedNode) and g.value != "urn:plangraph:shapes-graph"
+        ]
+    for graph in graphs:
+        if _companion(graph):
+            continue
+        for q in store.quads_for_pattern(None, None, None, graph):
+            yield q.triple
+        if isinstance(graph, ox.NamedNode):
+            for q in store.quads_for_pattern(None, None, None, written_graph(graph)):
+                obj = literals.decode(q.object) if isinstance(q.object, ox.Literal) else q.object
+                yield ox.Triple(q.subject, q.predicate, obj)
 
 
 class RegisterError(Exception):
@@ -50,8 +167,13 @@ class Workspace:
     subjects: tuple[ox.NamedNode, ...]
 
     @property
-    def dataset(self) -> dict[str, object]:
-        return {"default_graph": [REGISTER_GRAPH, self.graph]}
+    def views(self) -> Views:
+        return Views.of_graphs([REGISTER_GRAPH, self.graph], self.store)
+
+    @property
+    def dataset(self) -> dict[str, Any]:
+        """The graphs SHACL Core reads (the register's and the submission's)."""
+        return self.views.core
 
 
 class Register:
@@ -68,9 +190,10 @@ class Register:
         store = ox.Store()
         for file in files:
             try:
-                store.bulk_load(path=str(file), format=_format(file), to_graph=REGISTER_GRAPH)
+                triples = [q.triple for q in ox.parse(path=str(file), format=_format(file))]
             except (OSError, SyntaxError, ValueError) as error:
                 raise RegisterError(f"{file}: {error}") from None
+            add(store, triples, REGISTER_GRAPH)
         return cls(store, description)
 
     @classmethod
@@ -86,10 +209,16 @@ class Register:
         source = open_store(path)
         store = ox.Store()
         meta = ox.NamedNode(META_GRAPH)
-        store.bulk_extend(
-            ox.Quad(q.subject, q.predicate, q.object, REGISTER_GRAPH)
-            for q in source.quads_for_pattern(None, None, None, None)
-            if q.graph_name != meta
+        # The store on disk holds its literals canonically; those it could not read (an
+        # ill-formed date, say) it holds as written, and the copy marks them ill-formed.
+        add(
+            store,
+            (
+                q.triple
+                for q in source.quads_for_pattern(None, None, None, None)
+                if q.graph_name != meta
+            ),
+            REGISTER_GRAPH,
         )
         del source
         return cls(store, f"the store at {path}")
@@ -98,7 +227,7 @@ class Register:
     def workspace(self, triples: Sequence[ox.Triple]) -> Iterator[Workspace]:
         """Put the triples into a graph of their own for the duration of the block."""
         graph = ox.NamedNode(SUBMISSION_PREFIX + uuid.uuid4().hex)
-        self.store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+        add(self.store, triples, graph)
         subjects = sorted(
             {t.subject for t in triples if isinstance(t.subject, ox.NamedNode)},
             key=lambda n: n.value,
@@ -106,7 +235,9 @@ class Register:
         try:
             yield Workspace(self.store, graph, tuple(subjects))
         finally:
-            self.store.remove_graph(graph)
+            for g in (graph, written_graph(graph), canonical_graph(graph)):
+                with contextlib.suppress(Exception):
+                    self.store.remove_graph(g)
 
 
 def _format(file: Path) -> ox.RdfFormat:

@@ -1,7 +1,13 @@
-"""The report written out: plain text, JSON, CSV, Turtle (a SHACL validation report) or HTML.
+"""The report written out: plain text, JSON, CSV, HTML, or a W3C SHACL validation report.
 
-Text and HTML group the findings by rule, in one language (nb or en); JSON and Turtle carry both
-languages, and so does CSV (one row per finding). The HTML is one self-contained page (no scripts, no outside assets).
+Text and HTML group the findings by rule, in one language (nb or en); JSON and the SHACL report
+carry both languages, and so does CSV (one row per finding). The HTML is one self-contained page
+(no scripts, no outside assets). The SHACL report (``sh:ValidationReport``, as the spec and the
+EU ITB validator give it) is written in Turtle or JSON-LD: ``sh:conforms`` as SHACL defines it
+(false when there is any result, of any severity), each result with its focus node, path,
+value, severity, source shape, constraint component and messages, and plangraph's own
+annotations beside them (``pgsh:rule``, ``pgsh:basis``, ``pgsh:engine``, and on the report
+``pgsh:passes``: no violations).
 """
 
 from __future__ import annotations
@@ -16,8 +22,15 @@ import pyoxigraph as ox
 
 from plangraph.namespaces import PREFIXES
 from plangraph.validation.report import Basis, Finding, Node, Report
-from plangraph.validation.shapes import Severity
-from plangraph.validation.submission import BLANK_PREFIX
+from plangraph.validation.shapes import (
+    AlternativePath,
+    InversePath,
+    Path_,
+    PredicatePath,
+    RepeatPath,
+    SequencePath,
+    Severity,
+)
 
 
 class OutputFormat(enum.StrEnum):
@@ -27,6 +40,7 @@ class OutputFormat(enum.StrEnum):
     json = "json"
     csv = "csv"
     turtle = "turtle"
+    jsonld = "jsonld"
     html = "html"
 
 
@@ -35,6 +49,7 @@ MEDIA_TYPES = {
     OutputFormat.json: "application/json",
     OutputFormat.csv: "text/csv; charset=utf-8",
     OutputFormat.turtle: "text/turtle; charset=utf-8",
+    OutputFormat.jsonld: "application/ld+json",
     OutputFormat.html: "text/html; charset=utf-8",
 }
 
@@ -59,6 +74,7 @@ _WORDS = {
         "severity": "Alvor",
         "value": "verdi",
         "path": "egenskap",
+        "note": "Merk (formene)",
     },
     "en": {
         Severity.VIOLATION: "violation",
@@ -80,6 +96,7 @@ _WORDS = {
         "severity": "Severity",
         "value": "value",
         "path": "property",
+        "note": "Note (shapes)",
     },
 }
 
@@ -94,6 +111,8 @@ def render(report: Report, fmt: OutputFormat, lang: str = "nb", limit: int | Non
         return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
     if fmt is OutputFormat.turtle:
         return turtle(report)
+    if fmt is OutputFormat.jsonld:
+        return jsonld(report)
     if fmt is OutputFormat.csv:
         return table(report)
     if fmt is OutputFormat.html:
@@ -125,6 +144,8 @@ def text(report: Report, lang: str = "nb", limit: int | None = None) -> str:
         f"{w['checked']}: {sources} {w['against']} {report.register} "
         f"({report.triples:,} {w['triples']}, {report.elapsed_ms:.0f} ms, {report.engine})",
     ]
+    for note in report.notes:
+        lines.append(f"{w['note']}: {note}")
     if not report.findings:
         lines.append(w["nothing"])
     for rule, findings in report.by_rule():
@@ -278,28 +299,64 @@ def table(report: Report) -> str:
     return out.getvalue()
 
 
-# -- Turtle: a SHACL validation report ----------------------------------------------------------
+# -- a W3C SHACL validation report (Turtle, JSON-LD) -------------------------------------------
 
 _SH = "http://www.w3.org/ns/shacl#"
 _PGSH = "https://w3id.org/plangraph/shapes#"
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_RDF_TYPE = ox.NamedNode(_RDF + "type")
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
-def _term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+def _term(node: Node) -> Term:
     if node.kind == "iri":
         return ox.NamedNode(node.value)
     if node.kind == "blank":
-        return ox.NamedNode(BLANK_PREFIX + node.value)
+        return ox.BlankNode(node.value)
     if node.language:
         return ox.Literal(node.value, language=node.language)
-    return ox.Literal(node.value, datatype=ox.NamedNode(node.datatype or _XSD_STRING))
+    return ox.Literal(node.value, datatype=ox.NamedNode(node.datatype or _XSD + "string"))
 
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+def _path(path: Path_, out: list[ox.Triple]) -> ox.NamedNode | ox.BlankNode:
+    """The SHACL property path as RDF (its triples added to ``out``)."""
+    if isinstance(path, PredicatePath):
+        return ox.NamedNode(path.iri)
+    node = ox.BlankNode()
+    if isinstance(path, InversePath):
+        out.append(ox.Triple(node, ox.NamedNode(_SH + "inversePath"), _path(path.path, out)))
+    elif isinstance(path, AlternativePath):
+        out.append(ox.Triple(node, ox.NamedNode(_SH + "alternativePath"), _list(path.paths, out)))
+    elif isinstance(path, SequencePath):
+        return _list(path.paths, out)
+    elif isinstance(path, RepeatPath):
+        name = {"*": "zeroOrMorePath", "+": "oneOrMorePath", "?": "zeroOrOnePath"}[path.operator]
+        out.append(ox.Triple(node, ox.NamedNode(_SH + name), _path(path.path, out)))
+    return node
 
 
-def turtle(report: Report) -> str:
-    """The report as a ``sh:ValidationReport`` graph in Turtle, with messages in nb and en."""
+def _list(paths: tuple[Path_, ...], out: list[ox.Triple]) -> ox.BlankNode:
+    head = ox.BlankNode()
+    current = head
+    for i, p in enumerate(paths):
+        out.append(ox.Triple(current, ox.NamedNode(_RDF + "first"), _path(p, out)))
+        rest: ox.NamedNode | ox.BlankNode = (
+            ox.BlankNode() if i < len(paths) - 1 else ox.NamedNode(_RDF + "nil")
+        )
+        out.append(ox.Triple(current, ox.NamedNode(_RDF + "rest"), rest))
+        if isinstance(rest, ox.BlankNode):
+            current = rest
+    return head
+
+
+def _boolean(value: bool) -> ox.Literal:
+    return ox.Literal(str(value).lower(), datatype=ox.NamedNode(_XSD + "boolean"))
+
+
+def shacl_triples(report: Report) -> list[ox.Triple]:
+    """The report as a ``sh:ValidationReport`` graph."""
 
     def sh(name: str) -> ox.NamedNode:
         return ox.NamedNode(_SH + name)
@@ -307,32 +364,44 @@ def turtle(report: Report) -> str:
     root = ox.BlankNode()
     triples = [
         ox.Triple(root, _RDF_TYPE, sh("ValidationReport")),
-        ox.Triple(
-            root,
-            sh("conforms"),
-            ox.Literal(
-                str(report.conforms).lower(),
-                datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"),
-            ),
-        ),
+        ox.Triple(root, sh("conforms"), _boolean(report.shacl_conforms)),
+        ox.Triple(root, ox.NamedNode(_PGSH + "passes"), _boolean(report.conforms)),
     ]
     for f in report.findings:
         r = ox.BlankNode()
+        shape: ox.NamedNode | ox.BlankNode = (
+            ox.BlankNode(f.shape[2:]) if f.shape.startswith("_:") else ox.NamedNode(f.shape)
+        )  # a blank shape keeps its id in the shapes graph
         triples += [
             ox.Triple(root, sh("result"), r),
             ox.Triple(r, _RDF_TYPE, sh("ValidationResult")),
             ox.Triple(r, sh("focusNode"), _term(f.focus)),
-            ox.Triple(r, sh("resultSeverity"), ox.NamedNode(f.severity.iri)),
-            ox.Triple(r, sh("sourceShape"), ox.NamedNode(f.shape)),
+            ox.Triple(r, sh("resultSeverity"), ox.NamedNode(f.severity_iri or f.severity.iri)),
+            ox.Triple(r, sh("sourceShape"), shape),
             ox.Triple(r, sh("sourceConstraintComponent"), ox.NamedNode(f.component)),
             ox.Triple(r, ox.NamedNode(_PGSH + "rule"), ox.Literal(f.rule)),
             ox.Triple(r, ox.NamedNode(_PGSH + "basis"), ox.NamedNode(f.basis.url)),
+            ox.Triple(r, ox.NamedNode(_PGSH + "engine"), ox.Literal(f.engine)),
         ]
+        if f.result_path is not None:
+            triples.append(ox.Triple(r, sh("resultPath"), _path(f.result_path, triples)))
         if f.value is not None:
             triples.append(ox.Triple(r, sh("value"), _term(f.value)))
         for lang, message in sorted(f.message.items()):
             triples.append(ox.Triple(r, sh("resultMessage"), ox.Literal(message, language=lang)))
+    return triples
+
+
+def turtle(report: Report) -> str:
+    """The report as a ``sh:ValidationReport`` in Turtle, with messages in nb and en."""
     prefixes = {"sh": _SH, "pgsh": _PGSH, **PREFIXES}
-    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    data = ox.serialize(shacl_triples(report), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     assert isinstance(data, bytes)
     return data.decode("utf-8")
+
+
+def jsonld(report: Report) -> str:
+    """The report as a ``sh:ValidationReport`` in JSON-LD (expanded form)."""
+    data = ox.serialize(shacl_triples(report), format=ox.RdfFormat.JSON_LD)
+    assert isinstance(data, bytes)
+    return json.dumps(json.loads(data), ensure_ascii=False, indent=2) + "\n"

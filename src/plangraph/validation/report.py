@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -10,15 +10,17 @@ from typing import Any, Literal
 import pyoxigraph as ox
 
 from plangraph.namespaces import PREFIXES
+from plangraph.validation import messages as messages_module
+from plangraph.validation import sparql_text
 from plangraph.validation.engines.oxigraph import RawResult
-from plangraph.validation.shapes import Rule, Severity, ShapesModel, path_sparql
+from plangraph.validation.shapes import Path_, Rule, Severity, ShapesModel, path_sparql
 from plangraph.validation.submission import BLANK_PREFIX
 
 LANGUAGES = ("nb", "en")
-_PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
 _SEVERITY_ORDER = {Severity.VIOLATION: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
+@functools.lru_cache(maxsize=65536)
 def compact(iri: str) -> str:
     """An IRI as a prefixed name when one of plangraph's prefixes fits, else the IRI."""
     best = ""
@@ -104,7 +106,13 @@ class Basis:
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing the validation found: where, what, how serious, and why (the rule)."""
+    """One thing the validation found: where, what, how serious, and why (the rule).
+
+    ``shape`` is the shape's IRI (or ``_:`` and its blank node id in the shapes graph);
+    ``path`` is the result path written short, ``result_path`` the same path as a model;
+    ``severity_iri`` is the severity as the shape gives it (a severity of the user's own counts
+    as a violation); ``engine`` is the engine that judged the finding.
+    """
 
     severity: Severity
     rule: str
@@ -115,6 +123,9 @@ class Finding:
     message: Mapping[str, str]
     basis: Basis
     component: str
+    severity_iri: str = ""
+    result_path: Path_ | None = None
+    engine: str = "oxigraph"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -127,6 +138,8 @@ class Finding:
             "message": dict(self.message),
             "basis": {"url": self.basis.url, "label": dict(self.basis.label)},
             "component": self.component,
+            "severity_iri": self.severity_iri or self.severity.iri,
+            "engine": self.engine,
         }
 
 
@@ -142,10 +155,25 @@ class Report:
     engine: str
     triples: int
     elapsed_ms: float
+    unsupported: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # about the shapes: terms that have no effect
 
     @property
     def conforms(self) -> bool:
+        """No violations (warnings and info allowed, as in the EU ITB validator)."""
         return not any(f.severity is Severity.VIOLATION for f in self.findings)
+
+    @property
+    def shacl_conforms(self) -> bool:
+        """SHACL's own ``sh:conforms``: no results at all, of any severity."""
+        return not self.findings
+
+    def judged_by(self) -> dict[str, int]:
+        """How many findings each engine judged."""
+        counts: dict[str, int] = {}
+        for f in self.findings:
+            counts[f.engine] = counts.get(f.engine, 0) + 1
+        return counts
 
     def counts(self) -> dict[str, int]:
         return {s.value: sum(1 for f in self.findings if f.severity is s) for s in Severity}
@@ -168,6 +196,9 @@ class Report:
             "sources": list(self.sources),
             "register": self.register,
             "engine": self.engine,
+            "judged_by": self.judged_by(),
+            "judged_by_pyshacl": dict(self.unsupported),
+            "shape_notes": list(self.notes),
             "triples": self.triples,
             "elapsed_ms": round(self.elapsed_ms, 1),
             "rules": {
@@ -202,29 +233,14 @@ def build(
     **meta: Any,
 ) -> Report:
     """The report of a run: one finding per distinct result, with messages and labels."""
-    findings: dict[tuple[str, str, str, str], Finding] = {}
-    shapes = {s.iri: s for s in model.shapes}
+    findings: dict[tuple[str, ...], Finding] = {}
+    chosen: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, str] | None] = {}
+    paths: dict[Path_, str] = {}
     for result in results:
         key = result.key()
         if key in findings:
             continue
-        shape = shapes[result.shape]
-        focus = Node.of(result.focus, labels)
-        value = Node.of(result.value, labels) if result.value is not None else None
-        basis_label = labels.get(shape.legal_basis or "", {}) or labels.get(shape.basis, {})
-        findings[key] = Finding(
-            severity=shape.severity,
-            rule=shape.rule,
-            shape=shape.iri,
-            focus=focus,
-            path=path_sparql(shape.path, compact) if shape.path is not None else None,
-            value=value,
-            message={
-                lang: _render(text, focus, value, lang) for lang, text in shape.message.items()
-            },
-            basis=Basis(shape.basis, basis_label),
-            component=result.component,
-        )
+        findings[key] = _finding(result, model, labels, chosen, paths)
     rule_order = {rule_id: i for i, rule_id in enumerate(model.rules)}
     ordered = sorted(
         findings.values(),
@@ -234,18 +250,81 @@ def build(
             f.focus.value,
             f.shape,
             f.value.value if f.value is not None else "",
+            f.path or "",
         ),
     )
-    return Report(findings=tuple(ordered), rules=model.rules, **meta)
+    return Report(findings=tuple(ordered), rules=model.rules, notes=model.notes, **meta)
 
 
-def _render(template: str, focus: Node, value: Node | None, lang: str) -> str:
-    def replace(match: re.Match[str]) -> str:
-        name = match.group(1)
+def _finding(
+    result: RawResult,
+    model: ShapesModel,
+    labels: Mapping[str, Mapping[str, str]],
+    chosen: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, str] | None],
+    paths: dict[Path_, str],
+) -> Finding:
+    shape = model.by_id[result.shape]
+    focus = Node.of(result.focus, labels)
+    value = Node.of(result.value, labels) if result.value is not None else None
+    path = None
+    if result.path is not None:
+        path = paths.get(result.path)
+        if path is None:
+            path = paths[result.path] = path_sparql(result.path, compact)
+    basis_label = labels.get(shape.legal_basis or "", {}) or labels.get(shape.basis, {})
+    key = (shape.iri, result.messages)
+    if key not in chosen:
+        chosen[key] = messages_module.templates(shape.message, dict(result.messages))
+    templates = chosen[key]
+    if templates is None:
+        reference = value.reference() if value is not None else None
+        message = messages_module.generated(shape, result.component, path, reference, compact)
+    else:
+        bindings = (
+            {name: Node.of(term, labels) for name, term in result.bindings}
+            if result.bindings
+            else {}
+        )
+        message = {
+            lang: _render(templates[lang], lang, focus, value, path, bindings) for lang in LANGUAGES
+        }
+    return Finding(
+        severity=shape.severity,
+        rule=shape.rule,
+        shape=shape.iri,
+        focus=focus,
+        path=path,
+        value=value,
+        message=message,
+        basis=Basis(shape.basis, basis_label),
+        component=result.component,
+        severity_iri=shape.severity_iri,
+        result_path=result.path,
+        engine=result.engine,
+    )
+
+
+def _render(
+    template: str,
+    lang: str,
+    focus: Node,
+    value: Node | None,
+    path: str | None,
+    bindings: Mapping[str, Node],
+) -> str:
+    """A message template with ``{$this}``, ``{?value}``, ``{?path}`` and the solution's other
+    variables written in."""
+    if "{" not in template:
+        return template
+
+    def value_of(name: str) -> str | None:
         if name == "this":
             return focus.text(lang)
-        if name == "value" and value is not None:
-            return value.text(lang)
-        return ""
+        if name == "value":
+            return value.text(lang) if value is not None else None
+        if name == "path":
+            return path
+        found = bindings.get(name)
+        return found.text(lang) if found is not None else None
 
-    return _PLACEHOLDER.sub(replace, template)
+    return sparql_text.render(template, value_of)

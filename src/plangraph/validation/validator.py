@@ -1,9 +1,14 @@
-"""Validation as a service: a submission against the register, or a whole register.
+"""Validation as a service: a submission against the register, or a whole store.
 
-Two engines give the same findings: ``oxigraph`` (the fast path, :mod:`.sparql`) and ``pyshacl``
-(the reference, :mod:`.reference`). Both see the same data graph: the register and the
-submission together, with no inference; a submission's report holds the findings whose focus node
-is one of the submission's own subjects, so the register's own gaps are not blamed on it.
+Two engines give the same findings: ``oxigraph`` (the fast path, :mod:`.engines.oxigraph`) and
+``pyshacl`` (the reference, :mod:`.engines.pyshacl`). Both see the same data graph: the register
+and the submission together, with no inference; a submission's report holds the findings whose
+focus node is one of the submission's own subjects, so the register's own gaps are not blamed on
+it. With the fast engine, a root shape the fast path cannot compile is judged by pyshacl in the
+same run, and each finding says which engine judged it.
+
+Shapes: the shipped shapes by default; ``shapes=[...]`` adds shapes files or graphs (or replaces
+the shipped ones with ``shipped_shapes=False``); a :class:`ShapesModel` is used as it is.
 """
 
 from __future__ import annotations
@@ -16,16 +21,35 @@ from typing import Any, Literal
 
 import pyoxigraph as ox
 
+from plangraph.validation import back_door, literals
 from plangraph.validation import report as report_module
 from plangraph.validation import shapes as shapes_module
 from plangraph.validation.engines import oxigraph as sparql
 from plangraph.validation.engines.oxigraph import RawResult
-from plangraph.validation.register import REGISTER_GRAPH, Register, Workspace
+from plangraph.validation.register import (
+    REGISTER_GRAPH,
+    Register,
+    Views,
+    Workspace,
+    written_quads,
+)
 from plangraph.validation.report import Report
-from plangraph.validation.shapes import ShapesModel
+from plangraph.validation.shapes import (
+    DatatypeConstraint,
+    PredicatePath,
+    ShapeId,
+    ShapesError,
+    ShapesModel,
+    ShapesSource,
+)
 from plangraph.validation.submission import Submission
 
-Engine = Literal["oxigraph", "pyshacl"]
+ValidationEngine = Literal["oxigraph", "pyshacl"]
+"""The engine that validates: the fast path (with pyshacl for what it cannot compile), or
+pyshacl alone."""
+
+ShapesInput = ShapesModel | Sequence[ShapesSource] | None
+"""Shapes for a run: a model, shapes files or graphs (see :func:`shapes_model`), or None."""
 
 _LABELS = (
     "http://www.w3.org/2000/01/rdf-schema#label",
@@ -45,12 +69,25 @@ def shipped_register() -> Register:
     return _shipped
 
 
+def shapes_model(shapes: ShapesInput = None, *, shipped_shapes: bool = True) -> ShapesModel:
+    """The shapes of a run: the shipped shapes, plus (or instead of) the given files or graphs.
+
+    Raises:
+        ShapesError: if a shapes file cannot be read or is not valid SHACL.
+    """
+    if isinstance(shapes, ShapesModel):
+        return shapes
+    return shapes_module.compose(list(shapes or []), shipped=shipped_shapes)
+
+
 def validate(
     submissions: Sequence[Submission],
     *,
     register: Register | None = None,
-    engine: Engine = "oxigraph",
-    shapes: ShapesModel | None = None,
+    engine: ValidationEngine = "oxigraph",
+    shapes: ShapesInput = None,
+    shipped_shapes: bool = True,
+    allow_pyshacl: bool = True,
 ) -> Report:
     """Validate one or more submissions (as one data set) together with the register.
 
@@ -58,21 +95,39 @@ def validate(
         submissions: the parsed submissions (see :func:`plangraph.validation.submission.parse`).
         register: what to validate them against; by default plangraph's shipped datasets.
         engine: ``"oxigraph"`` (fast) or ``"pyshacl"`` (the reference).
-        shapes: the shapes model; by default the shipped shapes.
+        shapes: extra shapes (files or graphs), or a shapes model; see :func:`shapes_model`.
+        shipped_shapes: with ``shapes`` files or graphs, whether the shipped shapes count too.
+        allow_pyshacl: with the fast engine, whether pyshacl may judge the shapes the fast path
+            cannot compile (else they are a :class:`ShapesError`: a web server may not want
+            pyshacl's time and memory spent on a request).
+
+    Raises:
+        ShapesError: if the shapes are not valid SHACL (nothing is validated), or with
+            ``allow_pyshacl=False``, if a shape needs pyshacl.
     """
     started = time.perf_counter()
     register = register or shipped_register()
-    model = shapes or shapes_module.load()
+    model = shapes_model(shapes, shipped_shapes=shipped_shapes)
     triples = [t for s in submissions for t in s.triples]
     with register.workspace(triples) as work:
-        dataset: dict[str, Any] = work.dataset
+        views = work.views
+        scope = set(work.subjects)
         if engine == "pyshacl":
-            results = _reference_results(register, work, model)
+            results = _reference_results(register, work, model, model.roots)
+            unsupported: dict[ShapeId, str] = {}
         else:
-            classes = sparql.ClassIndex.of(work.store, **dataset)
-            queries = sparql.compile_shapes(model.shapes, classes, work.subjects)
-            results = sparql.run(work.store, queries, **dataset)
-        labels = labels_of(work.store, report_module.label_keys(results, model), **dataset)
+            results, unsupported = _fast(
+                work.store,
+                model,
+                views,
+                work.subjects,
+                register=register,
+                work=work,
+                allow_pyshacl=allow_pyshacl,
+            )
+        results += back_door.check(work, model, register)  # when the model has their shapes
+        results = [r for r in results if r.focus in scope]
+        labels = labels_of(work.store, report_module.label_keys(results, model), **views.core)
     return report_module.build(
         results,
         model,
@@ -83,15 +138,169 @@ def validate(
         engine=engine,
         triples=len(triples),
         elapsed_ms=(time.perf_counter() - started) * 1000,
+        unsupported=unsupported,
     )
+
+
+def validate_store(
+    store: ox.Store,
+    *,
+    description: str,
+    engine: ValidationEngine = "oxigraph",
+    shapes: ShapesInput = None,
+    shipped_shapes: bool = True,
+    workers: int = 2,
+    allow_pyshacl: bool = True,
+) -> Report:
+    """Validate everything in a store (every graph as one): the whole register.
+
+    Raises:
+        ShapesError: as :func:`validate`.
+    """
+    started = time.perf_counter()
+    model = shapes_model(shapes, shipped_shapes=shipped_shapes)
+    views = Views.of_store(store, exclusive=model.uses_shapes_graph)
+    if engine == "pyshacl":
+        results = _pyshacl(_graphs(views), store, model, model.roots)
+        unsupported: dict[ShapeId, str] = {}
+    else:
+        results, unsupported = _fast(
+            store, model, views, None, workers=workers, allow_pyshacl=allow_pyshacl
+        )
+    labels = labels_of(store, report_module.label_keys(results, model), **views.core)
+    return report_module.build(
+        results,
+        model,
+        labels,
+        checked="register",
+        sources=(),
+        register=description,
+        engine=engine,
+        triples=len(store),
+        elapsed_ms=(time.perf_counter() - started) * 1000,
+        unsupported=unsupported,
+    )
+
+
+def _graphs(views: Views) -> list[ox.NamedNode | ox.DefaultGraph] | None:
+    return views.graphs()
+
+
+def _fast(
+    store: ox.Store,
+    model: ShapesModel,
+    views: Views,
+    scope: Sequence[ox.NamedNode] | None,
+    *,
+    workers: int = 1,
+    register: Register | None = None,
+    work: Workspace | None = None,
+    allow_pyshacl: bool = True,
+) -> tuple[list[RawResult], dict[ShapeId, str]]:
+    """The fast path's results, and pyshacl's for the root shapes it cannot compile."""
+    classes = sparql.ClassIndex.of(store, **views.core)
+    ill_formed = _ill_formed(store, model, views) if work is None else frozenset()
+    shapes_graph = model.uses_shapes_graph and _put_shapes_graph(store, model)
+    try:
+        queries, unsupported = sparql.compile_model(
+            model, classes, scope, ill_formed=ill_formed, shapes_graph=shapes_graph
+        )
+        if unsupported and not allow_pyshacl:
+            reasons = "; ".join(unsupported[root] for root in sorted(unsupported))
+            raise ShapesError(f"the fast engine cannot compile these shapes: {reasons}")
+        datasets = sparql.Datasets(core=views.core, sparql=views.sparql)
+        results = sparql.run(store, queries, datasets, workers=workers)
+    finally:
+        if shapes_graph:
+            store.remove_graph(sparql.SHAPES_GRAPH)
+    if unsupported:
+        if work is not None and register is not None:
+            results += _reference_results(register, work, model, sorted(unsupported))
+        else:
+            results += _pyshacl(_graphs(views), store, model, sorted(unsupported))
+    return results, unsupported
+
+
+def _put_shapes_graph(store: ox.Store, model: ShapesModel) -> bool:
+    """Put the shapes graph into the store for ``$shapesGraph``; False if the store is
+    read-only (the shapes that need it are then left to pyshacl)."""
+    quads = []
+    for s, p, o in model.graph:
+        subject, predicate = sparql.ox_term(s), sparql.ox_term(p)
+        if isinstance(subject, ox.Literal) or not isinstance(predicate, ox.NamedNode):
+            continue
+        quads.append(ox.Quad(subject, predicate, sparql.ox_term(o), sparql.SHAPES_GRAPH))
+    try:
+        store.extend(quads)
+    except OSError:
+        return False
+    return True
+
+
+def _ill_formed(store: ox.Store, model: ShapesModel, views: Views) -> frozenset[ox.Literal]:
+    """Literals of the datatypes the shapes check that the store holds but are ill-formed
+    (a store loaded without :mod:`plangraph.validation.literals` keeps them as written).
+
+    Only the values of the properties whose shapes check a datatype are read, when those are
+    plain predicates (the shipped shapes'); else every literal of those datatypes.
+    """
+    datatypes: set[str] = set()
+    predicates: set[str] = set()
+    everywhere = False
+    for unit in model.units:
+        shape = model.by_id[unit.shape]
+        found = _checked_datatypes(model, shape.iri, set())
+        if not found:
+            continue
+        datatypes |= found
+        if isinstance(shape.path, PredicatePath) and not unit.chain:
+            predicates.add(shape.path.iri)
+        else:
+            everywhere = True
+    if not datatypes:
+        return frozenset()
+    listed = ", ".join(f"<{d}>" for d in sorted(datatypes))
+    where = "?s ?p ?o"
+    if not everywhere:
+        where = "VALUES ?p { " + " ".join(f"<{p}>" for p in sorted(predicates)) + " } ?s ?p ?o"
+    rows = store.query(
+        f"SELECT DISTINCT ?o WHERE {{ {where} FILTER (isLiteral(?o) && datatype(?o) IN ({listed})) }}",
+        **views.core,
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    bad = set()
+    for row in rows:
+        lit = row["o"]
+        if isinstance(lit, ox.Literal) and not literals.well_formed(lit.value, lit.datatype.value):
+            bad.add(lit)
+    return frozenset(bad)
+
+
+def _checked_datatypes(model: ShapesModel, iri: ShapeId, seen: set[ShapeId]) -> set[str]:
+    """The checked XSD datatypes of sh:datatype constraints of a shape and the shapes it uses
+    (but not its property shapes: those are units of their own)."""
+    if iri in seen:
+        return set()
+    seen.add(iri)
+    found: set[str] = set()
+    shape = model.by_id[iri]
+    for c in shape.constraints:
+        if isinstance(c, DatatypeConstraint) and c.datatype in literals.CHECKED:
+            found.add(c.datatype)
+    for ref in shapes_module.referenced(shape):
+        if ref not in shape.properties:
+            found |= _checked_datatypes(model, ref, seen)
+    return found
 
 
 _reference_graphs: weakref.WeakKeyDictionary[Register, Any] = weakref.WeakKeyDictionary()
 _reference_lock = threading.Lock()
 
 
-def _reference_results(register: Register, work: Workspace, model: ShapesModel) -> list[RawResult]:
-    """pyshacl's results for the workspace's submission.
+def _reference_results(
+    register: Register, work: Workspace, model: ShapesModel, roots: Sequence[ShapeId]
+) -> list[RawResult]:
+    """pyshacl's results for the workspace's submission, for the given root shapes.
 
     The register's rdflib graph is built once per register and reused: the submission's triples
     are added for the run and taken out again. pyshacl is not thread-safe, so runs take turns.
@@ -104,59 +313,31 @@ def _reference_results(register: Register, work: Workspace, model: ShapesModel) 
     with _reference_lock:
         data = _reference_graphs.get(register)
         if data is None:
-            data = reference.graph_of(
-                register.store.quads_for_pattern(None, None, None, REGISTER_GRAPH)
-            )
+            data = reference.graph_of(written_quads(register.store, [REGISTER_GRAPH]))
             _reference_graphs[register] = data
-        added = [
-            reference.triple_of(q)
-            for q in work.store.quads_for_pattern(None, None, None, work.graph)
-        ]
+        added = [reference.triple_of(t) for t in written_quads(work.store, [work.graph])]
         fresh = [t for t in added if t not in data]
         for t in fresh:
             data.add(t)
         try:
-            results = reference.validate(data, model.graph)
+            results = reference.validate(data, model, roots)
         finally:
             for t in fresh:
                 data.remove(t)
-    scope = set(work.subjects)
-    return [r for r in results if r.focus in scope]
+    return results
 
 
-def validate_store(
+def _pyshacl(
+    graphs: Sequence[ox.NamedNode | ox.DefaultGraph] | None,
     store: ox.Store,
-    *,
-    description: str,
-    engine: Engine = "oxigraph",
-    shapes: ShapesModel | None = None,
-    workers: int = 2,
-) -> Report:
-    """Validate everything in a store (every graph as one): the whole register."""
-    started = time.perf_counter()
-    model = shapes or shapes_module.load()
-    dataset: dict[str, Any] = {"use_default_graph_as_union": True}
-    if engine == "pyshacl":
-        from plangraph.validation.engines import pyshacl as reference
+    model: ShapesModel,
+    roots: Sequence[ShapeId],
+) -> list[RawResult]:
+    from plangraph.validation.engines import pyshacl as reference
 
-        data = reference.graph_of(store.quads_for_pattern(None, None, None, None))
-        results = reference.validate(data, model.graph)
-    else:
-        classes = sparql.ClassIndex.of(store, **dataset)
-        queries = sparql.compile_shapes(model.shapes, classes, None)
-        results = sparql.run(store, queries, workers=workers, **dataset)
-    labels = labels_of(store, report_module.label_keys(results, model), **dataset)
-    return report_module.build(
-        results,
-        model,
-        labels,
-        checked="register",
-        sources=(),
-        register=description,
-        engine=engine,
-        triples=len(store),
-        elapsed_ms=(time.perf_counter() - started) * 1000,
-    )
+    data = reference.graph_of(written_quads(store, graphs))
+    with _reference_lock:
+        return reference.validate(data, model, roots)
 
 
 def labels_of(store: ox.Store, keys: Iterable[str], **dataset: Any) -> dict[str, Mapping[str, str]]:
