@@ -121,7 +121,9 @@ def _declared(register: Register) -> frozenset[str]:
         if found is None:
             rows = register.store.query(
                 f"""SELECT DISTINCT ?c WHERE {{ GRAPH <{REGISTER_GRAPH.value}> {{
-                    {{ ?x <{_RDF}type> ?c }} UNION {{ ?c <{_RDFS}subClassOf> ?s }} }} }}"""
+                    {{ ?x <{_RDF}type> ?c }} UNION {{ ?c <{_RDFS}subClassOf> ?s }}
+                UNION {{ ?c <{_RDF}type> ?meta
+                         FILTER (?meta IN (<{_OWL}Class>, <{_RDFS}Class>)) }} }} }}"""
             )
             assert isinstance(rows, ox.QuerySolutions)
             found = frozenset(r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode))
