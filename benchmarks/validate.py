@@ -1,6 +1,6 @@
 """Benchmark: validation, plangraph's fast path side by side with plain ``pyshacl.validate``.
 
-Three measurements, each on the same inputs for both engines, in one run:
+Four measurements, each on the same inputs for both engines, in one run:
 
 1. **One submission against Bergen's register.** A generated theme plan for Bergen of about
    2,000 triples (goals, strategies, measures, links to Bergen 2030's focus areas, Bergen's

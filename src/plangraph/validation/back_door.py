@@ -121,9 +121,9 @@ def _declared(register: Register) -> frozenset[str]:
         if found is None:
             rows = register.store.query(
                 f"""SELECT DISTINCT ?c WHERE {{ GRAPH <{REGISTER_GRAPH.value}> {{
-                    {{ ?x <{_RDF}type> ?c }} UNION {{ ?c <{_RDFS}subClassOf> ?s }} UNION
-                    {{ VALUES ?meta {{ <{_OWL}Class> <{_RDFS}Class> }} ?c <{_RDF}type> ?meta }}
-                }} }}"""
+                    {{ ?x <{_RDF}type> ?c }} UNION {{ ?c <{_RDFS}subClassOf> ?s }}
+                UNION {{ ?c <{_RDF}type> ?meta
+                         FILTER (?meta IN (<{_OWL}Class>, <{_RDFS}Class>)) }} }} }}"""
             )
             assert isinstance(rows, ox.QuerySolutions)
             found = frozenset(r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode))
