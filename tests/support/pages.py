@@ -111,7 +111,8 @@ def browser() -> str:
     )
 
 
-def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess[str]:
+def chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess[str]:
+    """Headless Chromium with a profile of its own, run with ``args``; it must succeed."""
     done = subprocess.run(
         [
             browser(),
@@ -138,7 +139,7 @@ def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess[str
 
 def dom(url: str, profile: Path) -> str:
     """The DOM of ``url`` as headless Chromium renders it."""
-    return _chromium(["--virtual-time-budget=5000", "--dump-dom", url], profile).stdout
+    return chromium(["--virtual-time-budget=5000", "--dump-dom", url], profile).stdout
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ def screenshot(
     url: str, profile: Path, out: Path, width: int = 1280, height: int = 1600
 ) -> Picture:
     """A screenshot of ``url`` in headless Chromium, saved as ``out`` (PNG) and read."""
-    _chromium(
+    chromium(
         [
             f"--window-size={width},{height}",
             "--virtual-time-budget=5000",

@@ -176,11 +176,17 @@ def found(report: Report) -> Counter[tuple[str, str]]:
     )
 
 
-@pytest.mark.parametrize("form", FORMS, ids=lambda f: f.name)
-@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+# pyshacl 0.40.1 gets some forms wrong or does not support them: those run on the fast engine only.
+JUDGED = [
+    pytest.param(form, engine, id=f"{engine}-{form.name}")
+    for engine in ("oxigraph", "pyshacl")
+    for form in FORMS
+    if engine == "oxigraph" or form.pyshacl
+]
+
+
+@pytest.mark.parametrize(("form", "engine"), JUDGED)
 def test_a_shape_of_every_form_is_judged(form: Form, engine: str) -> None:
-    if engine == "pyshacl" and not form.pyshacl:
-        pytest.skip("pyshacl 0.40.1 gets this form wrong or does not support it")
     report = run(form.shapes, form.data, engine)
     assert found(report) == Counter(form.expected)
     assert not report.unsupported  # the fast path compiled every shape itself

@@ -5,57 +5,21 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from html import unescape
 from pathlib import Path
 
 import httpx
-import pytest
 
 from plangraph import library
+from tests.support.pages import chromium
 from tests.support.server import Server
 
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 _TAB = re.compile(r'<a\b[^>]*\brole="tab"[^>]*>\s*<span>([^<]*)</span>')
-
-
-def browser() -> str:
-    for name in BROWSERS:
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.fail(
-        f"the browser tests need Chromium or Chrome (looked for {', '.join(BROWSERS)}); "
-        "on Debian: apt-get install chromium (.ci/run does this)"
-    )
 
 
 def rendered(url: str, profile: Path) -> str:
     """The DOM of ``url`` once the page's scripts have run, as headless Chromium dumps it."""
-    done = subprocess.run(
-        [
-            browser(),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile}",
-            "--virtual-time-budget=10000",
-            "--dump-dom",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
+    return chromium(["--virtual-time-budget=10000", "--dump-dom", url], profile).stdout
 
 
 def tab_names(dom: str) -> list[str]:
