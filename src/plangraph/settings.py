@@ -110,6 +110,24 @@ class Settings(BaseSettings):
         "them up to date in the background; false leaves them as they are until the next "
         "`plangraph reason`.",
     )
+    update_token_name: str = Field(
+        default="update-token",
+        min_length=1,
+        max_length=200,
+        description="Who holds the update token: the agent a plan submitted with it is "
+        "attributed to (`prov:wasAttributedTo` in the submission's provenance).",
+    )
+    report_ttl: float = Field(
+        default=7 * 24 * 3600.0,
+        gt=0,
+        description="Seconds a validation report stays at its URL (`/validate/reports/{id}`); "
+        "reports are kept on disk beside the store (`<store>.reports/`) and survive a restart.",
+    )
+    max_reports: int = Field(
+        default=10_000,
+        gt=0,
+        description="Most validation reports kept at their URLs; the oldest go first.",
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Origins allowed to call the endpoint from a browser "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from plangraph.cli import data, imports, publish, query, reason, serve, store, validate
+from plangraph.cli import data, imports, publish, query, reason, serve, store, submit, validate
 
 app = typer.Typer(
     name="plangraph",
@@ -26,6 +26,7 @@ app.command("serve")(serve.serve)
 app.command("docs")(publish.docs)
 app.command("catalog")(publish.catalog)
 app.command("validate")(validate.validate)
+app.command("submit")(submit.submit)
 app.command("query")(query.query)
 app.command("reason")(reason.reason)
 app.add_typer(imports.app, name="import")

@@ -12,24 +12,30 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from plangraph import __version__
 from plangraph.settings import Settings
+from plangraph.web import problems
 from plangraph.web.answer_cache import AnswerCache
 from plangraph.web.context import AppContext
 from plangraph.web.engine import Engine
 from plangraph.web.limits import BodySizeLimit, ClientLimiter
+from plangraph.web.report_store import ReportStore
 from plangraph.web.routes import (
     graph_store,
     linked_data,
     publish,
     queries,
+    reports,
     sparql,
+    submissions,
     validate,
     yasgui,
 )
@@ -91,7 +97,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine,
         ClientLimiter(settings.max_concurrent_per_client),
         AnswerCache(settings.answer_cache_bytes),
+        ReportStore.beside(settings.store, settings.report_ttl, settings.max_reports),
     )
+    app.add_exception_handler(HTTPException, problems.http_exception)
+    app.add_exception_handler(RequestValidationError, problems.validation_exception)
 
     def health(request: Request) -> JSONResponse:
         state: dict[str, Any] = {"status": "ok", "version": __version__, **engine.health()}
@@ -143,6 +152,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         methods=["POST"],
         summary="Validate a plan submission",
         responses=validate.SUBMISSION_RESPONSES,
+        tags=["validation"],
+    )
+    app.add_api_route(
+        "/validate/reports/{name}",
+        reports.report,
+        methods=["GET"],
+        summary="A validation report kept at its own URL (HTML, or JSON with .json)",
+        tags=["validation"],
+    )
+    app.add_api_route(
+        "/submissions",
+        submissions.submit,
+        methods=["POST"],
+        status_code=201,
+        summary="Take a plan into the register if it conforms",
+        responses=submissions.RESPONSES,
+        tags=["validation"],
+    )
+    app.add_api_route(
+        "/schema/plan.json",
+        reports.plan_schema,
+        methods=["GET", "HEAD"],
+        summary="The JSON Schema of plain YAML and JSON plans",
         tags=["validation"],
     )
     app.add_api_route("/queries.json", queries.catalogue_json, methods=["GET"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -14,12 +14,16 @@ from starlette.responses import Response
 from plangraph.namespaces import BASE, PREFIXES
 from plangraph.rebase import Rebase
 from plangraph.settings import Settings
-from plangraph.web import negotiation
+from plangraph.web import negotiation, problems
 from plangraph.web.answer_cache import AnswerCache
 from plangraph.web.engine import Engine
 from plangraph.web.engine.jobs import Failed
 from plangraph.web.limits import ClientLimiter
 from plangraph.web.querylog import QueryLog
+from plangraph.web.report_store import ReportStore
+
+if TYPE_CHECKING:
+    from plangraph.validation.report import Report
 
 
 @dataclass
@@ -31,6 +35,19 @@ class AppContext:
     engine: Engine
     limiter: ClientLimiter
     cache: AnswerCache
+    reports: ReportStore | None = None
+    """Where validation reports are kept at their URLs (``/validate/reports/{id}``)."""
+
+    def keep(self, request: Request, report: Report) -> dict[str, str]:
+        """Keep ``report`` at its own URL; the ``Link`` header that names it (none if it is not
+        kept)."""
+        if self.reports is None:
+            return {}
+        report_id = self.reports.save(report)
+        if report_id is None:
+            return {}
+        url = f"{public_url(request, self.settings)}validate/reports/{report_id}"
+        return {"Link": f'<{url}>; rel="describedby"'}
 
     @property
     def allowlist(self) -> frozenset[str]:
@@ -58,12 +75,20 @@ class ProtocolError(Exception):
 
 
 def error_response(
-    status: int, message: str, log: QueryLog | None = None, headers: dict[str, str] | None = None
+    status: int,
+    message: str,
+    log: QueryLog | None = None,
+    headers: dict[str, str] | None = None,
+    request: Request | None = None,
 ) -> Response:
-    """A SPARQL-style error answer (as Fuseki gives): ``Error 400: …`` in plain text."""
+    """A SPARQL-style error answer (as Fuseki gives): ``Error 400: …`` in plain text; given the
+    ``request`` of a JSON API route, an RFC 9457 problem (:mod:`plangraph.web.problems`) unless
+    the client asks for HTML."""
     all_headers = dict(headers or {})
     if log is not None:
         all_headers["X-Request-Id"] = log.id
+    if request is not None and not problems.wants_html(request):
+        return problems.for_request(request, status, message, headers=all_headers)
     return Response(
         f"Error {status}: {message}\n",
         status_code=status,

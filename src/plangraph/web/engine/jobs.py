@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     # not imported at run time, so that a worker process starts without them.
     from plangraph.publish.catalog import Imported  # noqa: F401
     from plangraph.store import GraphInfo  # noqa: F401
-    from plangraph.validation import Report, Submission  # noqa: F401
+    from plangraph.validation import Report, Submission
+    from plangraph.validation.intake import Provenance, Stored  # noqa: F401
 
 A = TypeVar("A")
 
@@ -127,6 +128,18 @@ class Failed:
     """The answer grew past a cap (rows, triples or bytes) and was not sent."""
     timeout: bool = False
     """The job was stopped at its deadline."""
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A submission read and validated for the register (see :class:`CheckSubmission`): its
+    report, its triples as N-Triples and its plan's IRI; or why it cannot be taken in
+    (``refused``: the HTTP status, the message and, for a plain plan, every problem)."""
+
+    report: Report | None = None
+    triples: bytes = b""
+    plan: str | None = None
+    refused: Mapping[str, Any] | None = None
 
 
 Answer = Done[A] | Failed
@@ -241,6 +254,24 @@ class Validate(ReadJob["Report"]):
         return replace(self.submission, triples=tuple(q.triple for q in parsed))
 
 
+@dataclass(frozen=True)
+class CheckSubmission(ReadJob[Checked]):
+    """Read a submission's bytes (names of a plain plan resolved against the register that the
+    generation holds), validate it against that register and find its plan: the first half of
+    a submission (:class:`StoreSubmission` is the second)."""
+
+    data: bytes
+    name: str
+    media_type: str | None
+    declared: str | None
+    register: str
+    rebase: Rebase | None = None
+
+    @property
+    def large(self) -> bool:
+        return len(self.data) > INLINE_BYTES // 4
+
+
 # -- write jobs ------------------------------------------------------------------------------
 
 
@@ -274,6 +305,19 @@ class DeleteGraph(WriteJob[Written]):
 
 
 @dataclass(frozen=True)
+class StoreSubmission(WriteJob["Stored"]):
+    """Store a checked plan as the new version of ``plan``, with its provenance
+    (:func:`plangraph.validation.intake.store_plan`), unless the store changed since the
+    generation ``checked_in`` it was validated against: then a 409, and the caller checks it
+    again."""
+
+    plan: str
+    triples: bytes
+    record: Provenance
+    checked_in: str
+
+
+@dataclass(frozen=True)
 class Reason(WriteJob[Reasoned]):
     """Bring the inferences up to date with the data."""
 
@@ -290,9 +334,11 @@ _TYPES: dict[str, type[Job[Any]]] = {
         Graphs,
         Imports,
         Validate,
+        CheckSubmission,
         Update,
         WriteGraph,
         DeleteGraph,
+        StoreSubmission,
         Reason,
     )
 }

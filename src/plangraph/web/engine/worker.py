@@ -45,6 +45,8 @@ from plangraph.namespaces import LABELS
 from plangraph.rebase import Rebase
 from plangraph.web.engine.jobs import (
     INLINE_BYTES,
+    Checked,
+    CheckSubmission,
     DeleteGraph,
     Describe,
     Description,
@@ -60,6 +62,7 @@ from plangraph.web.engine.jobs import (
     Reasoned,
     Serialized,
     Statistics,
+    StoreSubmission,
     TripleCounts,
     Update,
     Validate,
@@ -72,6 +75,7 @@ if TYPE_CHECKING:
     from plangraph.publish.catalog import Imported
     from plangraph.store import GraphInfo, PlanStore
     from plangraph.validation import Register, Report
+    from plangraph.validation.intake import Stored
 
 A = TypeVar("A")
 _IDENTITY = Rebase()
@@ -463,6 +467,8 @@ class _Reader:
                 self.reply(job, _imports(store))
             case Validate():
                 self.reply(job, self.validate(path, job))
+            case CheckSubmission():
+                self.reply(job, self.check_submission(path, job))
             case Open():
                 self.reply(job, None)
             case _:
@@ -478,6 +484,56 @@ class _Reader:
             copied = Register.from_store(Path(path))
             register = self._register = Register(copied.store, job.register)
         return validate([job.parsed_submission()], register=register)
+
+    def check_submission(self, path: str, job: CheckSubmission) -> Checked:
+        """Read a submission for the register this generation holds, validate it and find its
+        plan (see :class:`~.jobs.CheckSubmission`)."""
+        from dataclasses import replace
+
+        from plangraph.validation import Register, SubmissionError, parse, validate
+        from plangraph.validation.intake import IntakeError, plan_of, without_current
+
+        register = self._register
+        if register is None or register.description != job.register:
+            copied = Register.from_store(Path(path))
+            register = self._register = Register(copied.store, job.register)
+        try:
+            submission = parse(
+                job.data,
+                name=job.name,
+                media_type=job.media_type,
+                declared=job.declared,
+                register=register,
+            )
+        except SubmissionError as error:
+            return Checked(refused=_refusal(error.status, str(error.message), error))
+        if job.rebase is not None:
+            stored = tuple(job.rebase.triples(submission.triples, public=False))
+            submission = replace(submission, triples=stored)
+        try:
+            plan: str | None = plan_of(submission, register)
+        except IntakeError as error:
+            plan, refused = None, _refusal(400, str(error))
+        triples = ox.serialize(submission.triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        if plan is None:
+            return Checked(report=validate([submission], register=register), refused=refused)
+        with without_current(register, self.open(path), plan):
+            report = validate([submission], register=register)
+        return Checked(report=report, triples=triples, plan=plan)
+
+
+def _refusal(status: int, message: str, error: Any = None) -> dict[str, Any]:
+    """Why a submission cannot be taken in, as plain values (they cross the process boundary)."""
+    refusal: dict[str, Any] = {"status": status, "message": message}
+    if error is not None:
+        refusal.update(
+            source=error.source,
+            line=error.line,
+            column=error.column,
+            where=error.where,
+            problems=[p.to_dict() for p in error.problems],
+        )
+    return refusal
 
 
 def reader_main(conn: Connection) -> None:
@@ -570,6 +626,24 @@ _INFERRED = ox.NamedNode("https://w3id.org/plangraph/graph/inferred")
 reasoner and its dependencies are imported only when a refresh runs)."""
 
 
+def _store_submission(store: ox.Store, job: StoreSubmission, generation: str) -> Stored:
+    """Store a checked plan as its new version, unless the store changed since the generation
+    it was checked in: a generation newer than that one exists (the engine names generations
+    in the order they are taken)."""
+    from plangraph.validation.intake import store_plan
+
+    target = Path(generation)
+    newer = [
+        p.name for p in target.parent.iterdir() if p.name > job.checked_in and p.name != target.name
+    ]
+    if newer:
+        raise _Refused(
+            Failed(409, "the register changed while the plan was validated; validate it again")
+        )
+    triples = [q.triple for q in ox.parse(job.triples, ox.RdfFormat.N_TRIPLES)]
+    return store_plan(store, job.plan, triples, job.record)
+
+
 def _reason(plan_store: PlanStore) -> Reasoned:
     """Bring the inferences up to date with the data (nothing to do if they are)."""
     from plangraph import reasoning
@@ -611,6 +685,8 @@ class _Writer:
                 self.reply(job, _write_graph(raw, job, self.meta_graph), generation)
             case DeleteGraph():
                 self.reply(job, _delete_graph(raw, job, self.meta_graph), generation)
+            case StoreSubmission():
+                self.reply(job, _store_submission(raw, job, generation), generation)
             case Reason():
                 self.reply(job, _reason(self.plan_store), generation)
             case _:

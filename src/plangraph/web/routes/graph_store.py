@@ -100,7 +100,7 @@ async def _handle(request: Request, *, direct: bool) -> Response:
     except ProtocolError as error:
         log.set(error=error.message)
         log.write(error.status)
-        return error_response(error.status, error.message, log, error.headers)
+        return error_response(error.status, error.message, log, error.headers, request)
 
 
 async def _read(

@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from plangraph import library as named
 from plangraph.lang import LANGUAGES, Lang
+from plangraph.web import problems
 from plangraph.web.context import (
     AppContext,
     ProtocolError,
@@ -143,7 +144,7 @@ def catalogue_json(request: Request) -> Response:
     try:
         lang = _lang(request)
     except named.ParameterError as error:
-        return JSONResponse({"error": str(error)}, status_code=400)
+        return problems.for_request(request, 400, str(error), error=str(error))
     return JSONResponse(_catalogue_json(lang))
 
 
@@ -202,7 +203,7 @@ def query_page(request: Request, slug: str) -> Response:
     try:
         query = named.get(name)
     except named.UnknownQuery as error:
-        return _error(kind, 404, str(error), None, {})
+        return _error(request, kind, 404, str(error), None, {})
     context = context_of(request)
     values: dict[str, str] = {}
     try:
@@ -214,11 +215,11 @@ def query_page(request: Request, slug: str) -> Response:
                 raise too_many(context)
             answer = named.execute(query, values, _runner(context, timeout), lang)
     except named.ParameterError as error:
-        return _error(kind, 400, str(error), query, values)
+        return _error(request, kind, 400, str(error), query, values)
     except ProtocolError as error:
-        return _error(kind, error.status, error.message, query, values)
+        return _error(request, kind, error.status, error.message, query, values)
     except _Failed as error:
-        return _error(kind, error.status, error.message, query, values)
+        return _error(request, kind, error.status, error.message, query, values)
     data = answer.to_json()
     data["links"] = _twins(query.name, {**values, "lang": lang})
     if kind == "json":
@@ -235,10 +236,15 @@ def query_page(request: Request, slug: str) -> Response:
 
 
 def _error(
-    kind: str, status: int, message: str, query: named.NamedQuery | None, values: dict[str, str]
+    request: Request,
+    kind: str,
+    status: int,
+    message: str,
+    query: named.NamedQuery | None,
+    values: dict[str, str],
 ) -> Response:
     if kind == "json":
-        return JSONResponse({"error": message, "status": status}, status_code=status)
+        return problems.for_request(request, status, message, error=message)
     if kind == "csv":
         return Response(f"Error {status}: {message}\n", status, media_type="text/plain")
     body = f'<p class="error">{escape(message)}</p>'

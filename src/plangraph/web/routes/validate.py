@@ -28,12 +28,13 @@ from html import escape
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.datastructures import UploadFile
 
 from plangraph.validation import Format, SubmissionError, parse, render
 from plangraph.validation.render import MEDIA_TYPES, OutputFormat, page, words
 from plangraph.validation.submission import MAX_BYTES
+from plangraph.web import problems
 from plangraph.web.context import ProtocolError, client_of, context_of, deadline, too_many
 from plangraph.web.engine import jobs
 from plangraph.web.engine.jobs import Failed
@@ -228,12 +229,15 @@ def validate_submission(
     if isinstance(answer, Failed):
         return _failure(answer.status, answer.message, output, upload.lang)
     report = answer.value
+    kept = context.keep(request, report)  # the report's own URL, in a Link header
     if output is OutputFormat.html:
         body = render.html_report(report, upload.lang)
         body += f'\n<p><a href="validate?lang={upload.lang}">{escape(_again(upload.lang))}</a></p>'
         title = str(words(upload.lang)["title"])
-        return HTMLResponse(page(title, f"<h1>{escape(title)}</h1>\n{body}", upload.lang))
-    return Response(render.render(report, output, upload.lang), media_type=MEDIA_TYPES[output])
+        text = page(title, f"<h1>{escape(title)}</h1>\n{body}", upload.lang)
+        return HTMLResponse(text, headers=kept)
+    text = render.render(report, output, upload.lang)
+    return Response(text, media_type=MEDIA_TYPES[output], headers=kept)
 
 
 def _again(lang: str) -> str:
@@ -250,7 +254,7 @@ def _error(error: SubmissionError, output: OutputFormat, lang: str) -> Response:
         "where": error.where,
     }
     if output is OutputFormat.json:
-        return JSONResponse({"error": details}, status_code=error.status)
+        return problems.problem(error.status, str(error), kind="unreadable", error=details)
     if output is OutputFormat.html:
         heading = "Innsendingen kan ikke leses" if lang == "nb" else "The submission cannot be read"
         body = (
@@ -270,8 +274,8 @@ def _failure(
 ) -> Response:
     """The answer to a submission that was read but not validated (a deadline, a limit)."""
     if output is OutputFormat.json:
-        body = {"error": {"status": status, "message": message}}
-        return JSONResponse(body, status_code=status, headers=headers)
+        error = {"status": status, "message": message}
+        return problems.problem(status, message, headers=headers, error=error)
     if output is OutputFormat.html:
         heading = (
             "Valideringen ble ikke fullført" if lang == "nb" else "The validation did not finish"
