@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, TypeGuard
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -232,6 +233,7 @@ def store_plan(
 ) -> Stored:
     """Store ``triples`` as the new version of ``plan``, with its provenance, and turn the
     current version (if any) into history: one transaction (one SPARQL update)."""
+    triples = stable_names(plan, triples)
     known = versions(store, plan)
     number = (known[-1].number if known else 0) + 1
     graph = version_graph(plan, number)
@@ -254,6 +256,54 @@ def store_plan(
     operations.append(_insert(PROVENANCE_GRAPH, _record(plan, graph, number, current, record, at)))
     store.update(" ;\n".join(op for op in operations if op))
     return Stored(plan, graph, number, current.graph if current is not None else None)
+
+
+def stable_names(plan: str, triples: Sequence[ox.Triple]) -> list[ox.Triple]:
+    """The triples with the submission's unnamed nodes (blank nodes, named under
+    :data:`BLANK_PREFIX` anew at every reading) named ``{plan}#n{digest}`` by what they say and
+    what points at them, so that the same plan submitted again names them alike (two unnamed
+    nodes that say the same and are pointed at alike become one)."""
+    outgoing: dict[str, list[ox.Triple]] = {}
+    incoming: dict[str, list[ox.Triple]] = {}
+    for t in triples:
+        if _unnamed(t.subject):
+            outgoing.setdefault(t.subject.value, []).append(t)
+        if _unnamed(t.object):
+            incoming.setdefault(t.object.value, []).append(t)
+    digests: dict[str, str] = {}
+
+    def content(node: str, seen: frozenset[str]) -> str:
+        lines = []
+        for t in outgoing.get(node, ()):
+            obj = t.object
+            if _unnamed(obj) and obj.value not in seen:
+                shown = "[" + content(obj.value, seen | {obj.value}) + "]"
+            else:
+                shown = "_" if _unnamed(obj) else str(obj)
+            lines.append(f"{t.predicate} {shown}")
+        return "; ".join(sorted(lines))
+
+    def digest(node: str) -> str:
+        found = digests.get(node)
+        if found is None:
+            pointing = sorted(
+                f"{'_' if _unnamed(t.subject) else t.subject} {t.predicate}"
+                for t in incoming.get(node, ())
+            )
+            text = content(node, frozenset({node})) + " | " + "; ".join(pointing)
+            found = digests[node] = sha256(text.encode("utf-8"))[:20]
+        return found
+
+    def named(term: Any) -> Any:
+        return ox.NamedNode(f"{plan}#n{digest(term.value)}") if _unnamed(term) else term
+
+    return list(
+        dict.fromkeys(ox.Triple(named(t.subject), t.predicate, named(t.object)) for t in triples)
+    )
+
+
+def _unnamed(term: object) -> TypeGuard[ox.NamedNode]:
+    return isinstance(term, ox.NamedNode) and term.value.startswith(BLANK_PREFIX)
 
 
 def reified(graph: str, triples: Iterable[ox.Triple]) -> list[ox.Triple]:

@@ -116,7 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "allow_credentials": False,  # the update token goes in a header, never a cookie
             "allow_methods": ["GET", "HEAD", "POST", "PUT", "DELETE"],
             "allow_headers": ["Authorization", "Content-Type", "Accept"],
-            "expose_headers": ["X-Request-Id", "Location", sparql.CACHE_HEADER],
+            "expose_headers": ["X-Request-Id", "Location", "Link", sparql.CACHE_HEADER],
             "max_age": 600,
         }
 
