@@ -12,8 +12,16 @@
    by one, each in its municipality: the municipality by name, a unit by label, a plan by title,
    a focus area and a goal by label, an election period by its years, an SDG target by code.
    Target: ≤ 50 ms per name.
+3. **Submitting the plan into the store on Bergen** (issue 15), through a real server (uvicorn,
+   the engine's worker processes, a store on disk with Bergen's register): ``POST /submissions``
+   of the plain YAML plan (read, resolve names, validate against the store's register, store as
+   the plan's new version with its provenance, the previous version turned into history), side
+   by side with a Graph Store ``PUT`` of the same triples as N-Triples (parse and write only),
+   alternating. Inferences are not refreshed (a refresh runs after either write alike, in the
+   background). Target: median ≤ 1 s.
 
     python benchmarks/plain.py [--repeat 7] [--municipalities 357] [--names 300]
+        [--part bergen|national|submit|both|all]
 """
 
 from __future__ import annotations
@@ -21,9 +29,14 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import random
+import socket
 import statistics
 import sys
+import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -292,17 +305,109 @@ def bench_national(municipalities: int, count: int) -> dict[str, float]:
     }
 
 
+@contextmanager
+def server(store: Path) -> Iterator[str]:
+    """A plangraph server over ``store`` on a free port (uvicorn in a thread), with a token."""
+    import uvicorn
+
+    from plangraph.settings import Settings
+    from plangraph.web.app import create_app
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    settings = Settings(
+        store=store, workers=2, refresh_inferences=False, update_token=TOKEN, query_timeout=60
+    )
+    config = uvicorn.Config(create_app(settings), log_config=None, log_level="warning")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not running.started:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        running.should_exit = True
+        thread.join(30)
+        sock.close()
+
+
+TOKEN = "benchmark-token"
+
+
+def bench_submit(repeat: int) -> dict[str, float]:
+    import httpx
+
+    from plangraph.store import PlanStore
+
+    plain = plain_plan()
+    submission = parse(plain, name="bench.yaml", register=shipped_register())
+    ntriples = ox.serialize(list(submission.triples), format=ox.RdfFormat.N_TRIPLES) or b""
+    graph = "https://w3id.org/plangraph/graph/bench/put"
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    times: dict[str, list[float]] = {"submit": [], "put": []}
+    with tempfile.TemporaryDirectory() as folder:
+        store_path = Path(folder) / "store"
+        store = PlanStore.open(store_path)
+        store.load([item for ds in datasets.default_datasets() for item in ds.graphs()])
+        store.close()
+        with server(store_path) as url, httpx.Client(base_url=url, timeout=120) as client:
+
+            def submit() -> httpx.Response:
+                return client.post(
+                    "/submissions",
+                    content=plain,
+                    headers={"Content-Type": "application/yaml", **auth},
+                )
+
+            def put() -> httpx.Response:
+                return client.put(
+                    "/store",
+                    params={"graph": graph},
+                    content=ntriples,
+                    headers={"Content-Type": "application/n-triples", **auth},
+                )
+
+            for action in (submit, put):  # warm: the readers' register copy, the name index
+                response = action()
+                assert response.status_code in (200, 201, 204), response.text[:500]
+            for i in range(repeat):
+                order = [("submit", submit), ("put", put)]
+                for name, action in order if i % 2 == 0 else order[::-1]:
+                    elapsed, response = timed(action)
+                    assert response.status_code in (201, 204), response.text[:500]
+                    times[name].append(elapsed)
+            version = submit().json()["version"]
+    print(
+        f"\n3. Submitting the {len(submission.triples):,}-triple plain YAML plan into a store "
+        f"with Bergen's register, through a real server; medians of {repeat} "
+        f"(versions 2 to {version - 1}: each replaces the one before):"
+    )
+    print(
+        f"   POST /submissions (read, validate, store, provenance): {median_ms(times['submit']):7.1f} ms"
+    )
+    print(
+        f"   Graph Store PUT of the same triples (N-Triples):        {median_ms(times['put']):7.1f} ms"
+    )
+    return {k: median_ms(v) for k, v in times.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--municipalities", type=int, default=357)
     parser.add_argument("--names", type=int, default=300)
-    parser.add_argument("--part", choices=("bergen", "national", "both"), default="both")
+    parser.add_argument(
+        "--part", choices=("bergen", "national", "submit", "both", "all"), default="both"
+    )
     args = parser.parse_args(argv)
-    if args.part in ("bergen", "both"):
+    if args.part in ("bergen", "both", "all"):
         bench_bergen(args.repeat)
-    if args.part in ("national", "both"):
+    if args.part in ("national", "both", "all"):
         bench_national(args.municipalities, args.names)
+    if args.part in ("submit", "all"):
+        bench_submit(args.repeat)
     return 0
 
 

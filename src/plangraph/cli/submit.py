@@ -20,17 +20,17 @@ import typer
 
 from plangraph.cli.common import EXIT_DONE, EXIT_PROBLEM, StoreOption, err, fail, open_store
 from plangraph.lang import DEFAULT, Lang
-from plangraph.namespaces import META_GRAPH
 from plangraph.store import PlanStore
 from plangraph.validation import render
 from plangraph.validation.intake import (
     IntakeError,
     plan_of,
     provenance,
+    register_of,
     store_plan,
     without_current,
 )
-from plangraph.validation.register import REGISTER_GRAPH, Register, add
+from plangraph.validation.register import Register
 from plangraph.validation.render import OutputFormat
 from plangraph.validation.submission import FORMAT_HELP, SubmissionError, read_file
 from plangraph.validation.validator import validate
@@ -121,14 +121,8 @@ def submit(
 
 
 def _register(store: ox.Store, path: Path) -> Register:
-    """The register the store holds now, copied into memory (without its load records)."""
-    copy = ox.Store()
-    meta = ox.NamedNode(META_GRAPH)
-    triples = (
-        q.triple for q in store.quads_for_pattern(None, None, None, None) if q.graph_name != meta
-    )
-    add(copy, triples, REGISTER_GRAPH)
-    return Register(copy, f"the store at {path}")
+    """The register the store holds now, copied into memory."""
+    return register_of(store, f"the store at {path}")
 
 
 def _refresh(plan_store: PlanStore) -> None:

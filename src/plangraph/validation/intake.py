@@ -30,11 +30,12 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from plangraph.namespaces import BASE, GRAPH_BASE, PG
+from plangraph.namespaces import BASE, GRAPH_BASE, META_GRAPH, PG
 from plangraph.validation import literals
 from plangraph.validation.register import (
     REGISTER_GRAPH,
     Register,
+    add,
     canonical_graph,
     written_graph,
 )
@@ -101,6 +102,29 @@ def provenance(who: str, file_name: str, data: bytes, report: Report) -> Provena
     return Provenance(
         who, file_name, sha256(data), tuple(report.counts().items()), datetime.now(UTC)
     )
+
+
+def register_of(store: ox.Store, description: str) -> Register:
+    """The register ``store`` holds, copied into memory as :meth:`Register.from_store` does,
+    without the history of submitted plans (their replaced versions say nothing of the
+    register as it is, and would make every copy larger)."""
+    skipped = {ox.NamedNode(META_GRAPH)}
+    for quad in store.quads_for_pattern(
+        None, ox.NamedNode(_PROV + "invalidatedAtTime"), None, ox.NamedNode(PROVENANCE_GRAPH)
+    ):
+        if isinstance(quad.subject, ox.NamedNode):
+            skipped.add(quad.subject)
+    copy = ox.Store()
+    add(
+        copy,
+        (
+            q.triple
+            for q in store.quads_for_pattern(None, None, None, None)
+            if q.graph_name not in skipped
+        ),
+        REGISTER_GRAPH,
+    )
+    return Register(copy, description)
 
 
 def plan_of(submission: Submission, register: Register) -> str:

@@ -490,13 +490,12 @@ class _Reader:
         plan (see :class:`~.jobs.CheckSubmission`)."""
         from dataclasses import replace
 
-        from plangraph.validation import Register, SubmissionError, parse, validate
-        from plangraph.validation.intake import IntakeError, plan_of, without_current
+        from plangraph.validation import SubmissionError, parse, validate
+        from plangraph.validation.intake import IntakeError, plan_of, register_of, without_current
 
         register = self._register
         if register is None or register.description != job.register:
-            copied = Register.from_store(Path(path))
-            register = self._register = Register(copied.store, job.register)
+            register = self._register = register_of(self.open(path), job.register)
         try:
             submission = parse(
                 job.data,
