@@ -114,14 +114,12 @@ def register_of(store: ox.Store, description: str) -> Register:
     ):
         if isinstance(quad.subject, ox.NamedNode):
             skipped.add(quad.subject)
+    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
+    graphs += [g for g in store.named_graphs() if g not in skipped]
     copy = ox.Store()
     add(
         copy,
-        (
-            q.triple
-            for q in store.quads_for_pattern(None, None, None, None)
-            if q.graph_name not in skipped
-        ),
+        (q.triple for g in graphs for q in store.quads_for_pattern(None, None, None, g)),
         REGISTER_GRAPH,
     )
     return Register(copy, description)
