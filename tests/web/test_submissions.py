@@ -252,3 +252,12 @@ def test_an_unreadable_submission_is_a_problem_that_names_the_place(server: Serv
     problem: dict[str, Any] = r.json()
     assert problem["type"].endswith("/unreadable")
     assert problem["error"]["line"] == 1
+
+
+def test_the_token_is_checked_before_the_body_is_read(server: Server) -> None:
+    with server.client() as client:
+        r = client.post(
+            "/submissions", content=b"not a plan at all {", headers={"Content-Type": "text/turtle"}
+        )
+    assert r.status_code == 401, "an unreadable body from a client without the token"
+    assert r.headers["Content-Type"] == "application/problem+json"

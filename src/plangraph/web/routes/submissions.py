@@ -26,6 +26,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Request
+from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
 from plangraph.validation.intake import provenance
@@ -64,13 +65,24 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 """The answers of ``POST /submissions``, for the OpenAPI document."""
 
 
-def submit(request: Request, upload: Annotated[Upload, Depends(read_upload)]) -> Response:
+def authorized(request: Request) -> None:
+    """The update token, checked before the body is read (a 401 or 403 problem otherwise)."""
+    try:
+        authorize(request, context_of(request))
+    except ProtocolError as error:
+        raise HTTPException(error.status, error.message, headers=error.headers) from None
+
+
+def submit(
+    request: Request,
+    token: Annotated[None, Depends(authorized)],
+    upload: Annotated[Upload, Depends(read_upload)],
+) -> Response:
     """Validate a plan against the register and, if it conforms, store it as its new version."""
     context = context_of(request)
     settings = context.settings
     log = QueryLog(op="submission", client=client_of(request))
     try:
-        authorize(request, context)
         if upload.error is not None:
             error = upload.error
             raise ProtocolError(error.status, str(error))
