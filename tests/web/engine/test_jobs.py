@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pickle
+from datetime import UTC, datetime
 from multiprocessing.reduction import ForkingPickler
 
 import pytest
 
 from plangraph.rebase import Rebase
 from plangraph.validation import parse
+from plangraph.validation.intake import Provenance
 from plangraph.web.engine import jobs
 from tests.support.validation_cases import EXAMPLES
 
@@ -41,6 +43,15 @@ EVERY_JOB: list[jobs.Job[object]] = [
     ),
     jobs.DeleteGraph(None),
     jobs.Reason(),
+    jobs.CheckSubmission(
+        b"kind: temaplan\n", "plan.yaml", "application/yaml", None, "the store", rebase=REBASE
+    ),
+    jobs.StoreSubmission(
+        "http://x/plan",
+        b"<http://x/plan> <http://x/p> <http://x/o> .\n",
+        Provenance("someone", "plan.yaml", "0" * 64, (("violation", 0),), datetime.now(UTC)),
+        "000001",
+    ),
 ]
 
 
