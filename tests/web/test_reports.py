@@ -100,3 +100,15 @@ def test_the_json_schema_is_served_at_a_stable_url(store: Path) -> None:
     schema = json.loads(r.text)
     assert schema == json_schema()
     assert schema["$id"] == SCHEMA_IRI
+
+
+def test_a_report_that_cannot_be_kept_is_still_answered(
+    tmp_path: Path, loaded_store_path: Path
+) -> None:
+    store = copy_of(loaded_store_path, tmp_path)
+    store.with_name(store.name + ".reports").write_text("not a folder", encoding="utf-8")
+    with serve(store) as server:
+        r = validate(server)
+    assert r.status_code == 200
+    assert r.json()["conforms"] is False
+    assert "Link" not in r.headers

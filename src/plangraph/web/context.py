@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -43,7 +44,11 @@ class AppContext:
         kept)."""
         if self.reports is None:
             return {}
-        report_id = self.reports.save(report)
+        try:
+            report_id = self.reports.save(report)
+        except OSError as error:  # a folder it cannot write: the report is answered, not kept
+            logging.getLogger("plangraph.reports").warning("a report was not kept: %s", error)
+            return {}
         if report_id is None:
             return {}
         url = f"{public_url(request, self.settings)}validate/reports/{report_id}"
