@@ -12,6 +12,10 @@ register on top of it), in one run and on the same data:
   folder ``SRC`` (another checkout's ``src``): to compare two versions side by side;
 * ``python-floor``: uvicorn and a bare ASGI callable that runs the query on the event loop (no
   deadline, checks, limits or log): the least any Python front end over pyoxigraph costs;
+* ``granian-floor``, ``granian-rsgi-floor``: the same floor under granian (a compiled HTTP
+  server), through ASGI and through granian's own interface (RSGI);
+* ``plangraph-granian-nocache``: plangraph's app with the cache off under granian's ASGI instead
+  of uvicorn (how the server of ``plangraph serve`` was chosen);
 * ``pyoxigraph``: the same queries in process (``Store.query`` and ``serialize``, one thread per
   client; no HTTP): the floor;
 * ``oxigraph``: the Oxigraph server (``oxigraph serve --union-default-graph``), over HTTP;
@@ -254,6 +258,68 @@ PYTHON_FLOOR_SERVER = textwrap.dedent(
 )
 
 
+# The same floor under granian (a compiled HTTP server) instead of uvicorn: ASGI, and granian's
+# own interface RSGI (the body and the answer cross as bytes, no ASGI messages).
+GRANIAN_FLOOR_SERVER = textwrap.dedent(
+    """
+    import sys, pyoxigraph as ox, uvloop
+    from urllib.parse import parse_qs
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server.embed import Server
+    store = ox.Store.read_only(sys.argv[1])
+    def answer(body):
+        query = parse_qs(body.decode())["query"][0]
+        result = store.query(query, use_default_graph_as_union=True)
+        if isinstance(result, ox.QueryTriples):
+            return result.serialize(format=ox.RdfFormat.N_TRIPLES) or b"", "application/n-triples"
+        data = result.serialize(format=ox.QueryResultsFormat.JSON) or b""
+        return data, "application/sparql-results+json"
+    async def asgi(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        data, kind = answer(body)
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", kind.encode())]})
+        await send({"type": "http.response.body", "body": data})
+    async def rsgi(scope, protocol):
+        data, kind = answer(await protocol())
+        protocol.response_bytes(200, [("content-type", kind)], data)
+    interface = sys.argv[3]
+    app = rsgi if interface == "rsgi" else asgi
+    server = Server(app, port=int(sys.argv[2]), interface=Interfaces(interface),
+                    log_level=LogLevels.warning, websockets=False, http="1")
+    uvloop.run(server.serve())
+    """
+)
+
+
+# plangraph's app (every rule on, the answer cache off) under granian's ASGI instead of uvicorn:
+# how the choice of server in `plangraph serve` was made.
+PLANGRAPH_GRANIAN_SERVER = textwrap.dedent(
+    """
+    import sys, uvloop
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server.embed import Server
+    from plangraph.settings import Settings
+    from plangraph.web import querylog
+    from plangraph.web.app import create_app
+    app = create_app(Settings())
+    log = querylog.configure()
+    server = Server(app, port=int(sys.argv[1]), interface=Interfaces.ASGI,
+                    log_level=LogLevels.warning, websockets=False, http="1")
+    uvloop.run(server.serve())
+    """
+)
+
+
 @contextmanager
 def system(name: str, data: Data, work: Path) -> Iterator[Callable[[], Client]]:
     """Start a system; yield a factory of clients for it."""
@@ -280,6 +346,14 @@ def system(name: str, data: Data, work: Path) -> Iterator[Callable[[], Client]]:
         if "@" in name:  # another checkout's plangraph, to compare with
             env["PYTHONPATH"] = name.partition("@")[2]
         context = server(command, port, env)
+    elif name == "plangraph-granian-nocache":
+        env = {
+            "PLANGRAPH_STORE": str(copy_store(data, work, name)),
+            "PLANGRAPH_ANSWER_CACHE_BYTES": "0",
+            "PLANGRAPH_MAX_CONCURRENT_PER_CLIENT": "1000",
+            "PLANGRAPH_QUERY_TIMEOUT": "120",
+        }
+        context = server([sys.executable, "-c", PLANGRAPH_GRANIAN_SERVER, str(port)], port, env)
     elif name == "oxigraph":
         oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
         command = [
@@ -298,6 +372,11 @@ def system(name: str, data: Data, work: Path) -> Iterator[Callable[[], Client]]:
     elif name == "python-floor":
         command = [sys.executable, "-c", PYTHON_FLOOR_SERVER, str(copy_store(data, work, name))]
         context = server([*command, str(port)], port)
+    elif name in ("granian-floor", "granian-rsgi-floor"):
+        interface = "rsgi" if name == "granian-rsgi-floor" else "asginl"
+        store_copy = str(copy_store(data, work, name))
+        command = [sys.executable, "-c", GRANIAN_FLOOR_SERVER, store_copy, str(port), interface]
+        context = server(command, port)
     else:
         raise ValueError(name)
     with context:
@@ -500,7 +579,8 @@ def report(results: dict[str, Any]) -> str:
 
 def ratios(systems: dict[str, Any]) -> list[str]:
     out: list[str] = []
-    for name in ("plangraph-nocache", "plangraph"):
+    compared = [n for n in systems if n not in ("oxigraph", "rdflib-endpoint", "pyoxigraph")]
+    for name in compared:
         ours = systems.get(name)
         if isinstance(ours, list):
             out.extend(ratios_of(name, ours, systems))
