@@ -12,6 +12,10 @@ register on top of it), in one run and on the same data:
   folder ``SRC`` (another checkout's ``src``): to compare two versions side by side;
 * ``python-floor``: uvicorn and a bare ASGI callable that runs the query on the event loop (no
   deadline, checks, limits or log): the least any Python front end over pyoxigraph costs;
+* ``granian-floor``, ``granian-rsgi-floor``: the same floor under granian (a compiled HTTP
+  server), through ASGI and through granian's own interface (RSGI);
+* ``plangraph-granian-nocache``: plangraph's app with the cache off under granian's ASGI instead
+  of uvicorn (how the server of ``plangraph serve`` was chosen);
 * ``pyoxigraph``: the same queries in process (``Store.query`` and ``serialize``, one thread per
   client; no HTTP): the floor;
 * ``oxigraph``: the Oxigraph server (``oxigraph serve --union-default-graph``), over HTTP;
@@ -183,7 +187,7 @@ def wait_for(port: int, process: subprocess.Popen[bytes], timeout: float) -> Non
 @contextmanager
 def server(
     command: list[str], port: int, env: dict[str, str] | None = None, start_timeout: float = 600
-) -> Iterator[None]:
+) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen(
         command,
         env={**os.environ, **(env or {})},
@@ -192,7 +196,7 @@ def server(
     )
     try:
         wait_for(port, process, start_timeout)
-        yield
+        yield process
     finally:
         stop(process)
 
@@ -254,6 +258,68 @@ PYTHON_FLOOR_SERVER = textwrap.dedent(
 )
 
 
+# The same floor under granian (a compiled HTTP server) instead of uvicorn: ASGI, and granian's
+# own interface RSGI (the body and the answer cross as bytes, no ASGI messages).
+GRANIAN_FLOOR_SERVER = textwrap.dedent(
+    """
+    import sys, pyoxigraph as ox, uvloop
+    from urllib.parse import parse_qs
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server.embed import Server
+    store = ox.Store.read_only(sys.argv[1])
+    def answer(body):
+        query = parse_qs(body.decode())["query"][0]
+        result = store.query(query, use_default_graph_as_union=True)
+        if isinstance(result, ox.QueryTriples):
+            return result.serialize(format=ox.RdfFormat.N_TRIPLES) or b"", "application/n-triples"
+        data = result.serialize(format=ox.QueryResultsFormat.JSON) or b""
+        return data, "application/sparql-results+json"
+    async def asgi(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        data, kind = answer(body)
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", kind.encode())]})
+        await send({"type": "http.response.body", "body": data})
+    async def rsgi(scope, protocol):
+        data, kind = answer(await protocol())
+        protocol.response_bytes(200, [("content-type", kind)], data)
+    interface = sys.argv[3]
+    app = rsgi if interface == "rsgi" else asgi
+    server = Server(app, port=int(sys.argv[2]), interface=Interfaces(interface),
+                    log_level=LogLevels.warning, websockets=False, http="1")
+    uvloop.run(server.serve())
+    """
+)
+
+
+# plangraph's app (every rule on, the answer cache off) under granian's ASGI instead of uvicorn:
+# how the choice of server in `plangraph serve` was made.
+PLANGRAPH_GRANIAN_SERVER = textwrap.dedent(
+    """
+    import sys, uvloop
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server.embed import Server
+    from plangraph.settings import Settings
+    from plangraph.web import querylog
+    from plangraph.web.app import create_app
+    app = create_app(Settings())
+    log = querylog.configure()
+    server = Server(app, port=int(sys.argv[1]), interface=Interfaces.ASGI,
+                    log_level=LogLevels.warning, websockets=False, http="1")
+    uvloop.run(server.serve())
+    """
+)
+
+
 @contextmanager
 def system(name: str, data: Data, work: Path) -> Iterator[Callable[[], Client]]:
     """Start a system; yield a factory of clients for it."""
@@ -280,6 +346,14 @@ def system(name: str, data: Data, work: Path) -> Iterator[Callable[[], Client]]:
         if "@" in name:  # another checkout's plangraph, to compare with
             env["PYTHONPATH"] = name.partition("@")[2]
         context = server(command, port, env)
+    elif name == "plangraph-granian-nocache":
+        env = {
+            "PLANGRAPH_STORE": str(copy_store(data, work, name)),
+            "PLANGRAPH_ANSWER_CACHE_BYTES": "0",
+            "PLANGRAPH_MAX_CONCURRENT_PER_CLIENT": "1000",
+            "PLANGRAPH_QUERY_TIMEOUT": "120",
+        }
+        context = server([sys.executable, "-c", PLANGRAPH_GRANIAN_SERVER, str(port)], port, env)
     elif name == "oxigraph":
         oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
         command = [
@@ -298,11 +372,84 @@ def system(name: str, data: Data, work: Path) -> Iterator[Callable[[], Client]]:
     elif name == "python-floor":
         command = [sys.executable, "-c", PYTHON_FLOOR_SERVER, str(copy_store(data, work, name))]
         context = server([*command, str(port)], port)
+    elif name in ("granian-floor", "granian-rsgi-floor"):
+        interface = "rsgi" if name == "granian-rsgi-floor" else "asginl"
+        store_copy = str(copy_store(data, work, name))
+        command = [sys.executable, "-c", GRANIAN_FLOOR_SERVER, store_copy, str(port), interface]
+        context = server(command, port)
     else:
         raise ValueError(name)
-    with context:
+    with context as process:
         path = {"oxigraph": "/query", "rdflib-endpoint": "/"}.get(name, "/sparql")
-        yield lambda: HttpClient(port, path)
+        yield Remote(port, path, process.pid)
+
+
+@dataclass
+class Remote:
+    """A system over HTTP: a factory of clients for it, and the process it runs as."""
+
+    port: int
+    path: str
+    pid: int
+
+    def __call__(self) -> Client:
+        return HttpClient(self.port, self.path)
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and every process below it (Linux: from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        todo.extend(children.get(p, []))
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """The CPU time (user and system) each process has used so far."""
+    used = {}
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[p] = (int(fields[11]) + int(fields[12])) / _TICKS
+    return used
+
+
+def cpu_per_request(remote: Remote, requests: int) -> tuple[float, float]:
+    """One keep-alive client sends ``requests`` queries of the mix in turn; the CPU time the
+    system's processes (the server and its workers) used per request, and the wall time per
+    request, in ms. CPU time counts only the work a request makes, whatever else runs on the
+    machine, so it compares better than throughput on a busy one."""
+    queries = [(PREFIXES + text, accept) for _, text, accept in MIX]
+    client = remote()
+    pids = process_tree(remote.pid)
+    before = cpu_seconds(pids)
+    started = time.perf_counter()
+    try:
+        for i in range(requests):
+            status, _ = client.ask(*queries[i % len(queries)])
+            if status != 200:
+                raise RuntimeError(f"status {status}")
+    finally:
+        client.close()
+    wall = time.perf_counter() - started
+    after = cpu_seconds(sorted(set(pids) | set(process_tree(remote.pid))))
+    used = sum(after[p] - before.get(p, 0.0) for p in after)
+    return used / requests * 1000, wall / requests * 1000
 
 
 class Client:
@@ -495,12 +642,25 @@ def report(results: dict[str, Any]) -> str:
             lines.append("")
         lines.extend(ratios(by_system["systems"]))
         lines.append("")
+        cpu = by_system.get("cpu_per_request_ms", {})
+        if cpu:
+            lines.append("CPU time of the system's processes a request, one client, the mix:")
+            lines.append("")
+            lines.append("| system | CPU ms (median) | rounds | wall ms |")
+            lines.append("|---|---:|---|---:|")
+            for sys_name, figures in cpu.items():
+                rounds = ", ".join(f"{c:.3f}" for c in figures["cpu_rounds"])
+                lines.append(
+                    f"| {sys_name} | {figures['cpu']:.3f} | {rounds} | {figures['wall']:.3f} |"
+                )
+            lines.append("")
     return "\n".join(lines)
 
 
 def ratios(systems: dict[str, Any]) -> list[str]:
     out: list[str] = []
-    for name in ("plangraph-nocache", "plangraph"):
+    compared = [n for n in systems if n not in ("oxigraph", "rdflib-endpoint", "pyoxigraph")]
+    for name in compared:
         ours = systems.get(name)
         if isinstance(ours, list):
             out.extend(ratios_of(name, ours, systems))
@@ -555,6 +715,7 @@ def measure(
         if name not in names:
             entry["systems"][name] = f"skipped: over {args.rdflib_max_triples:,} triples"
     rounds: dict[tuple[str, int], list[Level]] = {}
+    cpu: dict[str, list[tuple[float, float]]] = {}
     with ExitStack() as stack:
         makers: dict[str, Callable[[], Client]] = {}
         for name in names:
@@ -576,6 +737,16 @@ def measure(
                         f"{level.throughput:8.1f} req/s, {level.errors} errors "
                         f"(load average {load:.2f})"
                     )
+            if args.cpu_requests:
+                for name in order:
+                    maker = makers[name]
+                    if isinstance(maker, Remote):
+                        ms = cpu_per_request(maker, args.cpu_requests)
+                        cpu.setdefault(name, []).append(ms)
+                        print(
+                            f"  round {round_no + 1}, {name}: {ms[0]:.3f} ms CPU, "
+                            f"{ms[1]:.3f} ms wall a request"
+                        )
     for name in names:
         summaries = []
         for c in levels:
@@ -589,6 +760,14 @@ def measure(
                     pooled.per_query.setdefault(query, []).extend(took)
             summaries.append(pooled.summary(runs))
         entry["systems"][name] = summaries
+    entry["cpu_per_request_ms"] = {
+        name: {
+            "cpu": statistics.median(c for c, _ in runs),
+            "wall": statistics.median(w for _, w in runs),
+            "cpu_rounds": [c for c, _ in runs],
+        }
+        for name, runs in cpu.items()
+    }
 
 
 def main() -> None:
@@ -608,6 +787,13 @@ def main() -> None:
     )
     parser.add_argument("--datasets", default="bergen,national")
     parser.add_argument("--rdflib-max-triples", type=int, default=500_000)
+    parser.add_argument(
+        "--cpu-requests",
+        type=int,
+        default=2000,
+        help="requests of one client per round to measure each server's CPU time a request "
+        "(0: not measured)",
+    )
     parser.add_argument("--out", type=Path, default=HERE / "out" / "endpoint.json")
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]

@@ -87,6 +87,18 @@ class Settings(BaseSettings):
         gt=0,
         description="Requests one client address may have running at once (else 429).",
     )
+    read_timeout: float = Field(
+        default=20.0,
+        gt=0,
+        description="Seconds a client has to send a whole request (headers and body) once the "
+        "server waits for one, an idle new connection included; then the connection is closed.",
+    )
+    max_connections_per_client: int = Field(
+        default=64,
+        gt=0,
+        description="Connections one client address may hold open at once; more are refused "
+        "(429, then closed).",
+    )
     workers: int = Field(
         default_factory=default_workers,
         gt=0,

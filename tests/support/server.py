@@ -1,5 +1,6 @@
 """Servers for the endpoint tests, each over its own store in a temporary folder, with the
-engine's real worker processes behind it: uvicorn on a free port of 127.0.0.1 (:func:`serve`),
+engine's real worker processes behind it: uvicorn on a free port of 127.0.0.1, configured as
+``plangraph serve`` configures it (:func:`serve`),
 for what needs a real server (deadlines, kills, clients that speak HTTP), or the app in this
 process (:func:`in_process`, through httpx's ``ASGITransport``: no port, no uvicorn) for the
 rest."""
@@ -24,6 +25,7 @@ from fastapi import FastAPI
 
 from plangraph.settings import Settings
 from plangraph.web.app import create_app
+from plangraph.web.server import config as server_config
 
 T = TypeVar("T")
 
@@ -136,7 +138,7 @@ def serve(store: Path, *, own_base: bool = False, **overrides: Any) -> Iterator[
         overrides = {"base_iri": f"http://127.0.0.1:{port}/", **overrides}
     settings = server_settings(store, **overrides)
     app = create_app(settings)
-    config = uvicorn.Config(app, log_config=None, log_level="warning", lifespan="on")
+    config = server_config(app, settings, log_config=None, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -62,6 +62,7 @@ def test_plangraph_serve_on_a_fresh_store_serves_bergen(tmp_path: Path) -> None:
         )
         assert r.status_code == 200
         assert "Bergen" in r.text
+        assert "server" not in r.headers  # no product or version named (issue 19)
         # The named queries rely on the inferences: a fresh store gets them before it is served.
         r = httpx.get(url + "/queries/plan-register.json")
         assert r.status_code == 200
@@ -96,6 +97,8 @@ def test_the_readme_documents_every_endpoint_setting() -> None:
         "max_result_bytes",
         "max_body_bytes",
         "max_concurrent_per_client",
+        "max_connections_per_client",
+        "read_timeout",
         "workers",
         "max_workers",
         "answer_cache_bytes",

@@ -42,12 +42,10 @@ def serve(
     loaded too if the store does not hold them yet. Updates need PLANGRAPH_UPDATE_TOKEN; without it
     the endpoint is read-only.
     """
-    import uvicorn
-
     from plangraph import reasoning
     from plangraph.settings import Settings
     from plangraph.store import LoadError
-    from plangraph.web import querylog
+    from plangraph.web import querylog, server
     from plangraph.web.app import create_app
 
     settings = Settings(store=store) if store is not None else Settings()
@@ -77,14 +75,12 @@ def serve(
     out.print(f"serving {settings.store} at {where}/sparql ({mode})")
     log = querylog.configure()
     try:
-        uvicorn.run(
+        server.run(
             create_app(settings),
+            settings,
             host=host or settings.host,
             port=settings.port if port is None else port,
             log_level="info",
-            # The query log has a line for every request, with more in it; uvicorn's access
-            # log would only double the cost of logging.
-            access_log=False,
         )
     finally:
         log.stop()
