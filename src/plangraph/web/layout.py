@@ -8,7 +8,7 @@ The colours are chosen for WCAG 2.1 AA contrast (4.5:1 for text, 3:1 for the mar
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Final
 from urllib.parse import quote, urlencode
@@ -273,6 +273,15 @@ def error_page(status: int, message: str, lang: Lang, path: str, root_path: str 
         params={} if lang is DEFAULT else {"lang": lang.value},
         root_path=root_path,
     )
+
+
+def table(headers: Sequence[str], rows: Sequence[str], empty: str) -> str:
+    """A table with a row of column headers over ``rows`` (each a ``<tr>``, already markup), or
+    the text ``empty`` as a paragraph when there are no rows."""
+    if not rows:
+        return f"<p>{e(empty)}</p>"
+    head = "".join(f'<th scope="col">{e(h)}</th>' for h in headers)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
 def status_chip(code: str | None, name: str | None, lang: Lang) -> str:
