@@ -49,6 +49,10 @@ from plangraph.web.engine.jobs import Failed
 
 T = TypeVar("T")
 
+CACHE_HEADER = "X-Plangraph-Cache"
+"""As ``/sparql`` sends it: ``hit`` when every query of the page was answered from the answer
+cache, ``miss`` when one was read from the store (absent when the cache is off)."""
+
 SHARED = ("lang", "examples", "on")
 """Parameters every page takes."""
 
@@ -284,8 +288,12 @@ def answer(
             f"Error {status}: {message}\n", status_code=status, headers=headers
         )
     if kind == "json":
-        return JSONResponse(built)
-    if kind == "html":
-        return HTMLResponse(html(data, built))
-    assert other is not None
-    return other[kind](data, built)
+        response: Response = JSONResponse(built)
+    elif kind == "html":
+        response = HTMLResponse(html(data, built))
+    else:
+        assert other is not None
+        response = other[kind](data, built)
+    if context.cache.enabled and data.queries:
+        response.headers[CACHE_HEADER] = "hit" if data.cached == data.queries else "miss"
+    return response
