@@ -6,7 +6,6 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import owlrl
 import polars as pl
 import pyoxigraph as ox
 import pytest
@@ -16,6 +15,7 @@ from plangraph import library, reasoning, resources
 from plangraph.data import synthetic
 from plangraph.reasoning import program, rules
 from plangraph.store import PlanStore
+from tests.support.closure import canonical_blanks, owlrl_closure, relabel
 
 PG = "https://w3id.org/plangraph/ontology#"
 BUILT_IN = (
@@ -69,17 +69,18 @@ def vocabulary() -> set[URIRef]:
 
 
 @pytest.fixture(scope="module")
-def sides(reasoned_store_path: Path) -> Iterator[tuple[set[Triple], set[Triple], set[Triple]]]:
-    """(the inputs, the inferred graph, owlrl's closure of the inputs) on Bergen's register."""
+def sides(
+    reasoned_store_path: Path, closures: Path | None
+) -> Iterator[tuple[set[Triple], set[Triple], set[Triple]]]:
+    """(the inputs, the inferred graph, owlrl's closure of the inputs) on Bergen's register,
+    blank nodes named alike on every run (so that owlrl's closure can be kept between runs)."""
     store = PlanStore.open(reasoned_store_path)
     inputs = triples_of(store, reasoning.input_graphs(store))
     inferred = triples_of(store, [INFERRED])
     store.close()
-    graph = Graph()
-    for triple in inputs:
-        graph.add(triple)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
-    yield inputs, inferred, set(graph)  # type: ignore[arg-type]
+    names = canonical_blanks(inputs)
+    inputs, inferred = relabel(inputs, names), relabel(inferred, names)
+    yield inputs, inferred, owlrl_closure(inputs, closures)
 
 
 def in_scope(triple: Triple, terms: set[URIRef]) -> bool:
