@@ -68,19 +68,28 @@ def vocabulary() -> set[URIRef]:
     return declared | own
 
 
+Sides = tuple[set[Triple], set[Triple], set[Triple]]
+
+
 @pytest.fixture(scope="module")
-def sides(
+def named_sides(
     reasoned_store_path: Path, closures: Path | None
-) -> Iterator[tuple[set[Triple], set[Triple], set[Triple]]]:
+) -> tuple[Sides, dict[object, object]]:
     """(the inputs, the inferred graph, owlrl's closure of the inputs) on Bergen's register,
-    blank nodes named alike on every run (so that owlrl's closure can be kept between runs)."""
+    blank nodes named by the graph alone (so that owlrl's closure can be kept between runs),
+    and those names (the store's blank node, as :func:`skolem` gives it, to its name)."""
     store = PlanStore.open(reasoned_store_path)
     inputs = triples_of(store, reasoning.input_graphs(store))
     inferred = triples_of(store, [INFERRED])
     store.close()
     names = canonical_blanks(inputs)
     inputs, inferred = relabel(inputs, names), relabel(inferred, names)
-    yield inputs, inferred, owlrl_closure(inputs, closures)
+    return (inputs, inferred, owlrl_closure(inputs, closures)), names
+
+
+@pytest.fixture(scope="module")
+def sides(named_sides: tuple[Sides, dict[object, object]]) -> Sides:
+    return named_sides[0]
 
 
 def in_scope(triple: Triple, terms: set[URIRef]) -> bool:
@@ -151,14 +160,14 @@ def test_the_inferences_are_owlrls_and_add_only_what_the_inputs_do_not_say(
 
 
 def test_what_owlrl_concludes_beyond_the_inferences_is_left_out_on_purpose(
-    sides: tuple[set[Triple], set[Triple], set[Triple]], reasoned_store: PlanStore
+    named_sides: tuple[Sides, dict[object, object]], reasoned_store: PlanStore
 ) -> None:
     """owlrl's closure minus the inputs and the inferences is only what the reasoner leaves out
     on purpose (see the module documentation of plangraph.reasoning.program)."""
-    inputs, inferred, closure = sides
+    (inputs, inferred, closure), names = named_sides
     schema = program.schema_triples(reasoned_store, reasoning.input_graphs(reasoned_store))
     schema_nodes = {
-        skolem(term)
+        names[skolem(term)]
         for triple in schema
         for term in (triple[0], triple[2])
         if isinstance(term, ox.BlankNode)

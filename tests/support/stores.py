@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,16 +25,24 @@ SSB_SAVED = (
 )
 
 
+IMPORTED_AT = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+"""When the test stores' imports ran, by their provenance: the same on every run, so that the
+register is (owlrl's closure of it is kept between runs, see tests/support/closure.py)."""
+
+
 def _reasoned_copy(target: Path, loaded: Path, extra: list[tuple[str, Path]]) -> Path:
     """A copy of a loaded store, with more files loaded, the saved SSB answers imported as
-    `plangraph import ssb --saved` does, and the inferences of `reason`."""
+    `plangraph import ssb --saved` does (at :data:`IMPORTED_AT`), and the inferences of
+    `reason`."""
     shutil.copytree(loaded, target)
     store = PlanStore.open(target)
     if extra:
         store.load(extra)
     saved = resources.root() / "data" / "saved" / "ssb"
-    for job, file in SSB_SAVED:
-        base.run(job(), store, saved=[saved / file])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(base, "_now", lambda: IMPORTED_AT)
+        for job, file in SSB_SAVED:
+            base.run(job(), store, saved=[saved / file])
     reasoning.reason(store)
     store.close()
     return target
