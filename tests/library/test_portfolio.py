@@ -94,6 +94,15 @@ def test_the_pages_leave_out_the_load_records_the_inferences_staging_and_the_exa
     assert portfolio.has_examples(graphs) and not portfolio.has_examples(graphs[:3])
 
 
+def test_the_graphs_of_the_store_with_when_they_were_loaded(reasoned_store: PlanStore) -> None:
+    found = portfolio.store_graphs(portfolio.store_select(reasoned_store.raw, None))
+    infos = reasoned_store.graphs()
+    assert {g: m for g, m in found.items() if g != portfolio.META_GRAPH} == {
+        i.iri: i.modified for i in infos
+    }
+    assert found["https://w3id.org/plangraph/graph/bergen/plans"]
+
+
 def test_results_read_from_json_are_the_results_read_from_the_store(
     reasoned_store: PlanStore,
 ) -> None:

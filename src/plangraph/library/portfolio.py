@@ -71,6 +71,17 @@ def page_graphs(graphs: Iterable[str], *, examples: bool = False) -> list[str]:
     return sorted(kept)
 
 
+def store_graphs(select: Select) -> dict[str, str | None]:
+    """Every named graph of the store (run over the union of every graph), with when it was
+    loaded (ISO 8601, from its load record), if it was."""
+    rows = select(
+        "SELECT ?g ?modified WHERE { { SELECT DISTINCT ?g WHERE { GRAPH ?g { } } } "
+        f"OPTIONAL {{ GRAPH {ox.NamedNode(META_GRAPH)} "
+        "{ ?g <http://purl.org/dc/terms/modified> ?modified } } }"
+    )
+    return {g: _text(row, "modified") for row in rows if (g := _iri(row, "g"))}
+
+
 def has_examples(graphs: Iterable[str]) -> bool:
     return any(g.startswith(EXAMPLES_GRAPHS) for g in graphs)
 

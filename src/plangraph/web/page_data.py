@@ -134,24 +134,16 @@ class PageData:
         lang = page_lang(request)
         day = page_day(request)
         asked = page_examples(request)
-        found = context.engine.graphs(context.settings.query_timeout)
-        if found is None:
-            raise ProtocolError(503, "the store could not be read; try again")
-        infos = found.value
-        every = [info.iri for info in infos]
+        data = cls(context, lang, day or date.today(), day is not None, False, False, None)
+        # The graphs by a query (answered from the cache once read), not the engine's list of
+        # graphs, which counts every graph's triples: a scan of the whole store.
+        found = portfolio.store_graphs(data.select)
+        every = list(found)
         available = portfolio.has_examples(every)
-        graphs = None if asked or not available else portfolio.page_graphs(every)
-        loaded = {i.iri: i.modified for i in infos if i.modified}
-        return cls(
-            context,
-            lang,
-            day or date.today(),
-            day is not None,
-            asked and available,
-            available,
-            graphs,
-            loaded,
-        )
+        data.examples, data.examples_available = asked and available, available
+        data.graphs = None if asked or not available else portfolio.page_graphs(every)
+        data.loaded = {graph: modified for graph, modified in found.items() if modified}
+        return data
 
     def params(self) -> dict[str, str]:
         """The shared parameters that differ from the defaults, for links between pages."""
