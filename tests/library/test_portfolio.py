@@ -17,7 +17,7 @@ from plangraph.library import portfolio
 from plangraph.library.portfolio import FilterError, PartialDate, PlanFilters
 from plangraph.namespaces import sparql_prologue
 from plangraph.store import PlanStore
-from tests.support.paths import ROOT
+from tests.support.stores import bergen_files
 
 BK = "https://w3id.org/plangraph/id/4601/"
 PG = "https://w3id.org/plangraph/ontology#"
@@ -30,14 +30,7 @@ SPOR_OSS = BK + "plan-spor-oss-strategi"
 MAY_13 = date(2024, 5, 13)
 
 
-def _bergen() -> ox.Store:
-    store = ox.Store()
-    for name in ("plans", "organisation"):
-        store.load(path=ROOT / "data" / "bergen" / f"{name}.ttl", format=ox.RdfFormat.TURTLE)
-    return store
-
-
-BERGEN = _bergen()
+BERGEN = bergen_files()
 
 
 def in_file(predicate: str, subject: str | None = None, obj: str | None = None) -> list[ox.Quad]:

@@ -9,14 +9,26 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from plangraph import reasoning, resources
 from plangraph.data import datasets, synthetic
 from plangraph.importers import base, ssb
 from plangraph.store import PlanStore
+from tests.support.paths import ROOT
 
 SYNTHETIC_MUNICIPALITIES = 3
+
+
+def bergen_files() -> ox.Store:
+    """Bergen's plans and organisation read straight from data/bergen/ into a store in memory:
+    what the tests expect, read without the code under test."""
+    store = ox.Store()
+    for name in ("plans", "organisation"):
+        store.load(path=ROOT / "data" / "bergen" / f"{name}.ttl", format=ox.RdfFormat.TURTLE)
+    return store
+
 
 #: The saved SSB answers the question library is tested with, and the imports that read them.
 SSB_SAVED = (
