@@ -100,8 +100,11 @@ def synthetic_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def synthetic_store_path(tmp_path_factory: pytest.TempPathFactory, synthetic_file: Path) -> Path:
-    """The ontology, the reference data and a small synthetic register, with inferences."""
+def synthetic_reasoned(
+    tmp_path_factory: pytest.TempPathFactory, synthetic_file: Path
+) -> tuple[Path, reasoning.ReasonResult]:
+    """The ontology, the reference data and a small synthetic register, with inferences; and
+    what `reason` said of them (it read the graphs from their files)."""
     target = tmp_path_factory.mktemp("synthetic-store") / "store"
     store = PlanStore.open(target)
     items = [
@@ -111,6 +114,12 @@ def synthetic_store_path(tmp_path_factory: pytest.TempPathFactory, synthetic_fil
         for item in ds.graphs()
     ]
     store.load([*items, (synthetic.SYNTHETIC_GRAPH, synthetic_file)])
-    reasoning.reason(store)
+    result = reasoning.reason(store)
     store.close()
-    return target
+    return target, result
+
+
+@pytest.fixture(scope="session")
+def synthetic_store_path(synthetic_reasoned: tuple[Path, reasoning.ReasonResult]) -> Path:
+    """The store of :func:`synthetic_reasoned`."""
+    return synthetic_reasoned[0]
