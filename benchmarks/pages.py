@@ -8,13 +8,20 @@ on a free port, and times each page end to end over HTTP, ``--repeat`` times aft
 to ``/sparql`` as its SPARQL text with its example parameters (``plan-register``,
 ``plan-work-under-way``, ``sdg-coverage``, ``red-thread`` for Bergen 2030).
 
-Two datasets: the store as loaded (``as loaded``); and, when the default datasets include the
-illustrative examples, the store without their graph (``no examples``). The pages read every
-graph's union when there are no examples to leave out, and name the graphs otherwise, which
-pyoxigraph evaluates more slowly. Reports medians in milliseconds. The machines are shared and
+Each dataset is served twice: with the answer cache (the default: the pages and ``/sparql``
+keep the answers of the current store generation, so a repeated request reads none), and with
+``answer_cache_bytes=0`` (every request reads the store: what the first visitor after an update
+waits for). Bergen's register as ``plangraph serve`` serves it (the default datasets with the
+inferences), and, with ``--with-examples``, the store with the illustrative examples too, which
+the pages leave out by naming the graphs they read (pyoxigraph evaluates that more slowly).
+
+``--national N`` (357 by default, 0 to skip) builds the synthetic national register (the
+ontology, the reference data and N made-up municipalities, with the inferences) in
+``--work`` (kept there for the next run) and times ``/plans`` (its first and a later page),
+``/plans.json`` and ``/sdg`` on it. Reports medians in milliseconds. The machines are shared and
 noisy: read medians and ratios.
 
-    python benchmarks/pages.py [--repeat 30]
+    python benchmarks/pages.py [--repeat 30] [--national 357] [--with-examples] [--work DIR]
 """
 
 from __future__ import annotations
@@ -35,8 +42,7 @@ import uvicorn
 
 from plangraph import library as queries
 from plangraph import reasoning
-from plangraph.data import datasets
-from plangraph.namespaces import GRAPH_BASE
+from plangraph.data import datasets, synthetic
 from plangraph.settings import Settings
 from plangraph.store import PlanStore
 from plangraph.web.app import create_app
@@ -55,13 +61,25 @@ PAGES = [
     ("/id/4601/plan-skyfritt", "red-thread"),
 ]
 
+NATIONAL_PAGES = [
+    ("/", "plan-register"),
+    ("/plans", "plan-register"),
+    ("/plans?page=40", "plan-register"),
+    ("/plans.json?size=100", "plan-register"),
+    ("/plans?kind=theme-plan&q=skole", "plan-register"),
+    ("/sdg", "sdg-coverage"),
+]
+
 
 @contextmanager
-def server(store: Path) -> Iterator[str]:
+def server(store: Path, cache: bool) -> Iterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    app = create_app(Settings(store=store, workers=2, refresh_inferences=False))
+    settings = Settings(store=store, workers=2, refresh_inferences=False)
+    if not cache:
+        settings = settings.model_copy(update={"answer_cache_bytes": 0})
+    app = create_app(settings)
     config = uvicorn.Config(app, log_config=None, log_level="warning", lifespan="on")
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, kwargs={"sockets": [sock]}, daemon=True)
@@ -96,12 +114,14 @@ def named_query(name: str) -> str:
     return query.bind(values)
 
 
-def measure(store: Path, label: str, repeat: int) -> None:
-    with server(store) as url, httpx.Client(base_url=url, timeout=60) as client:
-        print(f"\n## {label}\n")
+def measure(
+    store: Path, label: str, repeat: int, pages: list[tuple[str, str]], cache: bool
+) -> None:
+    with server(store, cache) as url, httpx.Client(base_url=url, timeout=120) as client:
+        print(f"\n## {label}, answer cache {'on' if cache else 'off'}\n")
         print("| page | median ms | named query over /sparql | median ms |")
         print("|---|---:|---|---:|")
-        for path, name in PAGES:
+        for path, name in pages:
             headers = {"Accept": "text/html"}
             page = median_ms(client, "GET", path, repeat, headers=headers)
             sparql = median_ms(
@@ -118,31 +138,56 @@ def measure(store: Path, label: str, repeat: int) -> None:
             print(f"| `{path}` | {page:.1f} | `{name}` | {sparql:.1f} |", flush=True)
 
 
+def build(path: Path, items: list[tuple[str, Path]]) -> None:
+    store = PlanStore.open(path)
+    store.load(items)
+    reasoning.reason(store)
+    store.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--national", type=int, default=synthetic.DEFAULT_MUNICIPALITIES)
+    parser.add_argument("--with-examples", action="store_true")
+    parser.add_argument("--work", type=Path, default=None)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="plangraph-pages-"))
-    store_path = folder / "store"
-    store = PlanStore.open(store_path)
-    items = [item for ds in datasets.default_datasets() for item in ds.graphs()]
-    store.load(items)
-    reasoning.reason(store)
-    has_examples = any(g.iri.startswith(GRAPH_BASE + "examples/") for g in store.graphs())
-    store.close()
-    measure(
-        store_path,
-        "as loaded" + (" (with the examples graph)" if has_examples else ""),
-        args.repeat,
-    )
-    if has_examples:
-        plain = folder / "plain"
-        store = PlanStore.open(plain)
-        store.load([i for i in items if not i[0].startswith(GRAPH_BASE + "examples/")])
-        reasoning.reason(store)
-        store.close()
-        measure(plain, "no examples (what the default datasets will be)", args.repeat)
-    shutil.rmtree(folder, ignore_errors=True)
+    work = args.work or Path(tempfile.mkdtemp(prefix="plangraph-pages-"))
+    work.mkdir(parents=True, exist_ok=True)
+    bergen = work / "bergen"
+    shutil.rmtree(bergen, ignore_errors=True)
+    build(bergen, [item for ds in datasets.default_datasets() for item in ds.graphs()])
+    stores = [(bergen, "Bergen's register (the default datasets)", PAGES)]
+    if args.with_examples:
+        examples = work / "bergen-examples"
+        shutil.rmtree(examples, ignore_errors=True)
+        build(
+            examples,
+            [item for ds in datasets.default_datasets(with_examples=True) for item in ds.graphs()],
+        )
+        stores.append((examples, "Bergen's register with the examples graph", PAGES))
+    if args.national:
+        national = work / f"national-{args.national}"
+        if not national.exists():
+            started = time.perf_counter()
+            triples = work / f"synthetic-{args.national}.nt"
+            synthetic.write(triples, municipalities=args.national)
+            reference = [
+                item
+                for ds in datasets.default_datasets()
+                if ds.id in ("ontology", "sdg", "reference")
+                for item in ds.graphs()
+            ]
+            build(national, [*reference, (synthetic.SYNTHETIC_GRAPH, triples)])
+            print(f"national register built in {time.perf_counter() - started:.0f} s")
+        stores.append(
+            (national, f"the national register ({args.national} municipalities)", NATIONAL_PAGES)
+        )
+    for path, label, pages in stores:
+        for cache in (True, False):
+            measure(path, label, args.repeat, pages, cache)
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

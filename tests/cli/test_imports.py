@@ -1,23 +1,24 @@
-"""``plangraph import ssb`` as a user runs it: the real command in a child process, on saved
-answers (never the internet), against a store on disk."""
+"""``plangraph import ssb`` as a user runs it, on saved answers (never the internet), against a
+store on disk: the real command in a child process once, in this process where the process is not
+what is tested."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from plangraph.store import PlanStore
+from tests.support.cli import Ran, invoke
 from tests.support.paths import ROOT, run_cli
 
 POPULATION = ROOT / "data" / "saved" / "ssb" / "07459-municipalities-2022.json"
 CULTURE = ROOT / "data" / "saved" / "ssb" / "05300-culture-distance-1991-2021.json"
 
 
-def import_ssb(*args: str, store: str | Path) -> subprocess.CompletedProcess[str]:
-    """``plangraph import ssb ARGS --store STORE``, run as a user runs it."""
-    return run_cli("import", "ssb", *args, "--store", str(store))
+def import_ssb(*args: str, store: str | Path) -> Ran:
+    """``plangraph import ssb ARGS --store STORE``, run in this process."""
+    return invoke("import", "ssb", *args, "--store", str(store))
 
 
 def _quads(store_path: Path) -> set[ox.Quad]:
@@ -30,9 +31,10 @@ def _quads(store_path: Path) -> set[ox.Quad]:
 
 def test_a_saved_answer_is_imported_once_and_then_reported_unchanged(tmp_path: Path) -> None:
     store = str(tmp_path / "store")
-    first = import_ssb(
-        "--table", "07459", "--region", "all", "--saved", str(POPULATION), store=store
-    )
+    first = run_cli(  # the real process
+        "import", "ssb", "--table", "07459", "--region", "all", "--saved", str(POPULATION),
+        "--store", store,
+    )  # fmt: skip
     assert first.returncode == 0, first.stderr
     assert "imported SSB table 07459 for all municipalities" in first.stdout
     assert "import/ssb/07459/all" in first.stdout
@@ -43,7 +45,7 @@ def test_a_saved_answer_is_imported_once_and_then_reported_unchanged(tmp_path: P
     assert "unchanged since the last import" in again.stdout
     table = import_ssb("--table", "05300", "--region", "none", "--saved", str(CULTURE), store=store)
     assert table.returncode == 0, table.stderr
-    info = run_cli("info", "--store", store)
+    info = invoke("info", "--store", store)
     assert "import/ssb/07459/all" in info.stdout and "import/ssb/05300/none" in info.stdout
 
 
@@ -109,7 +111,7 @@ def test_the_readme_s_import_commands_work_offline(tmp_path: Path) -> None:
     output = ""
     for command in commands:
         args = [str(ROOT / a) if a.startswith("data/") else a for a in command]
-        result = run_cli(*args, "--store", store)
+        result = invoke(*args, "--store", store)
         assert result.returncode == 0, (command, result.stderr)
         output = result.stdout
     assert commands[-1][:2] == ["query", "goal-indicators"]

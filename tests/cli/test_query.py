@@ -1,4 +1,5 @@
-"""`plangraph query` as a user runs it, and the generated cookbook."""
+"""`plangraph query` as a user runs it (in a child process once; in this process where the
+process is not what is tested), and the generated cookbook."""
 
 from __future__ import annotations
 
@@ -9,29 +10,30 @@ from pathlib import Path
 
 from plangraph import library
 from plangraph.library import cookbook
+from tests.support.cli import invoke
 from tests.support.paths import ROOT, run_cli
 
 
 def test_the_list_names_every_query() -> None:
-    result = run_cli("query", "--list", "--format", "json")
+    result = invoke("query", "--list", "--format", "json")
     assert result.returncode == 0, result.stderr
     listed = json.loads(result.stdout)
     assert [q["name"] for q in listed] == [q.name for q in library.named_queries()]
-    table = run_cli("query", "--list", "--lang", "nb")
+    table = invoke("query", "--list", "--lang", "nb")
     assert "decision-trail" in table.stdout and "Vedtaksløypa" in table.stdout
 
 
 def test_a_query_answers_as_a_table_csv_and_json(reasoned_store_path: Path) -> None:
     store = ["--store", str(reasoned_store_path)]
     args = ["query", "decision-trail", "--param", "plan=bk:plan-skyfritt", *store]
-    table = run_cli(*args, "--lang", "nb")
+    table = invoke(*args, "--lang", "nb")
     assert table.returncode == 0, table.stderr
     assert "Vedtaksløypa for en plan" in table.stdout
     assert "Bystyret vedtar Skyfritt" in table.stdout
-    as_csv = run_cli(*args, "--format", "csv")
+    as_csv = invoke(*args, "--format", "csv")
     rows = list(csv.reader(io.StringIO(as_csv.stdout)))
     assert rows[0][:2] == ["plan", "plan_label"] and len(rows) == 4
-    as_json = json.loads(run_cli(*args, "--format", "json").stdout)
+    as_json = json.loads(invoke(*args, "--format", "json").stdout)
     assert as_json["query"] == "decision-trail" and len(as_json["rows"]) == 3
 
 
@@ -45,7 +47,7 @@ def test_bad_input_is_refused_with_exit_code_2(reasoned_store_path: Path) -> Non
         (["query", "plans-due", "--param", "on", *store], "key=value"),
         (["query", "plans-due", "--param", "colour=red", *store], "no parameter"),
     ):
-        result = run_cli(*args)
+        result = invoke(*args)
         assert result.returncode == 2, (args, result.stdout, result.stderr)
         assert complaint in result.stderr, (args, result.stderr)
 

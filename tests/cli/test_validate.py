@@ -1,4 +1,5 @@
-"""``plangraph validate`` as a user runs it: formats, languages, exit codes, bad input."""
+"""``plangraph validate`` as a user runs it: formats, languages, exit codes, bad input (the real
+command in a child process once; in this process where the process is not what is tested)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from plangraph.store import PlanStore
+from tests.support.cli import invoke
 from tests.support.paths import run_cli
 from tests.support.validation_cases import EXAMPLES
 
@@ -33,8 +35,8 @@ def test_violations_give_exit_1_and_explain_themselves_in_both_languages(
     no_store: dict[str, str],
 ) -> None:
     file = str(MISTAKES / "briefing-with-goals.ttl")
-    nb = run_cli("validate", file, env=no_store)
-    en = run_cli("validate", file, "--lang", "en", env=no_store)
+    nb = invoke("validate", file, env=no_store)
+    en = invoke("validate", file, "--lang", "en", env=no_store)
     assert nb.returncode == en.returncode == 1
     assert "En melding skal ikke inneholde visjon" in nb.stdout
     assert "A briefing (melding) must not contain" in en.stdout
@@ -42,7 +44,7 @@ def test_violations_give_exit_1_and_explain_themselves_in_both_languages(
 
 
 def test_json_output_is_the_typed_report(no_store: dict[str, str]) -> None:
-    result = run_cli(
+    result = invoke(
         "validate", str(MISTAKES / "planning-strategy-late.ttl"), "--format", "json", env=no_store
     )
     assert result.returncode == 1
@@ -60,7 +62,7 @@ def test_json_output_is_the_typed_report(no_store: dict[str, str]) -> None:
 
 
 def test_turtle_output_is_a_shacl_validation_report(no_store: dict[str, str]) -> None:
-    result = run_cli(
+    result = invoke(
         "validate", str(MISTAKES / "briefing-with-goals.ttl"), "--format", "turtle", env=no_store
     )
     assert result.returncode == 1
@@ -75,7 +77,7 @@ def test_turtle_output_is_a_shacl_validation_report(no_store: dict[str, str]) ->
 
 
 def test_html_output_groups_findings_by_rule(no_store: dict[str, str]) -> None:
-    result = run_cli(
+    result = invoke(
         "validate",
         str(MISTAKES / "theme-plan-broken-links.ttl"),
         "--format",
@@ -90,7 +92,7 @@ def test_html_output_groups_findings_by_rule(no_store: dict[str, str]) -> None:
 
 
 def test_csv_output_has_one_row_per_finding(no_store: dict[str, str]) -> None:
-    result = run_cli(
+    result = invoke(
         "validate", str(MISTAKES / "theme-plan-broken-links.ttl"), "--format", "csv", env=no_store
     )
     assert result.returncode == 1
@@ -100,7 +102,7 @@ def test_csv_output_has_one_row_per_finding(no_store: dict[str, str]) -> None:
 
 
 def test_warnings_alone_conform(no_store: dict[str, str]) -> None:
-    result = run_cli("validate", str(MISTAKES / "theme-plan-without-follow-up.ttl"), env=no_store)
+    result = invoke("validate", str(MISTAKES / "theme-plan-without-follow-up.ttl"), env=no_store)
     assert result.returncode == 0
     assert "advarsel" in result.stdout
 
@@ -116,7 +118,7 @@ def test_warnings_alone_conform(no_store: dict[str, str]) -> None:
 def test_usage_errors_give_exit_2(
     args: tuple[str, ...], words: str, no_store: dict[str, str]
 ) -> None:
-    result = run_cli("validate", *args, env=no_store)
+    result = invoke("validate", *args, env=no_store)
     assert result.returncode == 2
     assert words in result.stderr
 
@@ -126,12 +128,12 @@ def test_unreadable_input_gives_exit_2_naming_file_line_and_column(
 ) -> None:
     bad = tmp_path / "plan.ttl"
     bad.write_text("@prefix pg: <https://w3id.org/plangraph/ontology#> .\npg:a pg:b pg:c pg:d .\n")
-    result = run_cli("validate", str(bad), env=no_store)
+    result = invoke("validate", str(bad), env=no_store)
     assert result.returncode == 2
     assert f"{bad}:2:" in result.stderr
     empty = tmp_path / "empty.json"
     empty.write_text("")
-    result = run_cli("validate", str(empty), env=no_store)
+    result = invoke("validate", str(empty), env=no_store)
     assert result.returncode == 2
     assert "empty" in result.stderr
 
@@ -142,9 +144,7 @@ def test_the_register_is_checked_from_the_store_which_is_left_unchanged(
     before = PlanStore.open(loaded_store_path)
     graphs = before.graphs()
     before.close()
-    result = run_cli(
-        "validate", "--register", "--store", str(loaded_store_path), "--format", "json"
-    )
+    result = invoke("validate", "--register", "--store", str(loaded_store_path), "--format", "json")
     assert result.returncode == 1, result.stderr  # Bergen's register has real gaps
     report = json.loads(result.stdout)
     assert report["checked"] == "register"
@@ -155,7 +155,7 @@ def test_the_register_is_checked_from_the_store_which_is_left_unchanged(
 
 
 def test_files_are_checked_against_the_named_store(loaded_store_path: Path) -> None:
-    result = run_cli(
+    result = invoke(
         "validate", str(EXAMPLES / "action-plan.ttl"), "--store", str(loaded_store_path)
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -163,5 +163,5 @@ def test_files_are_checked_against_the_named_store(loaded_store_path: Path) -> N
 
 
 def test_register_and_files_together_are_a_usage_error(loaded_store_path: Path) -> None:
-    result = run_cli("validate", "x.ttl", "--register", "--store", str(loaded_store_path))
+    result = invoke("validate", "x.ttl", "--register", "--store", str(loaded_store_path))
     assert result.returncode == 2

@@ -6,7 +6,6 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import owlrl
 import polars as pl
 import pyoxigraph as ox
 import pytest
@@ -16,6 +15,7 @@ from plangraph import library, reasoning, resources
 from plangraph.data import synthetic
 from plangraph.reasoning import program, rules
 from plangraph.store import PlanStore
+from tests.support.closure import canonical_blanks, owlrl_closure, relabel
 
 PG = "https://w3id.org/plangraph/ontology#"
 BUILT_IN = (
@@ -68,18 +68,28 @@ def vocabulary() -> set[URIRef]:
     return declared | own
 
 
+Sides = tuple[set[Triple], set[Triple], set[Triple]]
+
+
 @pytest.fixture(scope="module")
-def sides(reasoned_store_path: Path) -> Iterator[tuple[set[Triple], set[Triple], set[Triple]]]:
-    """(the inputs, the inferred graph, owlrl's closure of the inputs) on Bergen's register."""
+def named_sides(
+    reasoned_store_path: Path, closures: Path | None
+) -> tuple[Sides, dict[object, object]]:
+    """(the inputs, the inferred graph, owlrl's closure of the inputs) on Bergen's register,
+    blank nodes named by the graph alone (so that owlrl's closure can be kept between runs),
+    and those names (the store's blank node, as :func:`skolem` gives it, to its name)."""
     store = PlanStore.open(reasoned_store_path)
     inputs = triples_of(store, reasoning.input_graphs(store))
     inferred = triples_of(store, [INFERRED])
     store.close()
-    graph = Graph()
-    for triple in inputs:
-        graph.add(triple)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
-    yield inputs, inferred, set(graph)  # type: ignore[arg-type]
+    names = canonical_blanks(inputs)
+    inputs, inferred = relabel(inputs, names), relabel(inferred, names)
+    return (inputs, inferred, owlrl_closure(inputs, closures)), names
+
+
+@pytest.fixture(scope="module")
+def sides(named_sides: tuple[Sides, dict[object, object]]) -> Sides:
+    return named_sides[0]
 
 
 def in_scope(triple: Triple, terms: set[URIRef]) -> bool:
@@ -150,14 +160,14 @@ def test_the_inferences_are_owlrls_and_add_only_what_the_inputs_do_not_say(
 
 
 def test_what_owlrl_concludes_beyond_the_inferences_is_left_out_on_purpose(
-    sides: tuple[set[Triple], set[Triple], set[Triple]], reasoned_store: PlanStore
+    named_sides: tuple[Sides, dict[object, object]], reasoned_store: PlanStore
 ) -> None:
     """owlrl's closure minus the inputs and the inferences is only what the reasoner leaves out
     on purpose (see the module documentation of plangraph.reasoning.program)."""
-    inputs, inferred, closure = sides
+    (inputs, inferred, closure), names = named_sides
     schema = program.schema_triples(reasoned_store, reasoning.input_graphs(reasoned_store))
     schema_nodes = {
-        skolem(term)
+        names[skolem(term)]
         for triple in schema
         for term in (triple[0], triple[2])
         if isinstance(term, ox.BlankNode)
@@ -307,13 +317,15 @@ def test_the_transitive_closure_handles_cycles_and_chains() -> None:
 
 
 def test_reading_a_graph_from_its_file_gives_the_same_inferences(
-    synthetic_store_path: Path, tmp_path: Path
+    synthetic_reasoned: tuple[Path, reasoning.ReasonResult], tmp_path: Path
 ) -> None:
+    # The session's synthetic store was reasoned from the files; here again from the store.
+    path, from_files = synthetic_reasoned
     target = tmp_path / "store"
-    shutil.copytree(synthetic_store_path, target)
+    shutil.copytree(path, target)
     store = PlanStore.open(target)
     try:
-        from_files = reasoning.reason(store, force=True)
+        assert not from_files.skipped
         assert synthetic.SYNTHETIC_GRAPH in from_files.read_from_files
         first = {q.triple for q in store.raw.quads_for_pattern(None, None, None, INFERRED)}
         from_store = reasoning.reason(store, force=True, use_files=False)

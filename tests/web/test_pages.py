@@ -21,20 +21,14 @@ import pytest
 from tests.support.pages import HOSTILE_PLAN
 from tests.support.paths import ROOT
 from tests.support.server import Server
+from tests.support.stores import bergen_files
 
 BK = "https://w3id.org/plangraph/id/4601/"
 PG = "https://w3id.org/plangraph/ontology#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
-def _bergen() -> ox.Store:
-    store = ox.Store()
-    for name in ("plans", "organisation"):
-        store.load(path=ROOT / "data" / "bergen" / f"{name}.ttl", format=ox.RdfFormat.TURTLE)
-    return store
-
-
-BERGEN = _bergen()
+BERGEN = bergen_files()
 
 
 def bergen_plans() -> dict[str, dict[str, str]]:

@@ -17,6 +17,7 @@ reach the queries only as RDF terms (their N-Triples form), never as the user's 
 from __future__ import annotations
 
 import calendar
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -68,6 +69,17 @@ def page_graphs(graphs: Iterable[str], *, examples: bool = False) -> list[str]:
             continue
         kept.append(graph)
     return sorted(kept)
+
+
+def store_graphs(select: Select) -> dict[str, str | None]:
+    """Every named graph of the store (run over the union of every graph), with when it was
+    loaded (ISO 8601, from its load record), if it was."""
+    rows = select(
+        "SELECT ?g ?modified WHERE { { SELECT DISTINCT ?g WHERE { GRAPH ?g { } } } "
+        f"OPTIONAL {{ GRAPH {ox.NamedNode(META_GRAPH)} "
+        "{ ?g <http://purl.org/dc/terms/modified> ?modified } } }"
+    )
+    return {g: _text(row, "modified") for row in rows if (g := _iri(row, "g"))}
 
 
 def has_examples(graphs: Iterable[str]) -> bool:
@@ -199,11 +211,44 @@ def rows_of(solutions: ox.QuerySolutions) -> list[Row]:
 
 
 def rows_from_json(body: bytes) -> list[Row]:
-    """SPARQL JSON results (as the engine's workers send them) as rows."""
-    parsed = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
-    if not isinstance(parsed, ox.QuerySolutions):
-        raise TypeError("expected the solutions of a SELECT query")
-    return rows_of(parsed)
+    """SPARQL JSON results (as the engine's workers send them) as rows.
+
+    Read with :mod:`json` and only the bound values made terms: a bundle of parts has many
+    variables, most of them unbound in any one row."""
+    try:
+        bindings = json.loads(body)["results"]["bindings"]
+    except (ValueError, KeyError, TypeError) as error:
+        raise TypeError(f"expected the JSON results of a SELECT query ({error})") from None
+    rows = []
+    for binding in bindings:
+        row: Row = {}
+        for name, value in binding.items():
+            row[name] = _term(value)
+        rows.append(row)
+    return rows
+
+
+_DATATYPES: dict[str, ox.NamedNode] = {}
+
+
+def _term(value: Mapping[str, str]) -> Term:
+    """One value of SPARQL JSON results as a term."""
+    kind, text = value["type"], value["value"]
+    if kind == "uri":
+        return ox.NamedNode(text)
+    if kind == "bnode":
+        return ox.BlankNode(text)
+    if kind not in ("literal", "typed-literal"):
+        raise TypeError(f"a value of type {kind!r} in the results")
+    if "xml:lang" in value:
+        return ox.Literal(text, language=value["xml:lang"])
+    datatype = value.get("datatype")
+    if datatype is None:
+        return ox.Literal(text)
+    node = _DATATYPES.get(datatype)
+    if node is None:
+        node = _DATATYPES[datatype] = ox.NamedNode(datatype)
+    return ox.Literal(text, datatype=node)
 
 
 def store_select(store: ox.Store, graphs: Sequence[str] | None) -> Select:

@@ -8,7 +8,9 @@ The colours are chosen for WCAG 2.1 AA contrast (4.5:1 for text, 3:1 for the mar
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import base64
+import hashlib
+from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Final
 from urllib.parse import quote, urlencode
@@ -163,6 +165,11 @@ footer{color:var(--muted);font-size:.9rem;border-top:1px solid var(--line);margi
 padding-top:.6rem}
 @media print{header.site,form.filters,.pager,.twins{display:none}a{color:inherit}}
 """
+STYLE_SOURCE: Final = (
+    "'sha256-" + base64.b64encode(hashlib.sha256(STYLE.encode("utf-8")).digest()).decode() + "'"
+)
+"""The pages' one inline ``<style>`` as a Content Security Policy source (``style-src``); the
+pages have no scripts."""
 
 
 def nav(lang: Lang, params: Mapping[str, str], switch: str, root_path: str = "") -> str:
@@ -273,6 +280,15 @@ def error_page(status: int, message: str, lang: Lang, path: str, root_path: str 
         params={} if lang is DEFAULT else {"lang": lang.value},
         root_path=root_path,
     )
+
+
+def table(headers: Sequence[str], rows: Sequence[str], empty: str) -> str:
+    """A table with a row of column headers over ``rows`` (each a ``<tr>``, already markup), or
+    the text ``empty`` as a paragraph when there are no rows."""
+    if not rows:
+        return f"<p>{e(empty)}</p>"
+    head = "".join(f'<th scope="col">{e(h)}</th>' for h in headers)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
 def status_chip(code: str | None, name: str | None, lang: Lang) -> str:

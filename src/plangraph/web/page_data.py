@@ -8,6 +8,12 @@ Naming graphs gives the same answer but costs pyoxigraph more, so the union is t
 it shows the same thing: the inferences only restate what the stated graphs imply, and the
 portfolio's queries give the same answer with or without them.
 
+The answers of a page's queries are kept in the app's answer cache (the one ``/sparql`` uses:
+per store generation, bounded in bytes, off with ``PLANGRAPH_ANSWER_CACHE_BYTES=0``), so that
+the next page that asks the same of the same generation does not wait for a reader. The cache
+is touched on the event loop only, as its contract says: the handler's thread hands each lookup
+to the loop.
+
 It also reads the parameters every page shares: ``lang`` (``nb`` by default), ``examples=1`` and
 ``on=YYYY-MM-DD`` (the day a page counts from, today if not given).
 """
@@ -19,8 +25,10 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio.from_thread
+from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
@@ -39,6 +47,12 @@ from plangraph.web.context import (
 from plangraph.web.engine import jobs
 from plangraph.web.engine.jobs import Failed
 
+T = TypeVar("T")
+
+CACHE_HEADER = "X-Plangraph-Cache"
+"""As ``/sparql`` sends it: ``hit`` when every query of the page was answered from the answer
+cache, ``miss`` when one was read from the store (absent when the cache is off)."""
+
 SHARED = ("lang", "examples", "on")
 """Parameters every page takes."""
 
@@ -49,6 +63,17 @@ def single(request: Request, name: str) -> str | None:
     if len(values) > 1:
         raise ProtocolError(400, f"{name}= is given {len(values)} times; give it once")
     return values[0] if values else None
+
+
+def known(request: Request, *extra: str, what: str = "this page") -> None:
+    """A 400 naming every parameter of the query string that is neither shared (:data:`SHARED`)
+    nor one of ``extra``."""
+    allowed = (*SHARED, *extra)
+    unknown = sorted(k for k in request.query_params if k not in allowed)
+    if unknown:
+        raise ProtocolError(
+            400, f"unknown parameter {', '.join(unknown)}: {what} takes {', '.join(allowed)}"
+        )
 
 
 def page_lang(request: Request) -> Lang:
@@ -100,6 +125,8 @@ class PageData:
     loaded: dict[str, str] = field(default_factory=dict)
     """When each graph was loaded (ISO 8601), from the store's load records."""
     queries: int = 0
+    cached: int = 0
+    """How many of the queries were answered from the answer cache."""
 
     @classmethod
     def of(cls, request: Request) -> PageData:
@@ -107,24 +134,16 @@ class PageData:
         lang = page_lang(request)
         day = page_day(request)
         asked = page_examples(request)
-        found = context.engine.graphs(context.settings.query_timeout)
-        if found is None:
-            raise ProtocolError(503, "the store could not be read; try again")
-        infos = found.value
-        every = [info.iri for info in infos]
+        data = cls(context, lang, day or date.today(), day is not None, False, False, None)
+        # The graphs by a query (answered from the cache once read), not the engine's list of
+        # graphs, which counts every graph's triples: a scan of the whole store.
+        found = portfolio.store_graphs(data.select)
+        every = list(found)
         available = portfolio.has_examples(every)
-        graphs = None if asked or not available else portfolio.page_graphs(every)
-        loaded = {i.iri: i.modified for i in infos if i.modified}
-        return cls(
-            context,
-            lang,
-            day or date.today(),
-            day is not None,
-            asked and available,
-            available,
-            graphs,
-            loaded,
-        )
+        data.examples, data.examples_available = asked and available, available
+        data.graphs = None if asked or not available else portfolio.page_graphs(every)
+        data.loaded = {graph: modified for graph, modified in found.items() if modified}
+        return data
 
     def params(self) -> dict[str, str]:
         """The shared parameters that differ from the defaults, for links between pages."""
@@ -153,10 +172,21 @@ class PageData:
 
     def _run(self, job: jobs.Query) -> list[portfolio.Row]:
         self.queries += 1
-        answer = self.context.engine.read(job, self.context.settings.query_timeout)
+        cache, engine = self.context.cache, self.context.engine
+        key = ("page", job)
+        if cache.enabled:
+            cached = _on_loop(cache.get, engine.generation, key)
+            if cached is not None:
+                self.cached += 1
+                return portfolio.rows_from_json(cached.body)
+        answer = engine.read(job, self.context.settings.query_timeout)
         if isinstance(answer, Failed):
             raise ProtocolError(answer.status, failure_message(answer))
-        return portfolio.rows_from_json(answer.value.body)
+        found = answer.value
+        if cache.enabled and answer.generation == engine.generation:
+            # Read from the generation that is still current: no write came in between.
+            _on_loop(cache.put, answer.generation, key, found.body, found.rows)
+        return portfolio.rows_from_json(found.body)
 
     def select(self, text: str) -> list[portfolio.Row]:
         """Run a SELECT query on the page's dataset (blocks this thread until the answer)."""
@@ -173,6 +203,17 @@ class PageData:
         return graph in portfolio.page_graphs([graph], examples=True)
 
 
+def _on_loop(call: Callable[..., T], *args: object) -> T | None:
+    """``call(*args)`` on the event loop, from a handler's worker thread; None (and not called)
+    on a thread the loop did not start, where there is no loop to hand it to."""
+    try:
+        return anyio.from_thread.run_sync(call, *args)
+    except RuntimeError as error:
+        if "event loop" in str(error) or "worker thread" in str(error):
+            return None
+        raise
+
+
 @contextlib.contextmanager
 def slot(request: Request, context: AppContext) -> Iterator[None]:
     """Hold one of the client's concurrent requests while a page reads; a 429 if none is free."""
@@ -180,6 +221,27 @@ def slot(request: Request, context: AppContext) -> Iterator[None]:
         if not allowed:
             raise too_many(context)
         yield
+
+
+Build = Callable[[Request, PageData], dict[str, Any]]
+Html = Callable[[PageData, dict[str, Any]], str]
+
+
+def twins(router: APIRouter, path: str, build: Build, html: Html, what: str) -> None:
+    """Add ``path`` (the page, HTML) and ``path.json`` (its JSON twin) to ``router``: both read
+    the data with ``build``; the page renders it with ``html``. ``what`` names the page in the
+    handlers' docstrings."""
+
+    def page(request: Request) -> Response:
+        return answer(request, "html", lambda data: build(request, data), html)
+
+    def twin(request: Request) -> Response:
+        return answer(request, "json", lambda data: build(request, data), html)
+
+    page.__doc__ = f"{what} (HTML)."
+    twin.__doc__ = f"{what} (JSON)."
+    router.add_api_route(path, page, methods=["GET"], include_in_schema=False)
+    router.add_api_route(path + ".json", twin, methods=["GET"], include_in_schema=False)
 
 
 def answer(
@@ -218,8 +280,12 @@ def answer(
             f"Error {status}: {message}\n", status_code=status, headers=headers
         )
     if kind == "json":
-        return JSONResponse(built)
-    if kind == "html":
-        return HTMLResponse(html(data, built))
-    assert other is not None
-    return other[kind](data, built)
+        response: Response = JSONResponse(built)
+    elif kind == "html":
+        response = HTMLResponse(html(data, built))
+    else:
+        assert other is not None
+        response = other[kind](data, built)
+    if context.cache.enabled and data.queries:
+        response.headers[CACHE_HEADER] = "hit" if data.cached == data.queries else "miss"
+    return response

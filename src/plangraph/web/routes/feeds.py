@@ -15,6 +15,7 @@ Both take ``lang`` and ``examples`` as the pages do. Handlers are plain ``def``.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -27,22 +28,28 @@ from plangraph import __version__
 from plangraph.lang import Lang
 from plangraph.library import portfolio
 from plangraph.web import layout
-from plangraph.web.context import ProtocolError, public_url
+from plangraph.web.context import public_url
 from plangraph.web.layout import tr
-from plangraph.web.page_data import PageData, answer
+from plangraph.web.page_data import PageData, answer, known
 
 router = APIRouter()
 
-_FEED_PARAMS = ("lang", "examples", "on")
 
-
-def _check(request: Request) -> None:
-    unknown = sorted(k for k in request.query_params if k not in _FEED_PARAMS)
-    if unknown:
-        raise ProtocolError(
-            400,
-            f"unknown parameter {', '.join(unknown)}: this feed takes {', '.join(_FEED_PARAMS)}",
-        )
+def _feed(
+    request: Request,
+    kind: str,
+    build: Callable[[Request, PageData], dict[str, Any]],
+    write: Callable[[Request, PageData, dict[str, Any]], Response],
+) -> Response:
+    """A feed in the form ``kind``: its data read by ``build``, written by ``write`` (an error is
+    plain text, as :func:`~plangraph.web.page_data.answer` gives it for forms other than pages)."""
+    return answer(
+        request,
+        kind,
+        lambda data: build(request, data),
+        lambda data, found: "",
+        {kind: lambda data, found: write(request, data, found)},
+    )
 
 
 def _page_of(iri: str, base: str, site: str) -> str:
@@ -146,7 +153,7 @@ def _calendar_events(data: PageData) -> list[dict[str, Any]]:
 
 
 def _calendar(request: Request, data: PageData) -> dict[str, Any]:
-    _check(request)
+    known(request, what="this feed")
     return {"lang": data.lang.value, "events": _calendar_events(data)}
 
 
@@ -192,13 +199,7 @@ def _ics(request: Request, data: PageData, found: dict[str, Any]) -> Response:
 @router.get("/plans/under-way.ics", include_in_schema=False)
 def calendar(request: Request) -> Response:
     """Consultation deadlines and political treatments of the plan work under way."""
-    return answer(
-        request,
-        "ics",
-        lambda d: _calendar(request, d),
-        lambda d, f: "",
-        {"ics": lambda d, f: _ics(request, d, f)},
-    )
+    return _feed(request, "ics", _calendar, _ics)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,7 +245,7 @@ def _entry_text(change: portfolio.Change, lang: Lang) -> tuple[str, str]:
 
 
 def _changes(request: Request, data: PageData) -> dict[str, Any]:
-    _check(request)
+    known(request, what="this feed")
     named = portfolio.plan_graphs(data.select_named)
     shown = {g: t for g, t in data.loaded.items() if data.in_page(g)}
     items = portfolio.changes(data.select, data.lang, data.today, shown, named)
@@ -294,10 +295,4 @@ def _atom(request: Request, data: PageData, found: dict[str, Any]) -> Response:
 @router.get("/plans/changes.atom", include_in_schema=False)
 def changes_feed(request: Request) -> Response:
     """Changes to the register (Atom)."""
-    return answer(
-        request,
-        "atom",
-        lambda d: _changes(request, d),
-        lambda d, f: "",
-        {"atom": lambda d, f: _atom(request, d, f)},
-    )
+    return _feed(request, "atom", _changes, _atom)

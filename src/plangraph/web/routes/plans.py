@@ -29,7 +29,7 @@ from plangraph.library import portfolio
 from plangraph.web import layout
 from plangraph.web.context import ProtocolError
 from plangraph.web.layout import e, t, tr, url
-from plangraph.web.page_data import SHARED, PageData, answer, single
+from plangraph.web.page_data import PageData, answer, known, single, twins
 
 router = APIRouter()
 
@@ -148,15 +148,12 @@ def _filters(request: Request) -> portfolio.PlanFilters:
         given = single(request, name)
         if given is not None:
             values[name] = given
-    known = {*_FILTERS, *SHARED, "page", "size"}
-    unknown = sorted(k for k in request.query_params if k not in known)
-    if unknown:
-        raise ProtocolError(
-            400,
-            f"unknown parameter {', '.join(unknown)}: the overview takes "
-            f"{', '.join(sorted(known))}",
-        )
+    known(request, *_FILTERS, "page", "size", what="the overview")
     return portfolio.PlanFilters.parse(values)
+
+
+def _paged_register(request: Request, data: PageData) -> dict[str, Any]:
+    return _register(request, data, paged=True)
 
 
 def _register(request: Request, data: PageData, *, paged: bool) -> dict[str, Any]:
@@ -282,22 +279,17 @@ def _plans_html(data: PageData, found: dict[str, Any]) -> str:
         f"{total} av {found['register']} planer",
         f"{total} of {found['register']} plans",
     )
-    table = (
-        "<table><thead><tr>"
-        + "".join(
-            f'<th scope="col">{e(h)}</th>'
-            for h in (
-                tr(lang, "Plan", "Plan"),
-                tr(lang, "Type", "Kind"),
-                tr(lang, "Eier", "Owner"),
-                "Status",
-                tr(lang, "Periode", "Period"),
-                tr(lang, "Erstattes av", "Replaced by"),
-            )
-        )
-        + f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        if rows
-        else f"<p>{e(tr(lang, 'Ingen planer passer.', 'No plan matches.'))}</p>"
+    table = layout.table(
+        (
+            tr(lang, "Plan", "Plan"),
+            tr(lang, "Type", "Kind"),
+            tr(lang, "Eier", "Owner"),
+            "Status",
+            tr(lang, "Periode", "Period"),
+            tr(lang, "Erstattes av", "Replaced by"),
+        ),
+        rows,
+        tr(lang, "Ingen planer passer.", "No plan matches."),
     )
     body = (
         layout.examples_banner(
@@ -375,16 +367,7 @@ def _plans_csv(data: PageData, found: dict[str, Any]) -> Response:
     )
 
 
-@router.get("/plans", include_in_schema=False)
-def plans_page(request: Request) -> Response:
-    """The plan overview (HTML)."""
-    return answer(request, "html", lambda d: _register(request, d, paged=True), _plans_html)
-
-
-@router.get("/plans.json", include_in_schema=False)
-def plans_json(request: Request) -> Response:
-    """The plan overview's data (JSON), one page of it."""
-    return answer(request, "json", lambda d: _register(request, d, paged=True), _plans_html)
+twins(router, "/plans", _paged_register, _plans_html, "The plan overview, one page of it")
 
 
 @router.get("/plans.csv", include_in_schema=False)
@@ -428,11 +411,7 @@ def event_json(event: portfolio.PlanEvent, data: PageData) -> dict[str, Any]:
 
 
 def _under_way(request: Request, data: PageData) -> dict[str, Any]:
-    unknown = sorted(k for k in request.query_params if k not in SHARED)
-    if unknown:
-        raise ProtocolError(
-            400, f"unknown parameter {', '.join(unknown)}: this page takes {', '.join(SHARED)}"
-        )
+    known(request)
     work = portfolio.under_way(data.select, data.lang, data.today)
     params = data.params()
     feed_params = {k: v for k, v in params.items() if k != "on"}
@@ -571,13 +550,4 @@ def _under_way_html(data: PageData, found: dict[str, Any]) -> str:
     )
 
 
-@router.get("/plans/under-way", include_in_schema=False)
-def under_way_page(request: Request) -> Response:
-    """The plan work under way (HTML)."""
-    return answer(request, "html", lambda d: _under_way(request, d), _under_way_html)
-
-
-@router.get("/plans/under-way.json", include_in_schema=False)
-def under_way_json(request: Request) -> Response:
-    """The plan work under way (JSON)."""
-    return answer(request, "json", lambda d: _under_way(request, d), _under_way_html)
+twins(router, "/plans/under-way", _under_way, _under_way_html, "The plan work under way")

@@ -21,22 +21,13 @@ from plangraph.library import portfolio
 from plangraph.web import layout, pictures
 from plangraph.web.context import ProtocolError, check_iri
 from plangraph.web.layout import e, t, tr, url
-from plangraph.web.page_data import SHARED, PageData, answer, single
+from plangraph.web.page_data import PageData, answer, known, single, twins
 
 router = APIRouter()
 
 
-def _known(request: Request, extra: tuple[str, ...]) -> None:
-    allowed = (*SHARED, *extra)
-    unknown = sorted(k for k in request.query_params if k not in allowed)
-    if unknown:
-        raise ProtocolError(
-            400, f"unknown parameter {', '.join(unknown)}: this page takes {', '.join(allowed)}"
-        )
-
-
 def _coverage(request: Request, data: PageData) -> dict[str, Any]:
-    _known(request, ("by",))
+    known(request, "by")
     by = single(request, "by") or "plan"
     if by not in ("plan", "owner"):
         raise ProtocolError(400, f"by={by!r}: give by=plan or by=owner")
@@ -202,16 +193,7 @@ def _coverage_html(data: PageData, found: dict[str, Any]) -> str:
     )
 
 
-@router.get("/sdg", include_in_schema=False)
-def sdg_page(request: Request) -> Response:
-    """The SDG coverage heatmap (HTML)."""
-    return answer(request, "html", lambda d: _coverage(request, d), _coverage_html)
-
-
-@router.get("/sdg.json", include_in_schema=False)
-def sdg_json(request: Request) -> Response:
-    """The SDG coverage (JSON)."""
-    return answer(request, "json", lambda d: _coverage(request, d), _coverage_html)
+twins(router, "/sdg", _coverage, _coverage_html, "The SDG coverage heatmap")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,7 +208,7 @@ def _goal_number(text: str) -> int:
 
 
 def _elements(request: Request, data: PageData, number: int) -> dict[str, Any]:
-    _known(request, ("plan", "owner"))
+    known(request, "plan", "owner")
     plan = single(request, "plan")
     owner = single(request, "owner")
     plan = check_iri(plan, "plan") if plan else None
@@ -269,34 +251,29 @@ def _elements_html(data: PageData, found: dict[str, Any]) -> str:
     base = data.context.settings.base_iri
     params = url("", data.params())
     goal = found["goal"]
-    rows = "".join(
+    rows = [
         f"<tr><td>{layout.link(item['iri'], item['name'], base, params=params)}"
         + (f' <small class="muted">({e(t(lang, "example"))})</small>' if item["example"] else "")
         + f"</td><td>{e(item['kind'])}</td>"
         f"<td>{layout.link(item['plan']['iri'], item['plan']['name'], base, params=params)}</td>"
         f"<td>{layout.link(item['target']['iri'], item['target']['name'], base)}</td></tr>"
         for item in found["elements"]
-    )
+    ]
     narrowed = ""
     if found["plan"] or found["owner"]:
         narrowed = (
             f'<p><a href="{e(found["links"]["all"])}">'
             f"{e(tr(lang, 'Alle planer for dette målet', 'Every plan for this goal'))}</a></p>"
         )
-    table = (
-        "<table><thead><tr>"
-        + "".join(
-            f'<th scope="col">{e(h)}</th>'
-            for h in (
-                tr(lang, "Element", "Element"),
-                tr(lang, "Type", "Kind"),
-                "Plan",
-                tr(lang, "Gjennom", "Through"),
-            )
-        )
-        + f"</tr></thead><tbody>{rows}</tbody></table>"
-        if rows
-        else f"<p>{e(tr(lang, 'Ingen elementer adresserer dette målet.', 'No element addresses this goal.'))}</p>"
+    table = layout.table(
+        (
+            tr(lang, "Element", "Element"),
+            tr(lang, "Type", "Kind"),
+            "Plan",
+            tr(lang, "Gjennom", "Through"),
+        ),
+        rows,
+        tr(lang, "Ingen elementer adresserer dette målet.", "No element addresses this goal."),
     )
     body = (
         layout.examples_banner(
