@@ -3,7 +3,8 @@
 * ``/queries`` (HTML) and ``/queries.json``: the catalogue.
 * ``/queries/NAME`` (HTML table), ``/queries/NAME.json`` and ``/queries/NAME.csv``: the answer.
   Parameters are query-string arguments (``?plan=bk:plan-skyfritt``); ``lang=nb|en`` chooses the
-  language of titles and labels, ``timeout=`` the deadline as for ``/sparql``.
+  language of titles, labels and messages (bokmål unless asked: :data:`plangraph.lang.DEFAULT`),
+  ``timeout=`` the deadline as for ``/sparql``.
 
 The queries run through the endpoint's engine (:mod:`plangraph.web.engine`): in its worker
 processes, on the newest store generation, with the same deadline, caps and per-client limit
@@ -22,7 +23,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from plangraph import library as named
-from plangraph.lang import LANGUAGES, Lang
+from plangraph.lang import DEFAULT, LANGUAGES, Lang
 from plangraph.web.context import (
     AppContext,
     ProtocolError,
@@ -39,6 +40,33 @@ from plangraph.web.engine.jobs import Failed
 from plangraph.web.layout import data_href as href
 
 _RESERVED = ("lang", "timeout")
+
+_WORDS: dict[str, dict[Lang, str]] = {
+    "intro": {
+        Lang.nb: "Analytikernes navngitte spørsmål til planregisteret. Hvert svar er en tabell "
+        "her, og JSON eller CSV for programmer.",
+        Lang.en: "The analysts' named questions over the plan register. Each answer is a table "
+        "here, and JSON or CSV for programs.",
+    },
+    "catalogue json": {Lang.nb: "denne katalogen som JSON", Lang.en: "this catalogue as JSON"},
+    "editor": {Lang.nb: "SPARQL-redigering", Lang.en: "SPARQL editor"},
+    "question": {Lang.nb: "spørsmål", Lang.en: "question"},
+    "answer": {Lang.nb: "svar", Lang.en: "answer"},
+    "parameters": {Lang.nb: "parametre", Lang.en: "parameters"},
+    "data": {Lang.nb: "data", Lang.en: "data"},
+    "optional": {Lang.nb: "valgfri", Lang.en: "optional"},
+    "rows": {Lang.nb: "rad(er)", Lang.en: "row(s)"},
+    "all": {Lang.nb: "alle navngitte spørringer", Lang.en: "all named queries"},
+    "run": {Lang.nb: "Kjør", Lang.en: "Run"},
+    "error": {Lang.nb: "Feil", Lang.en: "Error"},
+    "title": {Lang.nb: "Navngitte spørringer", Lang.en: "Named queries"},
+}
+
+
+def _word(key: str, lang: Lang) -> str:
+    return _WORDS[key][lang]
+
+
 _JSON = "application/json"
 _CSV = "text/csv; charset=utf-8"
 
@@ -76,7 +104,7 @@ def _runner(context: AppContext, timeout: float) -> named.Runner:
 def _lang(request: Request) -> Lang:
     values = request.query_params.getlist("lang")
     if not values:
-        return Lang.en
+        return DEFAULT
     if len(values) > 1 or values[0] not in LANGUAGES:
         raise named.ParameterError(f"lang= must be given once, as {' or '.join(LANGUAGES)}")
     return Lang(values[0])
@@ -152,13 +180,15 @@ def catalogue_page(request: Request) -> Response:
     try:
         lang = _lang(request)
     except named.ParameterError as error:
-        return HTMLResponse(_page("Error", f"<p>{escape(str(error))}</p>", {}), status_code=400)
+        return HTMLResponse(
+            _page("Error", f"<p>{escape(str(error))}</p>", {}, Lang.en), status_code=400
+        )
     data = _catalogue_json(lang)
     rows = []
     for q in data["queries"]:
         params = ", ".join(
             f"<code>{escape(p['name'])}</code> ({escape(p['type'])}"
-            f"{', optional' if p['optional'] else ''})"
+            f"{', ' + _word('optional', lang) if p['optional'] else ''})"
             for p in q["parameters"]
         )
         rows.append(
@@ -168,23 +198,19 @@ def catalogue_page(request: Request) -> Response:
             f'<a href="{escape(q["links"]["json"])}">json</a> '
             f'<a href="{escape(q["links"]["csv"])}">csv</a></td></tr>'
         )
-    other = "en" if lang == "nb" else "nb"
+    other = lang.other
+    head = "".join(
+        f"<th>{_word(key, lang)}</th>" for key in ("question", "answer", "parameters", "data")
+    )
     body = (
-        "<p>The analysts' named questions over the plan register. Each answer is a table here, "
-        "and JSON or CSV for programs. "
-        f'<a href="/queries?lang={other}">{"Norsk" if other == "nb" else "English"}</a> · '
-        f'<a href="/queries.json?lang={lang}">this catalogue as JSON</a> · '
-        '<a href="/sparql">SPARQL editor</a></p>'
-        "<table><thead><tr><th>question</th><th>answer</th><th>parameters</th>"
-        f"<th>data</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<p>{_word('intro', lang)} "
+        f'<a href="/queries?lang={other}">{"Norsk" if other == Lang.nb else "English"}</a> · '
+        f'<a href="/queries.json?lang={lang}">{_word("catalogue json", lang)}</a> · '
+        f'<a href="/sparql">{_word("editor", lang)}</a></p>'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
     return HTMLResponse(
-        _page(
-            "Named queries" if lang == "en" else "Navngitte spørringer",
-            body,
-            {"json": f"/queries.json?lang={lang}"},
-            lang,
-        )
+        _page(_word("title", lang), body, {"json": f"/queries.json?lang={lang}"}, lang)
     )
 
 
@@ -200,13 +226,16 @@ def query_page(request: Request, slug: str) -> Response:
         if slug.endswith(suffix):
             name, kind = slug.removesuffix(suffix), suffix[1:]
     try:
+        lang = _lang(request)
+    except named.ParameterError as error:
+        return _error(kind, 400, str(error), None, {})
+    try:
         query = named.get(name)
     except named.UnknownQuery as error:
         return _error(kind, 404, str(error), None, {})
     context = context_of(request)
     values: dict[str, str] = {}
     try:
-        lang = _lang(request)
         values = _values(request)
         timeout = deadline(request.query_params.getlist("timeout"), context.settings)
         with context.limiter.slot(client_of(request)) as allowed:
@@ -235,25 +264,31 @@ def query_page(request: Request, slug: str) -> Response:
 
 
 def _error(
-    kind: str, status: int, message: str, query: named.NamedQuery | None, values: dict[str, str]
+    kind: str,
+    status: int,
+    message: str,
+    query: named.NamedQuery | None,
+    values: dict[str, str],
 ) -> Response:
+    """The error answer. The message is the library's or the engine's, in English: so is the
+    page around it (one language per message)."""
     if kind == "json":
         return JSONResponse({"error": message, "status": status}, status_code=status)
     if kind == "csv":
         return Response(f"Error {status}: {message}\n", status, media_type="text/plain")
     body = f'<p class="error">{escape(message)}</p>'
     if query is not None:
-        body += _form(query, values, "en")
-    body += '<p><a href="/queries">All named queries</a></p>'
-    return HTMLResponse(_page(f"Error {status}", body, {}), status_code=status)
+        body += _form(query, values, Lang.en)
+    body += '<p><a href="/queries?lang=en">All named queries</a></p>'
+    return HTMLResponse(_page(f"Error {status}", body, {}, Lang.en), status_code=status)
 
 
-def _form(query: named.NamedQuery, values: dict[str, str], lang: str) -> str:
+def _form(query: named.NamedQuery, values: dict[str, str], lang: Lang) -> str:
     if not query.parameters:
         return ""
     fields = "".join(
         f"<label>{escape(p.name)} <small>({escape(p.type)}"
-        f"{', optional' if p.optional else ''})</small> "
+        f"{', ' + _word('optional', lang) if p.optional else ''})</small> "
         f'<input name="{escape(p.name)}" value="{escape(values.get(p.name, ""))}" '
         f'placeholder="{escape(p.example)}" title="{escape(p.description)}"></label> '
         for p in query.parameters
@@ -261,7 +296,7 @@ def _form(query: named.NamedQuery, values: dict[str, str], lang: str) -> str:
     return (
         f'<form method="get" action="/queries/{escape(query.name)}">{fields}'
         f'<input type="hidden" name="lang" value="{escape(lang)}">'
-        '<button type="submit">Run</button></form>'
+        f'<button type="submit">{_word("run", lang)}</button></form>'
     )
 
 
@@ -287,7 +322,7 @@ def _answer_page(
     """The HTML view of one answer, made from its JSON (``data``) alone; IRIs under ``base``
     (the data's base IRI) link to their pages on this server, below ``root_path``."""
     links = data["links"]
-    lang = data["lang"]
+    lang = Lang(data["lang"])
     head = "".join(f"<th>{escape(c)}</th>" for c in data["columns"])
     rows = "".join(
         "<tr>"
@@ -296,22 +331,23 @@ def _answer_page(
         for row in data["rows"]
     )
     values = dict(data["parameters"])
-    other = "en" if lang == "nb" else "nb"
+    other = lang.other
     switch = _link(f"/queries/{query.name}", {**values, "lang": other})
     body = (
         f"<p>{escape(data['description'])}</p>"
         + _form(query, values, lang)
-        + f'<p>{len(data["rows"])} row(s) · <a href="{escape(links["json"])}">JSON</a> · '
+        + f"<p>{len(data['rows'])} {_word('rows', lang)} · "
+        f'<a href="{escape(links["json"])}">JSON</a> · '
         f'<a href="{escape(links["csv"])}">CSV</a> · '
-        f'<a href="{escape(switch)}">{"Norsk" if other == "nb" else "English"}</a> · '
-        '<a href="/queries">all named queries</a></p>'
+        f'<a href="{escape(switch)}">{"Norsk" if other == Lang.nb else "English"}</a> · '
+        f'<a href="/queries?lang={lang}">{_word("all", lang)}</a></p>'
         f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
         f"<details><summary>SPARQL</summary><pre>{escape(data['sparql'])}</pre></details>"
     )
     return _page(data["title"], body, {"json": links["json"], "csv": links["csv"]}, lang)
 
 
-def _page(title: str, body: str, twins: dict[str, str], lang: str = "en") -> str:
+def _page(title: str, body: str, twins: dict[str, str], lang: Lang) -> str:
     alternates = "".join(
         f'<link rel="alternate" type="{_JSON if kind == "json" else "text/csv"}" '
         f'href="{escape(href)}">'
