@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from plangraph.cli.common import StoreOption, err, fail, open_store, out
+from plangraph.cli.common import StoreOption, err, fail, out, reading_store
 from plangraph.lang import DEFAULT, Lang
 
 if TYPE_CHECKING:
@@ -61,6 +61,7 @@ def query(
     """Answer one of the analysts' named questions (queries/NAME.rq) from the store.
 
     The queries read every graph of the store, the inferences of `plangraph reason` included.
+    While `plangraph serve` runs on the store, they read what the server serves.
     """
     import pyoxigraph as ox
 
@@ -84,8 +85,8 @@ def query(
             return
     except (library.UnknownQuery, library.ParameterError, library.QueryFormatError) as error:
         fail(str(error))
-    plan_store = open_store(store)
-    try:
+    with reading_store(store) as reading:
+        plan_store = reading.store
         if not plan_store.raw.contains_named_graph(ox.NamedNode(reasoning.INFERRED_GRAPH)):
             err.print(
                 "[yellow]note:[/yellow] the store has no inferences yet: run `plangraph reason` "
@@ -95,8 +96,6 @@ def query(
             answer = library.execute(named, values, library.local_runner(plan_store), lang)
         except library.ParameterError as error:
             fail(str(error))
-    finally:
-        plan_store.close()
     if output == TableFormat.json:
         sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) + "\n")
     elif output == TableFormat.csv:
