@@ -56,9 +56,11 @@ StoreOption = Annotated[
 ]
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    """Print ``error: MESSAGE`` on standard error, as it is (no markup), and exit with ``code``."""
-    err.print(Text.assemble(("error:", "red"), " ", message), soft_wrap=True, highlight=False)
+def fail(message: str, code: int = EXIT_USAGE, *, lang: str = "en") -> NoReturn:
+    """Print ``error: MESSAGE`` on standard error, as it is (no markup), and exit with ``code``;
+    ``feil:`` for a message in Norwegian (``lang="nb"``), so that the line is in one language."""
+    word = "feil:" if lang == "nb" else "error:"
+    err.print(Text.assemble((word, "red"), " ", message), soft_wrap=True, highlight=False)
     raise typer.Exit(code)
 
 

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from plangraph.cli.common import StoreOption, err, fail, out, reading_store
 from plangraph.lang import DEFAULT, Lang
+from plangraph.web.engine import query_text
 
 if TYPE_CHECKING:
     from plangraph import library
@@ -56,6 +57,15 @@ def query(
         bool,
         typer.Option("--sparql", help="Print the query with its parameters bound; do not run it."),
     ] = False,
+    text: Annotated[
+        str | None,
+        typer.Option(
+            "--text",
+            help="Run this SPARQL SELECT query instead of a named one ('-' reads it from "
+            "standard input); the project's prefixes (pg:, skos:, …) may be left undeclared.",
+            show_default=False,
+        ),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Answer one of the analysts' named questions (queries/NAME.rq) from the store.
@@ -76,10 +86,15 @@ def query(
 
             sys.stdout.write(book.render())
             return
-        if name is None:
-            fail("name a query to run (plangraph query --list lists them)")
-        named = library.get(name)
-        values = _parameters(param or [])
+        if text is not None:
+            if name is not None or param:
+                fail("give a named query or --text, not both")
+            named, values = _own_query(sys.stdin.read() if text == "-" else text, lang), {}
+        elif name is None:
+            fail("name a query to run (plangraph query --list lists them), or give --text")
+        else:
+            named = library.get(name)
+            values = _parameters(param or [])
         if sparql:
             sys.stdout.write(named.bind(values))
             return
@@ -96,12 +111,49 @@ def query(
             answer = library.execute(named, values, library.local_runner(plan_store), lang)
         except library.ParameterError as error:
             fail(str(error))
+        except SyntaxError as error:
+            assert text is not None  # a named query parses: its expected answer is tested
+            message = query_text.syntax_message(
+                text, str(error.msg), lang, len(named.text) - len(text)
+            )
+            fail(message, lang=lang)
+        except (OSError, RuntimeError, ValueError) as error:
+            fail(f"the query failed: {error}")
     if output == TableFormat.json:
         sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) + "\n")
     elif output == TableFormat.csv:
         sys.stdout.write(answer.to_csv())
     else:
         _table(answer)
+
+
+def _own_query(text: str, lang: Lang) -> library.NamedQuery:
+    """``text`` as a query to run like a named one, the project's prefixes it uses undeclared
+    declared (a note says which); exit 2 for an unknown prefix or a query that is no SELECT."""
+    from pathlib import Path
+
+    from plangraph import library
+
+    try:
+        completed = query_text.complete_prefixes(text)
+    except query_text.SparqlRefused as error:
+        fail(error.message(lang), lang=lang)
+    if completed.added:
+        err.print(
+            "[yellow]note:[/yellow] added the prefixes " + ", ".join(completed.added),
+            highlight=False,
+        )
+    if query_text.read(completed.text).form not in ("select", None):
+        fail("--text runs SELECT queries (ask the others at the server's /sparql)")
+    return library.NamedQuery(
+        name="query",
+        path=Path("-"),
+        title={Lang.nb: "Spørring", Lang.en: "Query"},
+        description={Lang.nb: "", Lang.en: ""},
+        parameters=(),
+        tags=(),
+        text=completed.text,
+    )
 
 
 def _parameters(pairs: list[str]) -> dict[str, str]:
