@@ -9,7 +9,9 @@ import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.cells import cell_len
 from rich.table import Table
+from rich.text import Text
 
 from plangraph.cli.common import StoreOption, err, fail, out, reading_store
 from plangraph.lang import DEFAULT, Lang
@@ -66,6 +68,16 @@ def query(
             show_default=False,
         ),
     ] = None,
+    width: Annotated[
+        int | None,
+        typer.Option(
+            "--width",
+            help="Fit tables to this many columns [default: the terminal's width, 80 when "
+            "not a terminal]; too narrow for the answer's columns, rows are shown as records.",
+            min=20,
+            show_default=False,
+        ),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Answer one of the analysts' named questions (queries/NAME.rq) from the store.
@@ -79,7 +91,7 @@ def query(
 
     try:
         if list_queries:
-            _list(lang, output)
+            _list(lang, output, width)
             return
         if cookbook:
             from plangraph.library import cookbook as book
@@ -124,7 +136,7 @@ def query(
     elif output == TableFormat.csv:
         sys.stdout.write(answer.to_csv())
     else:
-        _table(answer)
+        _table(answer, width)
 
 
 def _own_query(text: str, lang: Lang) -> library.NamedQuery:
@@ -168,9 +180,11 @@ def _parameters(pairs: list[str]) -> dict[str, str]:
     return values
 
 
-def _list(lang: Lang, output: TableFormat) -> None:
+def _list(lang: Lang, output: TableFormat, width: int | None) -> None:
     from plangraph import library
 
+    if width is not None:
+        out.width = width
     named_queries = library.named_queries()
     if output == TableFormat.json:
         listed = [
@@ -197,15 +211,51 @@ def _list(lang: Lang, output: TableFormat) -> None:
     out.print(table)
 
 
-def _table(answer: library.Answer) -> None:
-    table = Table(
-        title=answer.query.title_in(answer.lang),
-        title_justify="left",
-        caption=f"{len(answer.result.rows)} row(s)",
-        caption_justify="left",
-    )
-    for column in answer.result.variables:
-        table.add_column(column)
-    for row in answer.table():
+_MIN_COLUMN = 12
+"""The narrowest a column of an answer gets in a table (narrower, words fold letter by letter)."""
+_LONGEST_CELL = 300
+"""Longer cells are cut, with a marker, in a table (the CSV and JSON answers hold them whole)."""
+
+
+def _table(answer: library.Answer, width: int | None) -> None:
+    """The answer as a table that fits ``width`` columns (default: the terminal's), long cells
+    wrapped, or, where its columns cannot each have :data:`_MIN_COLUMN` characters, as records:
+    one block per row, a line per column."""
+    if width is not None:
+        out.width = width
+    columns = answer.result.variables
+    rows = [[_cut(cell) for cell in row] for row in answer.table()]
+    count = f"{len(rows)} rad(er)" if answer.lang == Lang.nb else f"{len(rows)} row(s)"
+    title = answer.query.title_in(answer.lang)
+    natural = [
+        max([cell_len(name), *(cell_len(row[i]) for row in rows)]) for i, name in enumerate(columns)
+    ]
+    borders = 3 * len(columns) + 1
+    if sum(min(n, _MIN_COLUMN) for n in natural) + borders > out.width:
+        _records(title, columns, rows, count)
+        return
+    table = Table(title=title, title_justify="left", caption=count, caption_justify="left")
+    for name, n in zip(columns, natural, strict=True):
+        table.add_column(name, min_width=min(n, _MIN_COLUMN), overflow="fold")
+    for row in rows:
         table.add_row(*row)
     out.print(table)
+
+
+def _records(title: str, columns: tuple[str, ...], rows: list[list[str]], count: str) -> None:
+    """Each row as a block of ``column  value`` lines, values wrapped to the width."""
+    label = max(cell_len(c) for c in columns) if columns else 0
+    out.print(Text(title, style="italic"), soft_wrap=False)
+    for number, row in enumerate(rows, start=1):
+        out.rule(Text(f"{number}"), align="left", style="dim")
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(width=label, no_wrap=True, style="bold")
+        grid.add_column(overflow="fold")
+        for name, value in zip(columns, row, strict=True):
+            grid.add_row(name, value)
+        out.print(grid)
+    out.print(count)
+
+
+def _cut(cell: str) -> str:
+    return cell if len(cell) <= _LONGEST_CELL else cell[: _LONGEST_CELL - 1] + "…"
