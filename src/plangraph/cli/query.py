@@ -131,6 +131,9 @@ def query(
             fail(message, lang=lang)
         except (OSError, RuntimeError, ValueError) as error:
             fail(f"the query failed: {error}")
+    if answer.examples_note is not None:
+        word = "merk:" if answer.lang == Lang.nb else "note:"
+        err.print(f"[yellow]{word}[/yellow] {answer.examples_note}", highlight=False)
     if output == TableFormat.json:
         sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) + "\n")
     elif output == TableFormat.csv:

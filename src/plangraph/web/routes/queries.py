@@ -4,7 +4,9 @@
 * ``/queries/NAME`` (HTML table), ``/queries/NAME.json`` and ``/queries/NAME.csv``: the answer.
   Parameters are query-string arguments (``?plan=bk:plan-skyfritt``); ``lang=nb|en`` chooses the
   language of titles, labels and messages (bokmål unless asked: :data:`plangraph.lang.DEFAULT`),
-  ``timeout=`` the deadline as for ``/sparql``.
+  ``timeout=`` the deadline as for ``/sparql``. An answer from a store that holds the
+  illustrative examples says so: ``Plangraph-Includes-Examples: true``, a note on the page and
+  ``includesExamples``/``note`` in the JSON.
 
 The queries run through the endpoint's engine (:mod:`plangraph.web.engine`): in its worker
 processes, on the newest store generation, with the same deadline, caps and per-client limit
@@ -40,6 +42,8 @@ from plangraph.web.engine.jobs import Failed
 from plangraph.web.layout import data_href as href
 
 _RESERVED = ("lang", "timeout")
+EXAMPLES_HEADER = "Plangraph-Includes-Examples"
+"""Sent (``true``) with an answer from a store that holds the illustrative examples."""
 
 _WORDS: dict[str, dict[Lang, str]] = {
     "intro": {
@@ -250,16 +254,21 @@ def query_page(request: Request, slug: str) -> Response:
         return _error(kind, error.status, error.message, query, values)
     data = answer.to_json()
     data["links"] = _twins(query.name, {**values, "lang": lang})
+    headers = {EXAMPLES_HEADER: "true"} if answer.includes_examples else {}
     if kind == "json":
-        return JSONResponse(data)
+        return JSONResponse(data, headers=headers)
     if kind == "csv":
         return Response(
             answer.to_csv(),
             media_type=_CSV,
-            headers={"Content-Disposition": content_disposition(f"{query.name}.csv")},
+            headers={
+                "Content-Disposition": content_disposition(f"{query.name}.csv"),
+                **headers,
+            },
         )
     return HTMLResponse(
-        _answer_page(query, data, context.settings.base_iri, request.scope.get("root_path", ""))
+        _answer_page(query, data, context.settings.base_iri, request.scope.get("root_path", "")),
+        headers=headers,
     )
 
 
@@ -333,8 +342,12 @@ def _answer_page(
     values = dict(data["parameters"])
     other = lang.other
     switch = _link(f"/queries/{query.name}", {**values, "lang": other})
+    note = (
+        f'<p class="examples"><strong>{escape(data["note"])}</strong></p>' if data["note"] else ""
+    )
     body = (
         f"<p>{escape(data['description'])}</p>"
+        + note
         + _form(query, values, lang)
         + f"<p>{len(data['rows'])} {_word('rows', lang)} · "
         f'<a href="{escape(links["json"])}">JSON</a> · '
@@ -359,7 +372,7 @@ def _page(title: str, body: str, twins: dict[str, str], lang: Lang) -> str:
         f"<title>{escape(title)} · plangraph</title>{alternates}"
         "<style>body{font-family:system-ui,sans-serif;margin:1rem 2rem;max-width:90rem}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem;"
-        "vertical-align:top;text-align:left}th{background:#f4f4f4}.error{color:#a00}"
+        "vertical-align:top;text-align:left}th{background:#f4f4f4}.error{color:#a00}.examples{background:#fff3cd;padding:.5rem}"
         "form label{margin-right:1rem}pre{white-space:pre-wrap}</style></head><body>"
         f"<h1>{escape(title)}</h1>{body}</body></html>"
     )
