@@ -96,8 +96,11 @@ def test_a_bad_parameter_is_a_400_and_an_unknown_query_a_404(server: Server, suf
         unknown = client.get(f"/queries/no-such-question{suffix}")
         twice = client.get(f"/queries/plans-due{suffix}?on=2024-01-01&on=2024-02-01")
         language = client.get(f"/queries/plans-due{suffix}", params={"lang": "de"})
-    assert bad.status_code == 400 and "not an IRI" in bad.text
-    assert missing.status_code == 400 and "needs plan" in missing.text
+        english = client.get(f"/queries/decision-trail{suffix}", params={"lang": "en"})
+    assert bad.status_code == 400 and "er ikke en IRI" in bad.text
+    assert missing.status_code == 400 and "trenger plan" in missing.text
+    assert english.status_code == 400 and "needs plan" in english.text
+    assert "trenger" not in english.text and "needs" not in missing.text
     assert unknown.status_code == 404
     assert twice.status_code == 400
     assert language.status_code == 400

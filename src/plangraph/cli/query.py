@@ -110,7 +110,9 @@ def query(
         if sparql:
             sys.stdout.write(named.bind(values))
             return
-    except (library.UnknownQuery, library.ParameterError, library.QueryFormatError) as error:
+    except library.ParameterError as error:
+        fail(error.message(lang), lang=lang)
+    except (library.UnknownQuery, library.QueryFormatError) as error:
         fail(str(error))
     with reading_store(store) as reading:
         plan_store = reading.store
@@ -122,7 +124,7 @@ def query(
         try:
             answer = library.execute(named, values, library.local_runner(plan_store), lang)
         except library.ParameterError as error:
-            fail(str(error))
+            fail(error.message(lang), lang=lang)
         except SyntaxError as error:
             assert text is not None  # a named query parses: its expected answer is tested
             message = query_text.syntax_message(

@@ -110,7 +110,10 @@ def _lang(request: Request) -> Lang:
     if not values:
         return DEFAULT
     if len(values) > 1 or values[0] not in LANGUAGES:
-        raise named.ParameterError(f"lang= must be given once, as {' or '.join(LANGUAGES)}")
+        raise named.ParameterError(
+            f"lang= must be given once, as {' or '.join(LANGUAGES)}",
+            f"lang= skal oppgis én gang, som {' eller '.join(LANGUAGES)}",
+        )
     return Lang(values[0])
 
 
@@ -121,7 +124,10 @@ def _values(request: Request) -> dict[str, str]:
             continue
         given = request.query_params.getlist(key)
         if len(given) > 1:
-            raise named.ParameterError(f"{key}= is given {len(given)} times; give it once")
+            raise named.ParameterError(
+                f"{key}= is given {len(given)} times; give it once",
+                f"{key}= er oppgitt {len(given)} ganger; oppgi den én gang",
+            )
         values[key] = given[0]
     return values
 
@@ -247,11 +253,11 @@ def query_page(request: Request, slug: str) -> Response:
                 raise too_many(context)
             answer = named.execute(query, values, _runner(context, timeout), lang)
     except named.ParameterError as error:
-        return _error(kind, 400, str(error), query, values)
+        return _error(kind, 400, error.message(lang), query, values, lang)
     except ProtocolError as error:
-        return _error(kind, error.status, error.message, query, values)
+        return _error(kind, error.status, error.message, query, values, Lang.en)
     except _Failed as error:
-        return _error(kind, error.status, error.message, query, values)
+        return _error(kind, error.status, error.message, query, values, Lang.en)
     data = answer.to_json()
     data["links"] = _twins(query.name, {**values, "lang": lang})
     headers = {EXAMPLES_HEADER: "true"} if answer.includes_examples else {}
@@ -278,18 +284,21 @@ def _error(
     message: str,
     query: named.NamedQuery | None,
     values: dict[str, str],
+    lang: Lang = Lang.en,
 ) -> Response:
-    """The error answer. The message is the library's or the engine's, in English: so is the
-    page around it (one language per message)."""
+    """The error answer, in ``lang``: the language ``message`` is in (a parameter's message
+    in the page's language; the engine's and the deadline's in English), so that the page
+    around it speaks the same."""
+    word = _word("error", lang)
     if kind == "json":
         return JSONResponse({"error": message, "status": status}, status_code=status)
     if kind == "csv":
-        return Response(f"Error {status}: {message}\n", status, media_type="text/plain")
+        return Response(f"{word} {status}: {message}\n", status, media_type="text/plain")
     body = f'<p class="error">{escape(message)}</p>'
     if query is not None:
-        body += _form(query, values, Lang.en)
-    body += '<p><a href="/queries?lang=en">All named queries</a></p>'
-    return HTMLResponse(_page(f"Error {status}", body, {}, Lang.en), status_code=status)
+        body += _form(query, values, lang)
+    body += f'<p><a href="/queries?lang={lang}">{_word("all", lang).capitalize()}</a></p>'
+    return HTMLResponse(_page(f"{word} {status}", body, {}, lang), status_code=status)
 
 
 def _form(query: named.NamedQuery, values: dict[str, str], lang: Lang) -> str:
