@@ -288,6 +288,9 @@ async def _query(
     lang = request_lang(params.all("lang"), request.headers.get("accept-language"))
     given = query
     try:
+        # The guard reads the text as given first (its refusals name what the author wrote:
+        # "SERVICE:x" is a SERVICE, not an undeclared prefix), then the text that runs.
+        sparql_text.check_query(given, context.allowlist)
         completed = sparql_text.complete_prefixes(given)
         query = completed.text
         shape = sparql_text.check_query(query, context.allowlist)
@@ -375,6 +378,7 @@ async def _update(
     ]
     lang = request_lang(params.all("lang"), request.headers.get("accept-language"))
     try:
+        sparql_text.check_update(update, context.allowlist)
         completed = sparql_text.complete_prefixes(update)
         shape = sparql_text.check_update(completed.text, context.allowlist)
         text = sparql_text.with_using(completed.text, shape, using, using_named)
