@@ -21,6 +21,16 @@ read medians.
         [--order-cost [NAME ...]]
 
 ``--store`` reuses a store this script built before (it is in the folder it prints).
+
+``--bergen-http`` measures instead what issue 17 asks of the named queries on Bergen: the store
+the README's import walk-through builds (``plangraph load --with-examples``, the five saved
+imports, ``plangraph reason``, run as the commands), served by a real ``plangraph serve``, and
+every named query asked over HTTP (``/queries/NAME.json`` with its example parameters) by a
+client on the same machine, ``--repeat`` times, after one warm-up request each: median
+milliseconds and rows. Run it with ``PYTHONPATH`` set to another checkout's ``src`` to measure
+that code (its own queries and commands) side by side:
+
+    python benchmarks/queries.py --bergen-http [--repeat 10] [--store PATH]
 """
 
 from __future__ import annotations
@@ -114,6 +124,92 @@ def order_cost(run: library.Runner, repeat: int, names: list[str] | None) -> Non
     print()
 
 
+README_IMPORTS = (
+    ("load", "--with-examples"),
+    ("import", "ssb", "--table", "07459", "--region", "all", "--saved",
+     "data/saved/ssb/07459-municipalities-2022.json"),
+    ("import", "ssb", "--table", "05300", "--region", "none", "--saved",
+     "data/saved/ssb/05300-culture-distance-1991-2021.json"),
+    ("import", "klass-orgnr", "--saved", "data/saved/klass/correspondencetables-1236.csv"),
+    ("import", "brreg", "923609016", "--saved", "data/saved/brreg/enheter-923609016.json"),
+    ("import", "los", "--saved-dir", "data/saved/los/tema"),
+    ("reason",),
+)  # fmt: skip
+"""The README's walk-through of the saved imports, as ``plangraph`` commands."""
+
+
+def bergen_http(folder: Path | None, repeat: int) -> int:
+    """Time every named query over HTTP on Bergen with the README's saved imports."""
+    import socket
+    import subprocess
+
+    import httpx
+
+    from plangraph import resources
+
+    root = resources.root()
+    env = dict(os.environ)
+    if folder is None:
+        folder = Path(tempfile.mkdtemp(prefix="plangraph-bench-bergen-")) / "store"
+        for command in README_IMPORTS:
+            started = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "plangraph", *command, "--store", str(folder)],
+                cwd=root,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
+            print(f"{' '.join(command[:2])}: {time.perf_counter() - started:.1f} s", flush=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "plangraph", "serve", "--store", str(folder), "--port", str(port)],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=url, timeout=600) as client:
+            for _ in range(600):
+                try:
+                    if client.get("/health").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.5)
+            print(f"{folder} from {root}; load average {load()}")
+            print()
+            print("| query | rows | median over HTTP |")
+            print("|---|---:|---:|")
+            total = 0.0
+            for query in library.named_queries():
+                params = {**query.examples(), "lang": "nb"}
+                path = f"/queries/{query.name}.json"
+                first = client.get(path, params=params)
+                if first.status_code != 200:
+                    print(f"| {query.name} | {first.status_code}: {first.text[:80]} | |")
+                    continue
+                times = []
+                for _ in range(repeat):
+                    started = time.perf_counter()
+                    client.get(path, params=params).raise_for_status()
+                    times.append(time.perf_counter() - started)
+                median = statistics.median(times)
+                total += median
+                rows = len(first.json()["rows"])
+                print(f"| {query.name} | {rows:,} | {median * 1000:.0f} ms |", flush=True)
+            print(f"| **the whole mix** | | **{total * 1000:.0f} ms** |")
+            print(f"load average {load()}", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    return 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -126,7 +222,14 @@ def main(argv: list[str]) -> int:
         default=None,
         help="Measure the cost of ORDER BY for these queries only (none: for no query).",
     )
+    parser.add_argument(
+        "--bergen-http",
+        action="store_true",
+        help="Time the named queries over HTTP on Bergen with the README's saved imports.",
+    )
     args = parser.parse_args(argv)
+    if args.bergen_http:
+        return bergen_http(args.store, args.repeat)
     folder = args.store
     if folder is None:
         folder = Path(tempfile.mkdtemp(prefix="plangraph-bench-queries-")) / "store"

@@ -22,9 +22,12 @@ HOLD = (
 )
 
 
+_HOLDER: dict[Path, int] = {}
+
+
 @pytest.fixture(scope="module")
 def held_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A store another process holds open, as a running server does."""
+    """A store another process holds open for writing, as ``plangraph load`` does."""
     path = tmp_path_factory.mktemp("held") / "store"
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD, str(path)],
@@ -33,6 +36,7 @@ def held_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         text=True,
         cwd=ROOT,
     )
+    _HOLDER[path] = holder.pid
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "open\n"
         yield path
@@ -69,8 +73,8 @@ def info_on_held_store(held_store: Path) -> str:
     info = run_cli("info", "--store", str(held_store))
     assert (info.returncode, info.stdout) == (2, "")
     assert info.stderr == (
-        f"error: the store at {held_store} is open in another process (a running server?); "
-        "stop it or use another --store\n"
+        f"error: the store at {held_store} is held by process {_HOLDER[held_store]}, which is "
+        "writing to it: wait until it has finished, then try again (or use another --store)\n"
     )
     return info.stderr
 

@@ -41,11 +41,16 @@ def test_bad_input_is_refused_with_exit_code_2(reasoned_store_path: Path) -> Non
     store = ["--store", str(reasoned_store_path)]
     for args, complaint in (
         (["query", "no-such-question"], "no named query"),
-        (["query", "decision-trail", *store], "needs plan"),
-        (["query", "decision-trail", "--param", "plan=not an iri", *store], "not an IRI"),
-        (["query", "plans-due", "--param", "on=yesterday", *store], "not a date"),
+        (["query", "decision-trail", *store], "feil: decision-trail trenger plan"),
+        (["query", "decision-trail", "--lang", "en", *store], "error: decision-trail needs plan"),
+        (["query", "decision-trail", "--param", "plan=not an iri", *store], "er ikke en IRI"),
+        (["query", "plans-due", "--param", "on=yesterday", *store], "er ikke en dato"),
+        (
+            ["query", "plans-due", "--param", "on=yesterday", "--lang", "en", *store],
+            "error: on='yesterday' is not a date",
+        ),
         (["query", "plans-due", "--param", "on", *store], "key=value"),
-        (["query", "plans-due", "--param", "colour=red", *store], "no parameter"),
+        (["query", "plans-due", "--param", "colour=red", *store], "har ingen parameter"),
     ):
         result = invoke(*args)
         assert result.returncode == 2, (args, result.stdout, result.stderr)

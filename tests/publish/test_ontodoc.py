@@ -54,3 +54,24 @@ def test_the_build_generated_the_docs() -> None:
     built = resources.root() / "docs" / "ontology" / "index.html"
     assert built.is_file()
     assert "pg:ThemePlan" in built.read_text(encoding="utf-8")
+
+
+def test_characteristics_and_defined_classes_read_right(tmp_path: Path) -> None:
+    """A property's characteristics are named (not a broken prefix), and a class defined by a
+    hasValue restriction is told by the restriction's property: goals by their scope, plans by
+    their kind."""
+    pages = {p.name: p.read_text(encoding="utf-8") for p in ontodoc.write(tmp_path)}
+    english, norwegian = pages["index.html"], pages["index.nb.html"]
+    assert "<th>Characteristics</th><td>FunctionalProperty</td>" in english
+    assert "<th>Egenskaper</th><td>TransitiveProperty</td>" in norwegian
+    assert "://www.w3.org/2002/07/owl#" not in english.split("<h2>", 1)[1].replace(
+        'href="http://www.w3.org/2002/07/owl#', ""
+    )
+
+    def section(page: str, local: str) -> str:
+        return page.split(f'id="{local}"', 1)[1].split("</section>", 1)[0]
+
+    community = section(english, "CommunityGoal")
+    assert "<th>Same as goal scope</th>" in community and "plan kind" not in community
+    assert "<th>Det samme som målomfang</th>" in section(norwegian, "CommunityGoal")
+    assert "<th>Same as plan kind</th>" in section(english, "ThemePlan")

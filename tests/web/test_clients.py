@@ -298,7 +298,7 @@ def test_what_cannot_be_served_is_406_and_what_cannot_be_read_is_415(bergen: Ser
     )
     assert r.status_code == 415
     r = httpx.get(bergen.sparql, params={"query": "SELECT * {"})
-    assert r.status_code == 400 and r.text.startswith("Error 400: syntax error")
+    assert r.status_code == 400 and r.text.startswith("Feil 400: syntaksfeil på linje 1")
     r = httpx.get(bergen.sparql, params={"query": "SELECT * {}", "default-graph-uri": "not an iri"})
     assert r.status_code == 400
 

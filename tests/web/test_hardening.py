@@ -61,7 +61,7 @@ DEEP_QUERIES = {
 def test_deep_queries_are_refused_and_no_reader_dies(own: Server, name: str) -> None:
     query, problem = DEEP_QUERIES[name]
     before = health(own)
-    r = httpx.post(own.sparql, data={"query": query}, timeout=60)
+    r = httpx.post(own.sparql, data={"query": query, "lang": "en"}, timeout=60)
     assert r.status_code == 400, (r.status_code, r.text[:300])
     assert problem in r.text
     after = health(own)
@@ -73,7 +73,9 @@ def test_deep_updates_are_refused(own: Server) -> None:
     deep = "INSERT { ?s ?p ?o } WHERE " + "{" * 2300 + "?s ?p ?o" + "}" * 2300
     long = "DELETE WHERE { " + " ".join(f"?s {P} ?o{i} ." for i in range(9000)) + " }"
     for update, problem in ((deep, "nested too deeply"), (long, "too long")):
-        r = httpx.post(own.sparql, data={"update": update}, headers=own.auth(), timeout=60)
+        r = httpx.post(
+            own.sparql, data={"update": update, "lang": "en"}, headers=own.auth(), timeout=60
+        )
         assert r.status_code == 400, (r.status_code, r.text[:300])
         assert problem in r.text
     assert health(own)["crashes"] == 0

@@ -32,13 +32,13 @@ def test_the_catalogue_is_html_and_json(server: Server) -> None:
         data = client.get("/queries.json").json()
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert (
-        '<link rel="alternate" type="application/json" href="/queries.json?lang=en">' in page.text
+        '<link rel="alternate" type="application/json" href="/queries.json?lang=nb">' in page.text
     )
     names = [q["name"] for q in data["queries"]]
     assert names == [q.name for q in library.named_queries()]
     trail = next(q for q in data["queries"] if q["name"] == "decision-trail")
     assert trail["parameters"][0]["name"] == "plan"
-    assert trail["links"]["json"] == "/queries/decision-trail.json?plan=bk%3Aplan-skyfritt&lang=en"
+    assert trail["links"]["json"] == "/queries/decision-trail.json?plan=bk%3Aplan-skyfritt&lang=nb"
     for q in data["queries"]:
         assert f'href="{q["links"]["html"].replace("&", "&amp;")}"' in page.text
 
@@ -96,8 +96,11 @@ def test_a_bad_parameter_is_a_400_and_an_unknown_query_a_404(server: Server, suf
         unknown = client.get(f"/queries/no-such-question{suffix}")
         twice = client.get(f"/queries/plans-due{suffix}?on=2024-01-01&on=2024-02-01")
         language = client.get(f"/queries/plans-due{suffix}", params={"lang": "de"})
-    assert bad.status_code == 400 and "not an IRI" in bad.text
-    assert missing.status_code == 400 and "needs plan" in missing.text
+        english = client.get(f"/queries/decision-trail{suffix}", params={"lang": "en"})
+    assert bad.status_code == 400 and "er ikke en IRI" in bad.text
+    assert missing.status_code == 400 and "trenger plan" in missing.text
+    assert english.status_code == 400 and "needs plan" in english.text
+    assert "trenger" not in english.text and "needs" not in missing.text
     assert unknown.status_code == 404
     assert twice.status_code == 400
     assert language.status_code == 400
@@ -133,3 +136,18 @@ def test_only_http_iris_become_links_and_the_data_s_own_lead_to_their_pages(
     assert 'href="https://example.org/owner"' in page.text
     assert 'href="/id/4601/plan-kommuneplan"' in page.text
     assert f'href="{BK}plan-kommuneplan"' not in page.text
+
+
+def test_the_pages_speak_bokmal_unless_asked(server: Server) -> None:
+    with server.client() as client:
+        catalogue = client.get("/queries").text
+        english = client.get("/queries", params={"lang": "en"}).text
+        answer = client.get("/queries/plan-register").text
+        data = client.get("/queries/plan-register.json").json()
+    assert '<html lang="nb">' in catalogue and "<h1>Navngitte spørringer</h1>" in catalogue
+    assert "Analytikernes navngitte spørsmål" in catalogue and "named questions" not in catalogue
+    assert "<th>spørsmål</th>" in catalogue and "optional" not in catalogue
+    assert '<html lang="en">' in english and "<h1>Named queries</h1>" in english
+    assert "spørsmål" not in english
+    assert data["lang"] == "nb" and '<html lang="nb">' in answer
+    assert "rad(er)" in answer and "row(s)" not in answer

@@ -87,7 +87,7 @@ def test_service_is_refused_before_any_request_leaves(
     strict: Server, remote: str, query: str
 ) -> None:
     with strict.client() as client:
-        r = client.get("/sparql", params={"query": query.replace("{R}", remote)})
+        r = client.get("/sparql", params={"query": query.replace("{R}", remote), "lang": "en"})
     assert r.status_code == 400
     assert "SERVICE" in r.text and "allow-list" in r.text
     time.sleep(0.1)
@@ -116,7 +116,11 @@ def test_load_is_refused_even_with_the_token(strict: Server, remote: str) -> Non
         r = client.post(
             "/sparql",
             content=f"LOAD <{remote}> INTO GRAPH <http://example.org/fetched>",
-            headers={"Content-Type": "application/sparql-update", **strict.auth()},
+            headers={
+                "Content-Type": "application/sparql-update",
+                "Accept-Language": "en",
+                **strict.auth(),
+            },
         )
     assert r.status_code == 400
     assert "LOAD is not allowed" in r.text
@@ -376,7 +380,7 @@ def test_one_structured_log_line_per_query(
     query = "SELECT ?s { ?s ?p ?o } LIMIT 3"
     with caplog.at_level(logging.INFO, logger="plangraph.query"), strict.client() as client:
         ok = client.get("/sparql", params={"query": query})
-        bad = client.get("/sparql", params={"query": "SELECT * {"})
+        bad = client.get("/sparql", params={"query": "SELECT * {", "lang": "en"})
     records = [json.loads(r.getMessage()) for r in caplog.records if r.name == "plangraph.query"]
     by_id = {r["id"]: r for r in records}
     line = by_id[ok.headers["x-request-id"]]

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from plangraph.cli.common import StoreOption, err, open_store, out
+from plangraph.cli.common import StoreOption, err, out, reading_store
 
 
 class CatalogFormat(enum.StrEnum):
@@ -48,17 +48,14 @@ def catalog(
     from plangraph.settings import Settings
 
     settings = Settings()
-    plan_store = open_store(store if store is not None else settings.store)
-    try:
+    with reading_store(store if store is not None else settings.store) as reading:
         graph = catalog.build(
             datasets.default_datasets(),
-            plan_store.graphs(),
+            reading.store.graphs(),
             public_url or settings.public_url or "http://127.0.0.1:8000/",
             base_iri=settings.base_iri,
-            imported=catalog.imports(plan_store.raw),
+            imported=catalog.imports(reading.store.raw),
         )
-    finally:
-        plan_store.close()
     data = catalog.serialize(graph, catalog.MEDIA_TYPES[fmt.value])
     if out_file is None:
         sys.stdout.buffer.write(data)

@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from plangraph.cli.common import StoreOption, err, fail, open_store, out
+from plangraph.cli.common import StoreOption, err, fail, open_store, out, reading_store
 from plangraph.data import datasets
 from plangraph.lang import DEFAULT, Lang
 from plangraph.library import overview
@@ -56,15 +56,19 @@ def load(
         fail(f"{error}\nnothing was loaded: the store at {plan_store.path} is as it was")
     loaded = sum(1 for r in results if not r.skipped)
     out.print(f"loaded {loaded} file(s), {len(results) - loaded} unchanged, into {plan_store.path}")
-    show(plan_store, lang)
+    show(plan_store, lang, str(plan_store.path))
 
 
 def info(
     store: StoreOption = None,
     lang: Annotated[Lang, typer.Option(help="Language of labels.")] = DEFAULT,
 ) -> None:
-    """Show the store's named graphs with their triple counts, and what the register holds."""
-    show(open_store(store), lang)
+    """Show the store's named graphs with their triple counts, and what the register holds.
+
+    While `plangraph serve` runs on the store, this is what the server serves.
+    """
+    with reading_store(store) as reading:
+        show(reading.store, lang, reading.shown)
 
 
 WithExamplesOption = Annotated[
@@ -106,11 +110,12 @@ def load_with_progress(
         )
 
 
-def show(plan_store: PlanStore, lang: Lang) -> None:
-    """The store's named graphs and, if it holds a register, its plans by kind and contents."""
+def show(plan_store: PlanStore, lang: Lang, shown: str) -> None:
+    """The store's named graphs and, if it holds a register, its plans by kind and contents;
+    ``shown`` names the store in the title."""
     graphs = plan_store.graphs()
     table = Table(
-        title=f"Named graphs in {plan_store.path}",
+        title=f"Named graphs in {shown}",
         title_justify="left",
         caption=f"graph names are relative to {GRAPH_BASE}",
         caption_justify="left",

@@ -18,6 +18,7 @@ from typing import Any, Final, TypeAlias
 
 import pyoxigraph as ox
 
+from plangraph.data import datasets
 from plangraph.lang import DEFAULT, LANGUAGES, Lang
 from plangraph.library.named_query import (
     NamedQuery,
@@ -30,7 +31,17 @@ from plangraph.library.rows import Row, sorted_rows
 from plangraph.namespaces import compact
 from plangraph.store import PlanStore
 
-__all__ = ["Answer", "Result", "Runner", "execute", "labels", "local_runner"]
+__all__ = [
+    "EXAMPLES_NOTE",
+    "Answer",
+    "Result",
+    "Runner",
+    "examples_query",
+    "execute",
+    "holds_examples",
+    "labels",
+    "local_runner",
+]
 
 Runner: TypeAlias = Callable[[str], "Result"]
 """Runs a SELECT query on the union of the store's graphs."""
@@ -147,6 +158,16 @@ class Answer:
     result: Result
     labels: Mapping[str, str] = field(default_factory=dict)
     sparql: str = ""
+    includes_examples: bool = False
+    """Whether the store it was read from holds the illustrative examples (made-up data loaded
+    with ``--with-examples``), so that the answer may count or show them."""
+
+    @property
+    def examples_note(self) -> str | None:
+        """What to tell a reader of an answer from a store with the illustrative examples."""
+        if not self.includes_examples:
+            return None
+        return EXAMPLES_NOTE[self.lang]
 
     def cell(self, term: Term | None) -> dict[str, str] | None:
         """One value as the JSON answer gives it."""
@@ -193,6 +214,8 @@ class Answer:
                 for row in self.result.rows
             ],
             "sparql": self.sparql,
+            "includesExamples": self.includes_examples,
+            "note": self.examples_note,
         }
 
     def to_csv(self) -> str:
@@ -233,12 +256,33 @@ def _value(term: Term | None) -> str:
     return term.value
 
 
+EXAMPLES_NOTE: Final = {
+    Lang.nb: "Dette lageret har også de illustrerende eksemplene (lastet med --with-examples): "
+    "oppdiktede tiltak, statusrapporter og indikatorer. Svaret kan telle eller vise dem; de er "
+    "ikke fakta om Bergen.",
+    Lang.en: "This store also holds the illustrative examples (loaded with --with-examples): "
+    "made-up measures, status reports and indicators. The answer may count or show them; they "
+    "are not facts about Bergen.",
+}
+
+
+def examples_query() -> str:
+    """A SELECT with a row if the store holds any graph of the illustrative examples."""
+    graphs = " ".join(str(ox.NamedNode(g)) for g, _ in datasets.examples_dataset().graphs())
+    return f"SELECT ?g WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?s ?p ?o }} }} LIMIT 1"
+
+
+def holds_examples(run: Runner) -> bool:
+    """Whether the store ``run`` reads holds any graph of the illustrative examples."""
+    return bool(run(examples_query()).rows)
+
+
 def execute(
     query: NamedQuery, values: Mapping[str, str], run: Runner, lang: Lang = DEFAULT
 ) -> Answer:
     """Run ``query`` with ``values`` for its parameters (ParameterError if they do not fit),
     sort its rows if it does not order them itself, then look up the labels, in ``lang``, of
-    the IRIs in its result."""
+    the IRIs in its result, and whether the store holds the illustrative examples."""
     if lang not in LANGUAGES:  # a face may hand on what a user typed
         raise ParameterError(f"lang={lang!r}: labels are in {' or '.join(LANGUAGES)}")
     lang = Lang(lang)
@@ -255,4 +299,5 @@ def execute(
         result,
         labels(iris, lang, run),
         text,
+        holds_examples(run),
     )

@@ -80,7 +80,16 @@ class QueryFormatError(ValueError):
 
 
 class ParameterError(ValueError):
-    """A parameter is unknown, missing or not of its type."""
+    """A parameter is unknown, missing or not of its type: the message in English (``str()``)
+    and in bokmål (:meth:`message`)."""
+
+    def __init__(self, en: str, nb: str | None = None) -> None:
+        super().__init__(en)
+        self.texts = {"en": en, "nb": nb if nb is not None else en}
+
+    def message(self, lang: str) -> str:
+        """The message in ``lang`` (``nb`` or ``en``), wholly in that language."""
+        return self.texts.get(lang, self.texts["en"])
 
 
 def code_only(text: str, *, keep_iris: bool = False) -> str:
@@ -111,14 +120,21 @@ class Parameter:
                 date.fromisoformat(text)
             except ValueError:
                 raise ParameterError(
-                    f"{self.name}={value!r} is not a date: give it as YYYY-MM-DD"
+                    f"{self.name}={value!r} is not a date: give it as YYYY-MM-DD",
+                    f"{self.name}={value!r} er ikke en dato: skriv den som ÅÅÅÅ-MM-DD",
                 ) from None
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                raise ParameterError(f"{self.name}={value!r} is not a date: give it as YYYY-MM-DD")
+                raise ParameterError(
+                    f"{self.name}={value!r} is not a date: give it as YYYY-MM-DD",
+                    f"{self.name}={value!r} er ikke en dato: skriv den som ÅÅÅÅ-MM-DD",
+                )
             return ox.Literal(text, datatype=ox.NamedNode(_XSD + "date"))
         if self.type == "integer":
             if not re.fullmatch(r"[+-]?\d+", text):
-                raise ParameterError(f"{self.name}={value!r} is not an integer")
+                raise ParameterError(
+                    f"{self.name}={value!r} is not an integer",
+                    f"{self.name}={value!r} er ikke et heltall",
+                )
             return ox.Literal(str(int(text)), datatype=ox.NamedNode(_XSD + "integer"))
         return ox.Literal(value)
 
@@ -132,12 +148,16 @@ def _iri(name: str, text: str) -> ox.NamedNode:
     if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", candidate):
         known = ", ".join(sorted(PREFIXES))
         raise ParameterError(
-            f"{name}={text!r} is not an IRI: give a full IRI or a prefixed name ({known})"
+            f"{name}={text!r} is not an IRI: give a full IRI or a prefixed name ({known})",
+            f"{name}={text!r} er ikke en IRI: oppgi en full IRI eller et navn med prefiks ({known})",
         )
     try:
         return ox.NamedNode(candidate)
     except ValueError as error:
-        raise ParameterError(f"{name}={text!r} is not a valid IRI ({error})") from None
+        raise ParameterError(
+            f"{name}={text!r} is not a valid IRI ({error})",
+            f"{name}={text!r} er ikke en gyldig IRI",
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -177,8 +197,11 @@ class NamedQuery:
         for p in self.parameters:
             if p.name == name:
                 return p
-        known = ", ".join(p.name for p in self.parameters) or "none"
-        raise ParameterError(f"{self.name} has no parameter {name!r} (its parameters: {known})")
+        listed = ", ".join(p.name for p in self.parameters)
+        raise ParameterError(
+            f"{self.name} has no parameter {name!r} (its parameters: {listed or 'none'})",
+            f"{self.name} har ingen parameter {name!r} (parametrene: {listed or 'ingen'})",
+        )
 
     def terms(self, values: Mapping[str, str]) -> dict[str, Term]:
         """The parameters' values as RDF terms; ParameterError for an unknown, missing or
@@ -187,7 +210,10 @@ class NamedQuery:
         missing = [p.name for p in self.parameters if not p.optional and p.name not in bound]
         if missing:
             example = " ".join(f"--param {m}={self.parameter(m).example}" for m in missing)
-            raise ParameterError(f"{self.name} needs {', '.join(missing)} (for example: {example})")
+            raise ParameterError(
+                f"{self.name} needs {', '.join(missing)} (for example: {example})",
+                f"{self.name} trenger {', '.join(missing)} (for eksempel: {example})",
+            )
         return bound
 
     def examples(self) -> dict[str, str]:

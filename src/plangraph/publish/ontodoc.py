@@ -29,7 +29,7 @@ _TEXT: dict[Lang, dict[str, str]] = {
         "object": "Object properties",
         "data": "Datatype properties",
         "sub": "Subclass of",
-        "equiv": "Same as plan kind",
+        "equiv": "Same as {property}",
         "subprop": "Subproperty of",
         "inverse": "Inverse of",
         "domain": "Domain",
@@ -47,7 +47,7 @@ _TEXT: dict[Lang, dict[str, str]] = {
         "object": "Objektegenskaper",
         "data": "Dataegenskaper",
         "sub": "Underklasse av",
-        "equiv": "Det samme som plantypen",
+        "equiv": "Det samme som {property}",
         "subprop": "Underegenskap av",
         "inverse": "Invers av",
         "domain": "Domene",
@@ -75,6 +75,8 @@ _KNOWN_PREFIXES = {
     "http://www.w3.org/2001/XMLSchema#": "xsd:",
     "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
     "http://www.w3.org/ns/dcat#": "dcat:",
+    "http://www.w3.org/2002/07/owl#": "owl:",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
 }
 
 
@@ -144,7 +146,7 @@ def _list_items(graph: Graph, head: Node) -> list[Node]:
     return items
 
 
-def _facts(graph: Graph, term: Term, text: dict[str, str]) -> list[tuple[str, str]]:
+def _facts(graph: Graph, term: Term, text: dict[str, str], lang: Lang) -> list[tuple[str, str]]:
     subject = URIRef(term.iri)
     rows: list[tuple[str, str]] = []
 
@@ -154,18 +156,26 @@ def _facts(graph: Graph, term: Term, text: dict[str, str]) -> list[tuple[str, st
 
     if term.kind == "class":
         add(text["sub"], _uris(graph.objects(subject, RDFS.subClassOf)))
-        kinds = [
-            graph.value(restriction, OWL.hasValue)
-            for restriction in graph.objects(subject, OWL.equivalentClass)
-        ]
-        add(text["equiv"], _uris(k for k in kinds if k is not None))
+        # A class equivalent to a hasValue restriction is told by the restriction's property:
+        # "Same as plan kind: pgkind:…", "Same as goal scope: pgscope:…".
+        by_property: dict[Node, list[Node]] = {}
+        for restriction in graph.objects(subject, OWL.equivalentClass):
+            prop, value = (
+                graph.value(restriction, OWL.onProperty),
+                graph.value(restriction, OWL.hasValue),
+            )
+            if prop is not None and value is not None:
+                by_property.setdefault(prop, []).append(value)
+        for prop, values in sorted(by_property.items(), key=lambda item: str(item[0])):
+            named = _by_language(graph.objects(prop, RDFS.label)).get(lang, _name(prop))
+            add(text["equiv"].format(property=named), _uris(values))
     else:
         add(text["subprop"], _uris(graph.objects(subject, RDFS.subPropertyOf)))
         add(text["inverse"], _uris(graph.objects(subject, OWL.inverseOf)))
         add(text["domain"], _uris(graph.objects(subject, RDFS.domain)))
         add(text["range"], _uris(graph.objects(subject, RDFS.range)))
         chars = [
-            _name(t)[4:]
+            str(t).rsplit("#", 1)[-1]
             for t in graph.objects(subject, RDF.type)
             if t in (OWL.FunctionalProperty, OWL.TransitiveProperty, OWL.SymmetricProperty)
         ]
@@ -200,7 +210,7 @@ def render(graph: Graph, lang: Lang) -> str:
             local = t.iri[len(PG) :]
             facts = "".join(
                 f"<tr><th>{html.escape(label)}</th><td>{value}</td></tr>"
-                for label, value in _facts(graph, t, text)
+                for label, value in _facts(graph, t, text, lang)
             )
             facts += (
                 f"<tr><th>{html.escape(text['other'])}</th>"

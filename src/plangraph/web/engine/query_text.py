@@ -28,7 +28,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Final, NamedTuple
+
+from plangraph.namespaces import BASE, PREFIXES
 
 # The character classes of the SPARQL 1.1 grammar (section 19.8).
 _PN_CHARS_BASE = (
@@ -80,7 +82,17 @@ _VOLATILE = frozenset({"now", "rand", "uuid", "struuid"})
 
 
 class SparqlRefused(ValueError):
-    """The text asks for something the endpoint does not do; the message says what and why."""
+    """The text asks for something the endpoint does not do; the message says what and why,
+    in English (``str()``) and, where the message is one a query's author meets, in Norwegian
+    bokmål (:meth:`message`)."""
+
+    def __init__(self, en: str, nb: str | None = None) -> None:
+        super().__init__(en)
+        self.texts = {"en": en, "nb": nb if nb is not None else en}
+
+    def message(self, lang: str) -> str:
+        """The message in ``lang`` (``nb`` or ``en``): wholly in one language."""
+        return self.texts.get(lang, self.texts["en"])
 
 
 class Token(NamedTuple):
@@ -203,7 +215,8 @@ def _read(text: str) -> Shape:
         kind = token.kind
         if kind == "punct" and token.text == "\\":
             raise SparqlRefused(
-                "codepoint escapes (\\u…) are only accepted inside strings and IRIs"
+                "codepoint escapes (\\u…) are only accepted inside strings and IRIs",
+                "tegnkoder (\\u…) er bare tillatt inne i strenger og IRI-er",
             )
         if kind != "word":
             if body_start is None:
@@ -312,23 +325,31 @@ def check_update(text: str, allowlist: frozenset[str]) -> Shape:
     if shape.loads:
         raise SparqlRefused(
             "LOAD is not allowed: this endpoint does not fetch data from the web. "
-            "Load files with `plangraph load` or send them with the Graph Store Protocol (/store)"
+            "Load files with `plangraph load` or send them with the Graph Store Protocol (/store)",
+            "LOAD er ikke tillatt: dette endepunktet henter ikke data fra nettet. Last filer med "
+            "`plangraph load` eller send dem med Graph Store-protokollen (/store)",
         )
     _check_services(shape, allowlist)
     return shape
 
 
 def _check_size(shape: Shape, what: str) -> None:
+    hva = "spørringen" if what == "query" else "oppdateringen"
     if shape.nesting > MAX_NESTING:
         raise SparqlRefused(
             f"the {what} is nested too deeply: {shape.nesting:,} levels of brackets "
-            f"({{, ( and [ together); this endpoint accepts at most {MAX_NESTING:,}"
+            f"({{, ( and [ together); this endpoint accepts at most {MAX_NESTING:,}",
+            f"{hva} er nøstet for dypt: {shape.nesting} nivåer av parenteser ({{, ( og [ "
+            f"sammen); dette endepunktet tar høyst {MAX_NESTING}",
         )
     if shape.chain > MAX_CHAIN:
         raise SparqlRefused(
             f"the {what} is too long: {shape.chain:,} triple patterns, operators and "
             f"UNION/OPTIONAL/MINUS (counted by their separators); this endpoint accepts at "
-            f"most {MAX_CHAIN:,} outside DATA blocks: split it into smaller requests"
+            f"most {MAX_CHAIN:,} outside DATA blocks: split it into smaller requests",
+            f"{hva} er for lang: {shape.chain} trippelmønstre, operatorer og "
+            f"UNION/OPTIONAL/MINUS (talt etter skilletegnene); dette endepunktet tar høyst "
+            f"{MAX_CHAIN} utenfor DATA-blokker: del den opp i mindre forespørsler",
         )
 
 
@@ -336,15 +357,24 @@ def _check_services(shape: Shape, allowlist: frozenset[str]) -> None:
     for endpoint in shape.services:
         if endpoint is None or endpoint not in allowlist:
             what = f"SERVICE <{endpoint}>" if endpoint else "SERVICE"
+            listed = ", ".join(f"<{e}>" for e in sorted(allowlist))
             hint = (
                 "the allow-list is empty (PLANGRAPH_SERVICE_ALLOWLIST)"
                 if not allowlist
-                else "allowed: " + ", ".join(f"<{e}>" for e in sorted(allowlist))
+                else "allowed: " + listed
+            )
+            hint_nb = (
+                "listen er tom (PLANGRAPH_SERVICE_ALLOWLIST)"
+                if not allowlist
+                else "tillatt: " + listed
             )
             raise SparqlRefused(
                 f"{what} is not allowed: this endpoint only calls the federated endpoints on "
                 f"its allow-list, named by a full IRI ({hint}). The word 'service' outside "
-                "strings, IRIs and local names counts as SERVICE"
+                "strings, IRIs and local names counts as SERVICE",
+                f"{what} er ikke tillatt: dette endepunktet kaller bare de fødererte "
+                f"endepunktene på listen sin, oppgitt med full IRI ({hint_nb}). Ordet "
+                "'service' utenfor strenger, IRI-er og lokale navn regnes som SERVICE",
             )
 
 
@@ -428,3 +458,178 @@ def _operations(shape: Shape) -> list[list[Token]]:
                 continue
         operations[-1].append(token)
     return operations
+
+
+# ---------------------------------------------------------------------------------------------
+# Prefixes the author left out, and syntax errors as an author can read them
+# ---------------------------------------------------------------------------------------------
+
+KNOWN_PREFIXES: Final[dict[str, str]] = {
+    **PREFIXES,
+    "dcterms": PREFIXES["dct"],
+    "sh": "http://www.w3.org/ns/shacl#",
+    "pgsh": BASE + "shapes#",
+}
+"""The prefixes a query may use without declaring them: the project's (those YASGUI shows,
+:data:`plangraph.namespaces.PREFIXES`), ``dcterms:`` beside ``dct:``, and SHACL's ``sh:`` and
+the shapes' ``pgsh:``."""
+
+_PN_PREFIX = re.compile(rf"(?:[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)?")
+
+
+@dataclass(frozen=True)
+class Completed:
+    """A query or update with the known prefixes it used without declaring them declared."""
+
+    text: str
+    """The text to run: the declarations, on the first line, before the text as given."""
+    added: tuple[str, ...]
+    """The prefixes declared, in the order of their first use."""
+    shift: int
+    """How many characters were put before the first line (so that the engine's columns on
+    line 1 can be told as of the text as given)."""
+
+
+class UnknownPrefix(SparqlRefused):
+    """The text uses a prefix it does not declare and that plangraph does not know."""
+
+
+def complete_prefixes(text: str) -> Completed:
+    """``text`` with a ``PREFIX`` declaration for each prefix of :data:`KNOWN_PREFIXES` that it
+    uses without declaring; :class:`UnknownPrefix` naming any other prefix it uses undeclared.
+
+    The declarations go on the text's first line, before it, so line numbers stay as given.
+    """
+    shape = read(text)
+    used: dict[str, Token] = {}
+    for i, token in enumerate(shape.tokens):
+        if token.kind != "word" or ":" not in token.text:
+            continue
+        if i and shape.tokens[i - 1].text == "<":
+            continue  # the inside of an IRI that is not one (the engine says so)
+        word = token.text.lstrip(".")
+        if word.lower().startswith("prefix") and word.endswith(":"):
+            continue  # a declaration glued to its keyword ("PREFIX" read with it)
+        prefix = word.split(":", 1)[0]
+        if prefix == "_" or prefix in shape.prefixes or not _PN_PREFIX.fullmatch(prefix):
+            continue
+        used.setdefault(prefix, token._replace(start=token.start + len(token.text) - len(word)))
+    unknown = [p for p in used if p not in KNOWN_PREFIXES]
+    if unknown:
+        first = used[unknown[0]]
+        line, column = position(text, first.start)
+        names = ", ".join(f"{p}:" for p in unknown)
+        raise UnknownPrefix(
+            f"the prefix {names} is not declared (first used at line {line}, column {column}): "
+            f"declare it with PREFIX {unknown[0]}: <…>; plangraph adds only its own "
+            f"({', '.join(sorted(KNOWN_PREFIXES))})",
+            f"prefikset {names} er ikke deklarert (først brukt på linje {line}, kolonne "
+            f"{column}): deklarer det med PREFIX {unknown[0]}: <…>; plangraph legger bare til "
+            f"sine egne ({', '.join(sorted(KNOWN_PREFIXES))})",
+        )
+    if not used:
+        return Completed(text, (), 0)
+    head = "".join(f"PREFIX {p}: <{KNOWN_PREFIXES[p]}> " for p in used)
+    return Completed(head + text, tuple(used), len(head))
+
+
+def position(text: str, offset: int) -> tuple[int, int]:
+    """The line and column (both from 1, columns in characters) of ``offset`` in ``text``."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+_ENGINE_ERROR = re.compile(r"(?:syntax error: )?error at (\d+):(\d+): (.*)", re.DOTALL)
+_EXPECTED_ITEM = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|\[(?:[^\]']|'[^']*')*\]|[^,]+)\s*,?""")
+_RULE_NAME = re.compile(r"[A-Za-z]+")
+_SHOWN_ITEMS = 8
+_SHOWN_TOKEN = 40
+
+
+def syntax_message(
+    text: str, engine_message: str, lang: str, shift: int = 0, *, query: bool = True
+) -> str:
+    """The engine's syntax error about ``text`` as one line an author can act on, wholly in
+    ``lang`` (``nb`` or ``en``): where (line and column of the text as given, ``shift``
+    characters having been put before its first line), the token found there, and what the
+    grammar expected there when that is a short list of words or signs (never the engine's
+    character classes). ``query``: the text is a query (not an update)."""
+    nb = lang == "nb"
+    found = _ENGINE_ERROR.fullmatch(engine_message.strip())
+    if found is None:
+        first = engine_message.strip().splitlines()[0] if engine_message.strip() else ""
+        return ("syntaksfeil: " if nb else "syntax error: ") + first[:200]
+    line, column = int(found.group(1)), int(found.group(2))
+    if line == 1:
+        column = max(1, column - shift)
+    offset = _offset(text, line, column)
+    token = _token_at(text, offset)
+    if token is None:
+        where = "ved slutten av teksten" if nb else "at the end of the text"
+    else:
+        shown = token.text if len(token.text) <= _SHOWN_TOKEN else token.text[:_SHOWN_TOKEN] + "…"
+        where = f"ved «{shown}»" if nb else f"at '{shown}'"
+        line, column = position(text, token.start)
+    head = (
+        f"syntaksfeil på linje {line}, kolonne {column}, {where}"
+        if nb
+        else f"syntax error at line {line}, column {column}, {where}"
+    )
+    shape = read(text)
+    body = shape.tokens[shape.body_start] if shape.body_start < len(shape.tokens) else None
+    if query and body is not None and shape.form is None and body.kind == "word":
+        line, column = position(text, body.start)
+        head = (
+            f"syntaksfeil på linje {line}, kolonne {column}, ved «{body.text[:_SHOWN_TOKEN]}»"
+            if nb
+            else f"syntax error at line {line}, column {column}, at '{body.text[:_SHOWN_TOKEN]}'"
+        )
+        forms = "SELECT, CONSTRUCT, ASK " + ("eller" if nb else "or") + " DESCRIBE"
+        return head + (
+            f": en spørring begynner med {forms}" if nb else f": a query begins with {forms}"
+        )
+    expected = found.group(3).removeprefix("expected ").removeprefix("one of ")
+    if "IRI parsing failed" in expected:
+        return head + (": ikke en gyldig IRI" if nb else ": not a valid IRI")
+    items = _expected_items(expected, nb)
+    if not items:
+        return head
+    more = len(items) > _SHOWN_ITEMS
+    listed = ", ".join(items[:_SHOWN_ITEMS]) + (" …" if more else "")
+    if len(items) == 1:
+        return head + (f": forventet {listed}" if nb else f": expected {listed}")
+    return head + (f": forventet én av {listed}" if nb else f": expected one of {listed}")
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return len(text)
+    return min(start + column - 1, len(text))
+
+
+def _token_at(text: str, offset: int) -> Token | None:
+    """The token that holds ``offset``, else the next one; None at the end of the text."""
+    for token in read(text).tokens:
+        if token.start + len(token.text) > offset:
+            return token
+    return None
+
+
+def _expected_items(expected: str, nb: bool) -> list[str]:
+    """The words and signs of the engine's "expected" list (character classes left out, but
+    for digits)."""
+    items: list[str] = []
+    for match in _EXPECTED_ITEM.finditer(expected):
+        item = match.group(1).strip()
+        if item == "['0'..='9']":
+            items.append("et tall" if nb else "a number")
+        if item.startswith('"') and item.endswith('"') and len(item) >= 2:
+            sign = re.sub(r"\\(.)", r"\1", item[1:-1])
+            if sign and sign not in items:
+                items.append(f"'{sign}'")
+        elif _RULE_NAME.fullmatch(item) and item not in items:
+            items.append(item)
+    return items

@@ -3,7 +3,10 @@
 * ``/queries`` (HTML) and ``/queries.json``: the catalogue.
 * ``/queries/NAME`` (HTML table), ``/queries/NAME.json`` and ``/queries/NAME.csv``: the answer.
   Parameters are query-string arguments (``?plan=bk:plan-skyfritt``); ``lang=nb|en`` chooses the
-  language of titles and labels, ``timeout=`` the deadline as for ``/sparql``.
+  language of titles, labels and messages (bokmål unless asked: :data:`plangraph.lang.DEFAULT`),
+  ``timeout=`` the deadline as for ``/sparql``. An answer from a store that holds the
+  illustrative examples says so: ``Plangraph-Includes-Examples: true``, a note on the page and
+  ``includesExamples``/``note`` in the JSON.
 
 The queries run through the endpoint's engine (:mod:`plangraph.web.engine`): in its worker
 processes, on the newest store generation, with the same deadline, caps and per-client limit
@@ -22,7 +25,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from plangraph import library as named
-from plangraph.lang import LANGUAGES, Lang
+from plangraph.lang import DEFAULT, LANGUAGES, Lang
 from plangraph.web import problems
 from plangraph.web.context import (
     AppContext,
@@ -40,6 +43,35 @@ from plangraph.web.engine.jobs import Failed
 from plangraph.web.layout import data_href as href
 
 _RESERVED = ("lang", "timeout")
+EXAMPLES_HEADER = "Plangraph-Includes-Examples"
+"""Sent (``true``) with an answer from a store that holds the illustrative examples."""
+
+_WORDS: dict[str, dict[Lang, str]] = {
+    "intro": {
+        Lang.nb: "Analytikernes navngitte spørsmål til planregisteret. Hvert svar er en tabell "
+        "her, og JSON eller CSV for programmer.",
+        Lang.en: "The analysts' named questions over the plan register. Each answer is a table "
+        "here, and JSON or CSV for programs.",
+    },
+    "catalogue json": {Lang.nb: "denne katalogen som JSON", Lang.en: "this catalogue as JSON"},
+    "editor": {Lang.nb: "SPARQL-redigering", Lang.en: "SPARQL editor"},
+    "question": {Lang.nb: "spørsmål", Lang.en: "question"},
+    "answer": {Lang.nb: "svar", Lang.en: "answer"},
+    "parameters": {Lang.nb: "parametre", Lang.en: "parameters"},
+    "data": {Lang.nb: "data", Lang.en: "data"},
+    "optional": {Lang.nb: "valgfri", Lang.en: "optional"},
+    "rows": {Lang.nb: "rad(er)", Lang.en: "row(s)"},
+    "all": {Lang.nb: "alle navngitte spørringer", Lang.en: "all named queries"},
+    "run": {Lang.nb: "Kjør", Lang.en: "Run"},
+    "error": {Lang.nb: "Feil", Lang.en: "Error"},
+    "title": {Lang.nb: "Navngitte spørringer", Lang.en: "Named queries"},
+}
+
+
+def _word(key: str, lang: Lang) -> str:
+    return _WORDS[key][lang]
+
+
 _JSON = "application/json"
 _CSV = "text/csv; charset=utf-8"
 
@@ -77,9 +109,12 @@ def _runner(context: AppContext, timeout: float) -> named.Runner:
 def _lang(request: Request) -> Lang:
     values = request.query_params.getlist("lang")
     if not values:
-        return Lang.en
+        return DEFAULT
     if len(values) > 1 or values[0] not in LANGUAGES:
-        raise named.ParameterError(f"lang= must be given once, as {' or '.join(LANGUAGES)}")
+        raise named.ParameterError(
+            f"lang= must be given once, as {' or '.join(LANGUAGES)}",
+            f"lang= skal oppgis én gang, som {' eller '.join(LANGUAGES)}",
+        )
     return Lang(values[0])
 
 
@@ -90,7 +125,10 @@ def _values(request: Request) -> dict[str, str]:
             continue
         given = request.query_params.getlist(key)
         if len(given) > 1:
-            raise named.ParameterError(f"{key}= is given {len(given)} times; give it once")
+            raise named.ParameterError(
+                f"{key}= is given {len(given)} times; give it once",
+                f"{key}= er oppgitt {len(given)} ganger; oppgi den én gang",
+            )
         values[key] = given[0]
     return values
 
@@ -153,13 +191,15 @@ def catalogue_page(request: Request) -> Response:
     try:
         lang = _lang(request)
     except named.ParameterError as error:
-        return HTMLResponse(_page("Error", f"<p>{escape(str(error))}</p>", {}), status_code=400)
+        return HTMLResponse(
+            _page("Error", f"<p>{escape(str(error))}</p>", {}, Lang.en), status_code=400
+        )
     data = _catalogue_json(lang)
     rows = []
     for q in data["queries"]:
         params = ", ".join(
             f"<code>{escape(p['name'])}</code> ({escape(p['type'])}"
-            f"{', optional' if p['optional'] else ''})"
+            f"{', ' + _word('optional', lang) if p['optional'] else ''})"
             for p in q["parameters"]
         )
         rows.append(
@@ -169,23 +209,19 @@ def catalogue_page(request: Request) -> Response:
             f'<a href="{escape(q["links"]["json"])}">json</a> '
             f'<a href="{escape(q["links"]["csv"])}">csv</a></td></tr>'
         )
-    other = "en" if lang == "nb" else "nb"
+    other = lang.other
+    head = "".join(
+        f"<th>{_word(key, lang)}</th>" for key in ("question", "answer", "parameters", "data")
+    )
     body = (
-        "<p>The analysts' named questions over the plan register. Each answer is a table here, "
-        "and JSON or CSV for programs. "
-        f'<a href="/queries?lang={other}">{"Norsk" if other == "nb" else "English"}</a> · '
-        f'<a href="/queries.json?lang={lang}">this catalogue as JSON</a> · '
-        '<a href="/sparql">SPARQL editor</a></p>'
-        "<table><thead><tr><th>question</th><th>answer</th><th>parameters</th>"
-        f"<th>data</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<p>{_word('intro', lang)} "
+        f'<a href="/queries?lang={other}">{"Norsk" if other == Lang.nb else "English"}</a> · '
+        f'<a href="/queries.json?lang={lang}">{_word("catalogue json", lang)}</a> · '
+        f'<a href="/sparql">{_word("editor", lang)}</a></p>'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
     return HTMLResponse(
-        _page(
-            "Named queries" if lang == "en" else "Navngitte spørringer",
-            body,
-            {"json": f"/queries.json?lang={lang}"},
-            lang,
-        )
+        _page(_word("title", lang), body, {"json": f"/queries.json?lang={lang}"}, lang)
     )
 
 
@@ -201,13 +237,16 @@ def query_page(request: Request, slug: str) -> Response:
         if slug.endswith(suffix):
             name, kind = slug.removesuffix(suffix), suffix[1:]
     try:
+        lang = _lang(request)
+    except named.ParameterError as error:
+        return _error(request, kind, 400, str(error), None, {})
+    try:
         query = named.get(name)
     except named.UnknownQuery as error:
         return _error(request, kind, 404, str(error), None, {})
     context = context_of(request)
     values: dict[str, str] = {}
     try:
-        lang = _lang(request)
         values = _values(request)
         timeout = deadline(request.query_params.getlist("timeout"), context.settings)
         with context.limiter.slot(client_of(request)) as allowed:
@@ -215,23 +254,28 @@ def query_page(request: Request, slug: str) -> Response:
                 raise too_many(context)
             answer = named.execute(query, values, _runner(context, timeout), lang)
     except named.ParameterError as error:
-        return _error(request, kind, 400, str(error), query, values)
+        return _error(request, kind, 400, error.message(lang), query, values, lang)
     except ProtocolError as error:
-        return _error(request, kind, error.status, error.message, query, values)
+        return _error(request, kind, error.status, error.message, query, values, Lang.en)
     except _Failed as error:
-        return _error(request, kind, error.status, error.message, query, values)
+        return _error(request, kind, error.status, error.message, query, values, Lang.en)
     data = answer.to_json()
     data["links"] = _twins(query.name, {**values, "lang": lang})
+    headers = {EXAMPLES_HEADER: "true"} if answer.includes_examples else {}
     if kind == "json":
-        return JSONResponse(data)
+        return JSONResponse(data, headers=headers)
     if kind == "csv":
         return Response(
             answer.to_csv(),
             media_type=_CSV,
-            headers={"Content-Disposition": content_disposition(f"{query.name}.csv")},
+            headers={
+                "Content-Disposition": content_disposition(f"{query.name}.csv"),
+                **headers,
+            },
         )
     return HTMLResponse(
-        _answer_page(query, data, context.settings.base_iri, request.scope.get("root_path", ""))
+        _answer_page(query, data, context.settings.base_iri, request.scope.get("root_path", "")),
+        headers=headers,
     )
 
 
@@ -242,24 +286,29 @@ def _error(
     message: str,
     query: named.NamedQuery | None,
     values: dict[str, str],
+    lang: Lang = Lang.en,
 ) -> Response:
+    """The error answer, in ``lang``: the language ``message`` is in (a parameter's message
+    in the page's language; the engine's and the deadline's in English), so that the page
+    around it speaks the same."""
+    word = _word("error", lang)
     if kind == "json":
         return problems.for_request(request, status, message, error=message)
     if kind == "csv":
-        return Response(f"Error {status}: {message}\n", status, media_type="text/plain")
+        return Response(f"{word} {status}: {message}\n", status, media_type="text/plain")
     body = f'<p class="error">{escape(message)}</p>'
     if query is not None:
-        body += _form(query, values, "en")
-    body += '<p><a href="/queries">All named queries</a></p>'
-    return HTMLResponse(_page(f"Error {status}", body, {}), status_code=status)
+        body += _form(query, values, lang)
+    body += f'<p><a href="/queries?lang={lang}">{_word("all", lang).capitalize()}</a></p>'
+    return HTMLResponse(_page(f"{word} {status}", body, {}, lang), status_code=status)
 
 
-def _form(query: named.NamedQuery, values: dict[str, str], lang: str) -> str:
+def _form(query: named.NamedQuery, values: dict[str, str], lang: Lang) -> str:
     if not query.parameters:
         return ""
     fields = "".join(
         f"<label>{escape(p.name)} <small>({escape(p.type)}"
-        f"{', optional' if p.optional else ''})</small> "
+        f"{', ' + _word('optional', lang) if p.optional else ''})</small> "
         f'<input name="{escape(p.name)}" value="{escape(values.get(p.name, ""))}" '
         f'placeholder="{escape(p.example)}" title="{escape(p.description)}"></label> '
         for p in query.parameters
@@ -267,7 +316,7 @@ def _form(query: named.NamedQuery, values: dict[str, str], lang: str) -> str:
     return (
         f'<form method="get" action="/queries/{escape(query.name)}">{fields}'
         f'<input type="hidden" name="lang" value="{escape(lang)}">'
-        '<button type="submit">Run</button></form>'
+        f'<button type="submit">{_word("run", lang)}</button></form>'
     )
 
 
@@ -293,7 +342,7 @@ def _answer_page(
     """The HTML view of one answer, made from its JSON (``data``) alone; IRIs under ``base``
     (the data's base IRI) link to their pages on this server, below ``root_path``."""
     links = data["links"]
-    lang = data["lang"]
+    lang = Lang(data["lang"])
     head = "".join(f"<th>{escape(c)}</th>" for c in data["columns"])
     rows = "".join(
         "<tr>"
@@ -302,22 +351,27 @@ def _answer_page(
         for row in data["rows"]
     )
     values = dict(data["parameters"])
-    other = "en" if lang == "nb" else "nb"
+    other = lang.other
     switch = _link(f"/queries/{query.name}", {**values, "lang": other})
+    note = (
+        f'<p class="examples"><strong>{escape(data["note"])}</strong></p>' if data["note"] else ""
+    )
     body = (
         f"<p>{escape(data['description'])}</p>"
+        + note
         + _form(query, values, lang)
-        + f'<p>{len(data["rows"])} row(s) · <a href="{escape(links["json"])}">JSON</a> · '
+        + f"<p>{len(data['rows'])} {_word('rows', lang)} · "
+        f'<a href="{escape(links["json"])}">JSON</a> · '
         f'<a href="{escape(links["csv"])}">CSV</a> · '
-        f'<a href="{escape(switch)}">{"Norsk" if other == "nb" else "English"}</a> · '
-        '<a href="/queries">all named queries</a></p>'
+        f'<a href="{escape(switch)}">{"Norsk" if other == Lang.nb else "English"}</a> · '
+        f'<a href="/queries?lang={lang}">{_word("all", lang)}</a></p>'
         f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
         f"<details><summary>SPARQL</summary><pre>{escape(data['sparql'])}</pre></details>"
     )
     return _page(data["title"], body, {"json": links["json"], "csv": links["csv"]}, lang)
 
 
-def _page(title: str, body: str, twins: dict[str, str], lang: str = "en") -> str:
+def _page(title: str, body: str, twins: dict[str, str], lang: Lang) -> str:
     alternates = "".join(
         f'<link rel="alternate" type="{_JSON if kind == "json" else "text/csv"}" '
         f'href="{escape(href)}">'
@@ -329,7 +383,7 @@ def _page(title: str, body: str, twins: dict[str, str], lang: str = "en") -> str
         f"<title>{escape(title)} · plangraph</title>{alternates}"
         "<style>body{font-family:system-ui,sans-serif;margin:1rem 2rem;max-width:90rem}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem;"
-        "vertical-align:top;text-align:left}th{background:#f4f4f4}.error{color:#a00}"
+        "vertical-align:top;text-align:left}th{background:#f4f4f4}.error{color:#a00}.examples{background:#fff3cd;padding:.5rem}"
         "form label{margin-right:1rem}pre{white-space:pre-wrap}</style></head><body>"
         f"<h1>{escape(title)}</h1>{body}</body></html>"
     )

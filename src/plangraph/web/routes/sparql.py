@@ -10,6 +10,14 @@
 * ``GET`` with neither: the service description (RDF), or YASGUI for a browser.
 * ``timeout=`` (seconds) asks for a shorter deadline (or a longer one, up to the maximum);
   ``format=`` names the answer's format for download links.
+* A query (or update) that uses one of the project's prefixes (``pg:``, ``skos:``, …:
+  :data:`~plangraph.web.engine.query_text.KNOWN_PREFIXES`) without declaring it has it declared
+  before it runs, and the answer says so in ``Plangraph-Added-Prefixes: pg, skos``; a prefix
+  neither declared nor known is a 400 naming it. The text guard sees the text that runs.
+* Errors about the text (syntax, prefixes, refusals) are one line, with line and column, in
+  the user's language: ``lang=nb|en``, else ``Accept-Language``, else bokmål.
+* The answers from a store that holds the illustrative examples (``--with-examples``) carry
+  ``Plangraph-Includes-Examples: true``: made-up data never passes as real.
 * A complete answer is kept in the answer cache for the current store generation
   (:mod:`plangraph.web.answer_cache`); ``X-Plangraph-Cache`` says ``hit`` or ``miss``, or
   ``bypass`` for a query whose answer may change without a write (``NOW()``, ``RAND()``…).
@@ -29,6 +37,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
+from plangraph import lang as languages
+from plangraph.lang import DEFAULT, Lang
+from plangraph.library import answers as library_answers
 from plangraph.web import negotiation, service_description
 from plangraph.web.context import (
     AppContext,
@@ -54,10 +65,60 @@ from plangraph.web.routes import yasgui
 
 METHODS = ("GET", "HEAD", "POST")
 CACHE_HEADER = "X-Plangraph-Cache"
+ADDED_PREFIXES_HEADER = "Plangraph-Added-Prefixes"
+EXAMPLES_HEADER = "Plangraph-Includes-Examples"
+"""Sent (``true``) with the answers of a store that holds the illustrative examples (made-up
+data loaded with ``--with-examples``), which any query may read."""
 
 _FORM = "application/x-www-form-urlencoded"
 _QUERY = "application/sparql-query"
 _UPDATE = "application/sparql-update"
+
+
+class _Told(ProtocolError):
+    """An error about the request's text, told in the user's language."""
+
+    def __init__(
+        self, status: int, message: str, lang: Lang, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(status, message, headers)
+        self.lang = lang
+
+
+def accepted_lang(accept_language: str | None) -> Lang:
+    """The language of ``Accept-Language`` that plangraph speaks and the client prefers most
+    (``no`` and ``nn`` count as bokmål), else :data:`plangraph.lang.DEFAULT`."""
+    best: tuple[float, int, Lang] | None = None
+    for order, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        lang = Lang.nb if primary in ("nb", "no", "nn") else Lang.en if primary == "en" else None
+        if lang is None or weight <= 0:
+            continue
+        if best is None or (weight, -order) > (best[0], best[1]):
+            best = (weight, -order, lang)
+    return best[2] if best else DEFAULT
+
+
+def request_lang(lang_values: list[str], accept_language: str | None) -> Lang:
+    """The language to tell a request's errors in: ``lang=`` if given, else by
+    ``Accept-Language`` (:func:`accepted_lang`)."""
+    if not lang_values:
+        return accepted_lang(accept_language)
+    if len(lang_values) > 1:
+        raise ProtocolError(400, "give lang= once")
+    try:
+        return languages.parse(lang_values[0])
+    except languages.UnknownLanguage as error:
+        raise ProtocolError(400, str(error)) from None
 
 
 class _Params:
@@ -197,6 +258,16 @@ async def sparql(request: Request) -> Response:
             return await _update(request, context, params, update, log)
         log.op = "describe-service"
         return await _describe(request, context, params, log)
+    except _Told as error:
+        log.set(error=error.message)
+        log.write(error.status)
+        word = "Feil" if error.lang == Lang.nb else "Error"
+        return Response(
+            f"{word} {error.status}: {error.message}\n",
+            status_code=error.status,
+            media_type="text/plain; charset=utf-8",
+            headers={**error.headers, "X-Request-Id": log.id, "Content-Language": error.lang},
+        )
     except ProtocolError as error:
         log.set(error=error.message)
         log.write(error.status)
@@ -214,10 +285,20 @@ async def _query(
 ) -> Response:
     settings = context.settings
     log.set(sha256=sha256(query))
+    lang = request_lang(params.all("lang"), request.headers.get("accept-language"))
+    given = query
     try:
+        # The guard reads the text as given first (its refusals name what the author wrote:
+        # "SERVICE:x" is a SERVICE, not an undeclared prefix), then the text that runs.
+        sparql_text.check_query(given, context.allowlist)
+        completed = sparql_text.complete_prefixes(given)
+        query = completed.text
         shape = sparql_text.check_query(query, context.allowlist)
     except sparql_text.SparqlRefused as error:
-        raise ProtocolError(400, str(error)) from None
+        raise _Told(400, error.message(lang), lang) from None
+    headers = {"X-Request-Id": log.id, "Vary": "Accept, Accept-Language"}
+    if completed.added:
+        headers[ADDED_PREFIXES_HEADER] = ", ".join(completed.added)
     family: negotiation.Family = "graph" if shape.form in ("construct", "describe") else "results"
     fmt = negotiated(request, family, params.all("format"))
     assert fmt is not None
@@ -237,7 +318,6 @@ async def _query(
         prefixes=output_prefixes() if family == "graph" else None,
         rebase=job_rebase(settings),
     )
-    headers = {"X-Request-Id": log.id, "Vary": "Accept"}
     cache, engine = context.cache, context.engine
     key = (
         query,
@@ -249,6 +329,8 @@ async def _query(
         settings.max_rows,
         settings.max_result_bytes,
     )
+    if await _holds_examples(context):
+        headers[EXAMPLES_HEADER] = "true"
     cacheable = cache.enabled and not shape.volatile
     if cache.enabled and not cacheable:
         headers[CACHE_HEADER] = "bypass"
@@ -264,13 +346,25 @@ async def _query(
             raise too_many(context)
         answer = await engine.aread(job, timeout, request.is_disconnected)
     if isinstance(answer, Failed):
-        raise ProtocolError(answer.status, failure_message(answer))
+        raise _failed(answer, given, completed, lang, headers)
     found = answer.value
     if cacheable and answer.generation == engine.generation:
         # Read from the generation that is still current: no write came in between.
         cache.put(answer.generation, key, found.body, found.rows)
     log.write(200, rows=found.rows, size=len(found.body))
     return Response(found.body, media_type=fmt.content_type, headers=headers)
+
+
+async def _holds_examples(context: AppContext) -> bool:
+    """Whether the newest generation holds the illustrative examples (asked once per
+    generation)."""
+    job = jobs.Query(
+        library_answers.examples_query(), "application/sparql-results+json", 1, 1 << 16
+    )
+    found = await run_in_threadpool(
+        context.engine.per_generation, job, min(context.settings.query_timeout, 10.0)
+    )
+    return found is not None and found.value.rows > 0
 
 
 async def _update(
@@ -282,11 +376,17 @@ async def _update(
     using_named = [
         check_iri(v, "using-named-graph-uri") for v in params.all("using-named-graph-uri")
     ]
+    lang = request_lang(params.all("lang"), request.headers.get("accept-language"))
     try:
-        shape = sparql_text.check_update(update, context.allowlist)
-        text = sparql_text.with_using(update, shape, using, using_named)
+        sparql_text.check_update(update, context.allowlist)
+        completed = sparql_text.complete_prefixes(update)
+        shape = sparql_text.check_update(completed.text, context.allowlist)
+        text = sparql_text.with_using(completed.text, shape, using, using_named)
     except sparql_text.SparqlRefused as error:
-        raise ProtocolError(400, str(error)) from None
+        raise _Told(400, error.message(lang), lang) from None
+    headers = {"X-Request-Id": log.id}
+    if completed.added:
+        headers[ADDED_PREFIXES_HEADER] = ", ".join(completed.added)
     timeout = deadline(params.all("timeout"), context.settings)
     log.set(timeout_s=timeout)
     job = jobs.Update(text, base_iri=endpoint_url(request), rebase=job_rebase(context.settings))
@@ -295,9 +395,28 @@ async def _update(
             raise too_many(context)
         answer = await run_in_threadpool(context.engine.write, job, timeout)
     if isinstance(answer, Failed):
-        raise ProtocolError(answer.status, failure_message(answer))
+        raise _failed(answer, update, completed, lang, headers, query=False)
     log.write(204)
-    return Response(status_code=204, headers={"X-Request-Id": log.id})
+    return Response(status_code=204, headers=headers)
+
+
+def _failed(
+    answer: Failed,
+    given: str,
+    completed: sparql_text.Completed,
+    lang: Lang,
+    headers: dict[str, str],
+    *,
+    query: bool = True,
+) -> ProtocolError:
+    """The error for a job that failed: a syntax error told as of the text as given, in the
+    user's language; another failure as the engine told it."""
+    if answer.status == 400 and answer.message.startswith("syntax error"):
+        message = sparql_text.syntax_message(
+            given, answer.message, lang, completed.shift, query=query
+        )
+        return _Told(400, message, lang, headers)
+    return ProtocolError(answer.status, failure_message(answer), headers)
 
 
 async def _describe(
