@@ -94,11 +94,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     def health(request: Request) -> JSONResponse:
+        """What the server can do now (see :meth:`Engine.health`): 200 while it answers
+        queries, ``status`` "degraded" when it cannot take writes (``problems`` says why)."""
         state: dict[str, Any] = {"status": "ok", "version": __version__, **engine.health()}
-        healthy = engine.running and state["readers"] > 0 and state["writer"]
-        if not healthy:
+        answering = engine.running and state["readers"] > 0
+        if not answering:
             state["status"] = "unavailable"
-        return JSONResponse(state, status_code=200 if healthy else 503)
+        elif state["problems"]:
+            state["status"] = "degraded"
+        return JSONResponse(state, status_code=200 if answering else 503)
+
+    def ready(request: Request) -> JSONResponse:
+        """For a load balancer: 200 when the server answers queries and takes writes, else 503
+        with the problems in words."""
+        problems = engine.health()["problems"]
+        body = {"ready": not problems, "problems": problems}
+        return JSONResponse(body, status_code=503 if problems else 200)
 
     cors: dict[str, Any] | None = None
     if settings.cors_origins:
@@ -170,6 +181,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=yasgui.STATIC_DIR), name="static")
     app.add_api_route("/health", health, methods=["GET"])
+    app.add_api_route("/health/ready", ready, methods=["GET"])
 
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     if cors is not None:

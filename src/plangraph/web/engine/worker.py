@@ -28,12 +28,17 @@ dispatches on the job's type. It answers with one message per job:
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import ctypes
+import errno
 import gc
 import io
+import os
 import re
 import shutil
 import signal
+import sys
 from collections.abc import Iterable
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -403,6 +408,14 @@ def _failure(error: Exception) -> Failed:
         return Failed(422, str(error), cap=True)
     if isinstance(error, SyntaxError):
         return Failed(400, f"syntax error: {error.msg}")
+    if isinstance(error, OSError) and (
+        error.errno == errno.ENOSPC or "No space left" in str(error)
+    ):
+        return Failed(
+            507,
+            "the disk that holds the store is full; the write was not made and the store is "
+            f"as it was before it. Free some space and try again ({error})",
+        )
     if isinstance(error, (RuntimeError, ValueError, TypeError)):
         # pyoxigraph's evaluation errors: a graph that does not exist, an unbound SERVICE, …
         return Failed(400, f"the request failed: {error}")
@@ -588,8 +601,8 @@ class _Writer:
         self.plan_store = plan_store
         self.meta_graph = meta_graph
 
-    def reply(self, job: Job[A], value: A, generation: str) -> None:
-        """Take the next generation after a change, and send the answer to ``job``.
+    def answer(self, job: Job[A], value: A, generation: str) -> tuple[Any, ...]:
+        """Take the next generation after a change; the answer to ``job``.
 
         Unless nothing changed, the inferences no longer follow from the data after a write
         (the engine has them refreshed)."""
@@ -600,21 +613,40 @@ class _Writer:
         if changed:
             raw.backup(generation)
         stale = changed and not isinstance(job, Reason) and raw.contains_named_graph(_INFERRED)
-        self.conn.send(("ok", value, generation if changed else None, stale))
+        return ("ok", value, generation if changed else None, stale)
 
-    def run(self, generation: str, job: Job[Any]) -> None:
+    def change(self, job: Job[Any]) -> Any:
         raw = self.plan_store.raw
         match job:
             case Update():
-                self.reply(job, _update(raw, job), generation)
+                return _update(raw, job)
             case WriteGraph():
-                self.reply(job, _write_graph(raw, job, self.meta_graph), generation)
+                return _write_graph(raw, job, self.meta_graph)
             case DeleteGraph():
-                self.reply(job, _delete_graph(raw, job, self.meta_graph), generation)
-            case Reason():
-                self.reply(job, _reason(self.plan_store), generation)
+                return _delete_graph(raw, job, self.meta_graph)
             case _:
                 raise ValueError(f"unknown job {type(job).__name__}")
+
+    def run(self, generation: str, job: Job[Any]) -> None:
+        """Run a write job and take the next generation, all or nothing: if either fails (a
+        full disk), the store is put back as it was before the job (see
+        :meth:`PlanStore.all_or_nothing`)."""
+        try:
+            if isinstance(job, Reason):  # all or nothing by itself (PlanStore.bulk_write_graph)
+                answer = self.answer(job, _reason(self.plan_store), generation)
+            else:
+                with self.plan_store.all_or_nothing(unchanged_on=_UNCHANGED):
+                    answer = self.answer(job, self.change(job), generation)
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        self.conn.send(answer)
+
+
+_UNCHANGED = (SyntaxError, ValueError, TypeError, RuntimeError)
+"""What a write job raises before it changes anything: an update or a graph that does not
+parse, or that pyoxigraph refuses (one ``Store.update``, a transaction, commits whole or not
+at all). pyoxigraph's I/O errors are ``OSError``."""
 
 
 def writer_main(conn: Connection, store_path: str, first_generation: str, fresh: bool) -> None:
@@ -646,12 +678,40 @@ def writer_main(conn: Connection, store_path: str, first_generation: str, fresh:
             generation, name, values = message
             writer.run(generation, job_of(name, values))
         except Exception as error:
+            if isinstance(error, OSError):  # RocksDB refuses writes after one failed
+                plan_store.reopen()
             conn.send(("failed", _failure(error)))
-    plan_store.close()
+    with contextlib.suppress(OSError):  # a full disk: what is committed is in the log
+        plan_store.close()
+
+
+PARENT_VARIABLE = "PLANGRAPH_ENGINE_PID"
+"""The environment variable that gives a worker the process id of the server that started it."""
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Have the kernel kill this worker (SIGKILL) when the server that started it dies, even
+    by ``kill -9``: a reader on a runaway query, or the writer on a write nobody will answer,
+    must not outlive it (nor keep the store locked against a restart).
+
+    Linux's ``PR_SET_PDEATHSIG`` fires when the *thread* that started the worker ends; the
+    engine starts every worker from one thread that lives as long as it does. If the server
+    died before this call, the worker's parent is already another process: stop now.
+    Elsewhere than Linux, the worker stops when it next finds its connection closed."""
+    expected = os.environ.get(PARENT_VARIABLE)
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if expected is not None and os.getppid() != int(expected):
+        os._exit(1)
 
 
 def main(argv: list[str]) -> None:
     """``reader FD`` or ``writer FD STORE FIRST_GENERATION fresh|again``."""
+    _die_with_parent()
     role, fd = argv[0], int(argv[1])
     conn = Connection(fd)
     if role == "reader":
@@ -663,6 +723,4 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    import sys
-
     main(sys.argv[1:])
