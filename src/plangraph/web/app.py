@@ -34,6 +34,7 @@ from plangraph.web.routes import (
     yasgui,
 )
 from plangraph.web.routes.public import ROUTERS as PUBLIC_PAGES
+from plangraph.web.security import SecurityHeaders
 
 
 class _App(FastAPI):
@@ -184,6 +185,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_api_route("/health/ready", ready, methods=["GET"])
 
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders, script_hashes=[yasgui.SCRIPT_HASH])
     if cors is not None:
         # Outermost, so that every answer (a 413 too) carries the CORS headers.
         app.add_middleware(CORSMiddleware, **cors)
@@ -191,6 +193,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _wrapped(handler: ASGIApp, settings: Settings, cors: dict[str, Any] | None) -> ASGIApp:
-    """``handler`` behind the wrappers every request meets: the body-size limit, then CORS."""
+    """``handler`` behind the wrappers every request meets: the body-size limit, the security
+    headers, then CORS."""
     wrapped: ASGIApp = BodySizeLimit(handler, limit=settings.max_body_bytes)
+    wrapped = SecurityHeaders(wrapped, script_hashes=[yasgui.SCRIPT_HASH])
     return CORSMiddleware(wrapped, **cors) if cors is not None else wrapped

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     # not imported at run time, so that a worker process starts without them.
     from plangraph.publish.catalog import Imported  # noqa: F401
     from plangraph.store import GraphInfo  # noqa: F401
-    from plangraph.validation import Report, Submission  # noqa: F401
+    from plangraph.validation import Report, Submission
 
 A = TypeVar("A")
 
@@ -241,6 +241,33 @@ class Validate(ReadJob["Report"]):
         return replace(self.submission, triples=tuple(q.triple for q in parsed))
 
 
+@dataclass(frozen=True)
+class Checked:
+    """The answer to :class:`ValidateUpload`: the report, or why the upload cannot be read
+    (the fields of a :class:`~plangraph.validation.SubmissionError`: source, message, line,
+    column, status, problems)."""
+
+    report: Report | None
+    unreadable: tuple[Any, ...] | None = None
+
+
+@dataclass(frozen=True)
+class ValidateUpload(ReadJob[Checked]):
+    """Parse a submission as it was uploaded, then validate it as :class:`Validate` does: both
+    in the reader, so that the request's deadline bounds the parse too (a small body can hold
+    a great many triples, in nested lists) and its memory is not the server's."""
+
+    data: bytes
+    name: str
+    media_type: str | None
+    declared: str | None
+    register: str
+
+    @property
+    def large(self) -> bool:
+        return len(self.data) > INLINE_BYTES
+
+
 # -- write jobs ------------------------------------------------------------------------------
 
 
@@ -290,6 +317,7 @@ _TYPES: dict[str, type[Job[Any]]] = {
         Graphs,
         Imports,
         Validate,
+        ValidateUpload,
         Update,
         WriteGraph,
         DeleteGraph,

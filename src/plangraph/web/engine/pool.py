@@ -11,7 +11,11 @@ process altogether (see :mod:`plangraph.web.engine.worker`):
 
 After a write to a store that holds inferences (``plangraph reason``), the writer brings them
 up to date in the background (a :class:`~.jobs.Reason` job, :data:`REFRESH_TIMEOUT`), then takes
-another generation.
+another generation. A write that comes during a refresh stops it and goes first; the refresh
+runs again after it, and again if its writer died under it.
+
+Every worker is started from one thread and dies with the server, even on ``kill -9`` (see
+:func:`plangraph.web.engine.worker._die_with_parent`).
 
 A job past its deadline has its process killed (SIGKILL) and replaced, and the caller gets a
 :class:`~.jobs.Failed` with status 503. A killed writer loses only the write it was running:
@@ -116,10 +120,14 @@ class _Worker:
         return self.process.poll() is None
 
     def kill(self) -> None:
+        """Stop the process and close the connection; more than once, from more than one
+        thread (the engine stopping while a deadline kills the same worker), is harmless."""
         if self.alive():
-            self.process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                self.process.kill()
         self.process.wait()
-        self.conn.close()
+        with contextlib.suppress(OSError):  # closed meanwhile by the other thread
+            self.conn.close()
 
 
 @dataclass(eq=False)
@@ -345,9 +353,17 @@ class Engine:
 
     def _add_reader(self) -> None:
         reader = self._spawn("reader")
-        with self._lock:
-            self._readers.append(reader)
+        self._join(reader)
         self._give(reader)
+
+    def _join(self, reader: _Worker) -> None:
+        """Count a started reader in the pool; if the engine stopped meanwhile, stop it."""
+        with self._lock:
+            if self._running:
+                self._readers.append(reader)
+                return
+        reader.kill()
+        raise EngineError("the engine stopped")
 
     # -- the pool of readers -----------------------------------------------------------------
 
@@ -402,8 +418,7 @@ class Engine:
         finally:
             with self._lock:
                 self._spawning -= 1
-        with self._lock:
-            self._readers.append(reader)
+        self._join(reader)
         return reader
 
     def _give_started(self, growing: asyncio.Future[_Worker]) -> None:

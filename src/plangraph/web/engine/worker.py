@@ -14,7 +14,10 @@ nothing is lost, since a reader holds no state.
 The *writer* holds the store open for writing (one read-write handle per directory). It runs
 updates and Graph Store writes, each as one pyoxigraph transaction, then takes the next
 generation. A write past its deadline is killed too: pyoxigraph writes a transaction only when
-it commits, so the store reopens as it was before the write.
+it commits, so the store reopens as it was before the write. A write and the generation after
+it are one change (:meth:`plangraph.store.PlanStore.all_or_nothing`): if the disk fills up in
+between, the write is undone and answered 507, and the store is opened anew so that the next
+write, once there is room, goes through.
 
 Each worker takes ``(path, job)`` messages (:func:`plangraph.web.engine.jobs.message`) and
 dispatches on the job's type. It answers with one message per job:
@@ -50,6 +53,7 @@ from plangraph.namespaces import LABELS
 from plangraph.rebase import Rebase
 from plangraph.web.engine.jobs import (
     INLINE_BYTES,
+    Checked,
     DeleteGraph,
     Describe,
     Description,
@@ -68,6 +72,7 @@ from plangraph.web.engine.jobs import (
     TripleCounts,
     Update,
     Validate,
+    ValidateUpload,
     WriteGraph,
     Written,
     job_of,
@@ -76,7 +81,7 @@ from plangraph.web.engine.jobs import (
 if TYPE_CHECKING:
     from plangraph.publish.catalog import Imported
     from plangraph.store import GraphInfo, PlanStore
-    from plangraph.validation import Register, Report
+    from plangraph.validation import Register, Report, Submission
 
 A = TypeVar("A")
 _IDENTITY = Rebase()
@@ -476,6 +481,8 @@ class _Reader:
                 self.reply(job, _imports(store))
             case Validate():
                 self.reply(job, self.validate(path, job))
+            case ValidateUpload():
+                self.reply(job, self.validate_upload(path, job))
             case Open():
                 self.reply(job, None)
             case _:
@@ -484,13 +491,29 @@ class _Reader:
     def validate(self, path: str, job: Validate) -> Report:
         """Validate a submission against the register this generation holds (copied into
         memory once per generation, on the first validation)."""
+        return self._validate(path, job.parsed_submission(), job.register)
+
+    def _validate(self, path: str, submission: Submission, description: str) -> Report:
         from plangraph.validation import Register, validate
 
         register = self._register
-        if register is None or register.description != job.register:
+        if register is None or register.description != description:
             copied = Register.from_store(Path(path))
-            register = self._register = Register(copied.store, job.register)
-        return validate([job.parsed_submission()], register=register)
+            register = self._register = Register(copied.store, description)
+        return validate([submission], register=register)
+
+    def validate_upload(self, path: str, job: ValidateUpload) -> Checked:
+        """Parse an uploaded submission and validate it; or say why it cannot be read."""
+        from plangraph.validation import SubmissionError, parse
+
+        try:
+            submission = parse(
+                job.data, name=job.name, media_type=job.media_type, declared=job.declared
+            )
+        except SubmissionError as error:
+            fields = (error.source, error.message, error.line, error.column)
+            return Checked(None, (*fields, error.status, error.problems))
+        return Checked(self._validate(path, submission, job.register))
 
 
 def reader_main(conn: Connection) -> None:
