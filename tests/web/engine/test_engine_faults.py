@@ -198,24 +198,59 @@ def test_the_engine_stops_cleanly_during_a_refresh(
     assert engine.health()["crashes"] == 0
 
 
-def test_a_worker_that_dies_mid_job_is_counted_and_logged_with_its_query_hash(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+MILLION = (  # a million rows counted: a second or so, long enough to be killed part-way
+    "SELECT (COUNT(*) AS ?n) {"
+    + "".join(f" VALUES ?v{i} {{ {' '.join(map(str, range(100)))} }}" for i in range(3))
+    + " }"
+)
+
+
+@pytest.mark.parametrize("on_the_loop", [False, True])
+def test_a_reader_that_dies_mid_query_is_logged_and_the_query_runs_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, on_the_loop: bool
 ) -> None:
+    """Killed under a query, a reader is counted and logged with the query's hash, and the
+    query runs again on another reader within its deadline (once: a second death is the
+    answer, a 500)."""
+    import asyncio
+
     engine = Engine(tiny_store(tmp_path / "store"), readers=1)
     engine.start()
     answers: list[object] = []
+
+    def ask(text: str, timeout: float) -> None:
+        if on_the_loop:
+            answers.append(asyncio.run(engine.aread(query(text), timeout)))
+        else:
+            answers.append(engine.read(query(text), timeout))
+
+    def kill_the_busy_reader() -> None:
+        time.sleep(0.3)
+        os.kill(engine._readers[0].process.pid, 9)
+
     try:
-        running = threading.Thread(target=lambda: answers.append(engine.read(query(SLOW), 60)))
         with caplog.at_level(logging.ERROR, logger="plangraph.engine"):
+            running = threading.Thread(target=ask, args=(MILLION, 60))
             running.start()
-            time.sleep(0.5)
-            os.kill(engine._readers[0].process.pid, 9)
-            running.join(30)
-        (answer,) = answers
-        assert isinstance(answer, Failed) and answer.status == 500
-        digest = hashlib.sha256(SLOW.encode()).hexdigest()[:16]
+            kill_the_busy_reader()
+            running.join(60)
+        answer = answers.pop()
+        assert isinstance(answer, Done), answer
+        assert answer.value.body.split()[-1] == b"1000000"
+        digest = hashlib.sha256(MILLION.encode()).hexdigest()[:16]
         assert any(f"Query sha256:{digest}" in r.getMessage() for r in caplog.records)
         assert engine.health()["crashes"] == 1
-        assert engine.health()["readers"] == 1  # replaced
+        # Killed twice: the second death is the answer.
+        running = threading.Thread(target=ask, args=(SLOW, 60))
+        running.start()
+        kill_the_busy_reader()
+        time.sleep(0.5)  # the replacement has started and taken the query again
+        wait_for(lambda: bool(engine._readers), 10, "no reader")
+        kill_the_busy_reader()
+        running.join(60)
+        answer = answers.pop()
+        assert isinstance(answer, Failed) and answer.status == 500 and answer.crashed
+        assert engine.health()["crashes"] == 3
+        wait_for(lambda: engine.health()["readers"] == 1, 10, "the reader was not replaced")
     finally:
         engine.stop()

@@ -127,6 +127,8 @@ class Failed:
     """The answer grew past a cap (rows, triples or bytes) and was not sent."""
     timeout: bool = False
     """The job was stopped at its deadline."""
+    crashed: bool = False
+    """The worker died under the job (killed, out of memory)."""
 
 
 Answer = Done[A] | Failed

@@ -535,8 +535,21 @@ class Engine:
     def read(
         self, job: ReadJob[A], timeout: float, cancel: threading.Event | None = None
     ) -> Answer[A]:
-        """Run a read job on a reader, within ``timeout``. Blocks its thread."""
-        deadline = time.monotonic() + timeout
+        """Run a read job on a reader, within ``timeout``. Blocks its thread.
+
+        A reader that dies under the job (killed, out of memory) costs the job nothing: it runs
+        again on another reader, once, within the same deadline."""
+        return self._read(job, time.monotonic() + timeout, timeout, cancel, retry=True)
+
+    def _read(
+        self,
+        job: ReadJob[A],
+        deadline: float,
+        timeout: float,
+        cancel: threading.Event | None,
+        *,
+        retry: bool,
+    ) -> Answer[A]:
         reader = self._take(deadline)
         if reader is None:
             return self._busy(timeout)
@@ -544,6 +557,8 @@ class Engine:
         sent = message(str(generation.path), job)
         reply = self._exchange(reader, sent, deadline, timeout, cancel)
         if isinstance(reply, Failed):
+            if retry and reply.crashed and deadline > time.monotonic():
+                return self._read(job, deadline, timeout, cancel, retry=False)
             return reply
         return _read_answer(reply, generation.path.name)
 
@@ -589,11 +604,24 @@ class Engine:
         """:meth:`read` for the event loop: it waits in line for a reader and for the reader's
         answer without a thread (the loop watches the reader's socket), and stops the job if
         ``gone()`` says that the client went away. Only slow paths (starting a reader, a large
-        job or answer, a replacement) use a thread."""
+        job or answer, a replacement) use a thread. A reader that dies under the job costs it
+        nothing, as for :meth:`read`."""
+        return await self._aread(job, time.monotonic() + timeout, timeout, gone, retry=True)
+
+    async def _aread(
+        self,
+        job: ReadJob[A],
+        deadline: float,
+        timeout: float,
+        gone: Callable[[], Awaitable[bool]] | None,
+        *,
+        retry: bool,
+    ) -> Answer[A]:
         loop = asyncio.get_running_loop()
-        deadline = time.monotonic() + timeout
         if job.large:  # sent by a thread
-            return await loop.run_in_executor(None, self.read, job, timeout)
+            return await loop.run_in_executor(
+                None, lambda: self._read(job, deadline, timeout, None, retry=retry)
+            )
         reader = await self._atake(deadline)
         if reader is None:
             return self._busy(timeout)
@@ -648,6 +676,8 @@ class Engine:
         except (EOFError, OSError) as error:
             self._crashed(reader, sent, error, writer=False)
             await loop.run_in_executor(None, self._replace_reader, reader)
+            if retry and deadline > time.monotonic():
+                return await self._aread(job, deadline, timeout, gone, retry=False)
             return _stopped(error)
         self._give(reader)
         return _read_answer(reply, generation.path.name)
@@ -986,7 +1016,7 @@ _HASHED = frozenset({"Query", "Update"})
 
 
 def _stopped(error: BaseException) -> Failed:
-    return Failed(500, f"the worker stopped unexpectedly ({error or 'EOF'})")
+    return Failed(500, f"the worker stopped unexpectedly ({error or 'EOF'})", crashed=True)
 
 
 def _read_answer(reply: tuple[Any, ...], generation: str) -> Done[Any] | Failed:
