@@ -116,7 +116,7 @@ class Tally:
         with self.lock:
             self.statuses[status] += 1
             self.latencies.append(seconds)
-            if status.startswith("5") and status not in ("503", "500", "507"):
+            if status.startswith("5") and status.split()[0] not in ("503", "500", "507"):
                 self.bad.append(f"{status} {detail[:200]}")
 
 
@@ -157,7 +157,7 @@ def write_loop(url: str, stop: threading.Event, tally: Tally) -> None:
                         tally.acknowledged.append(graph)
             except httpx.TransportError as error:
                 status = type(error).__name__
-            tally.record(status, time.monotonic() - started, "PUT")
+            tally.record(f"{status} (write)", time.monotonic() - started, "PUT")
             time.sleep(0.05)
 
 
