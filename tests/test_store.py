@@ -561,3 +561,24 @@ def test_an_update_and_the_mark_on_the_load_records_are_one_transaction(
     assert any(store.raw.quads_for_pattern(ox.NamedNode("https://example.org/e"), None, None))
     update_marking_loads(store.raw, "PREFIX ex: <https://example.org/> # nothing to do")
     store.close()
+
+
+def test_all_or_nothing_puts_the_store_back_when_the_block_fails(tmp_path: Path) -> None:
+    """A write whose follow-up fails (in the server: the generation after it, on a full disk)
+    is undone, and the store takes writes again; an error the block raises before changing
+    anything goes through without a restore."""
+    plan_store = PlanStore.open(tmp_path / "store")
+    a, p = ox.NamedNode("http://x/a"), ox.NamedNode("http://x/p")
+    plan_store.raw.add(ox.Quad(a, p, ox.Literal("kept")))
+    with pytest.raises(OSError, match="no room"), plan_store.all_or_nothing():
+        plan_store.raw.add(ox.Quad(a, p, ox.Literal("undone")))
+        raise OSError("no room")
+    assert [q.object.value for q in plan_store.raw] == ["kept"]
+    with pytest.raises(SyntaxError), plan_store.all_or_nothing(unchanged_on=(SyntaxError,)):
+        plan_store.raw.update("INSERT DATA { oops")
+    plan_store.raw.add(ox.Quad(a, p, ox.Literal("later")))
+    plan_store.close()
+    reopened = PlanStore.open(tmp_path / "store")
+    assert sorted(q.object.value for q in reopened.raw) == ["kept", "later"]
+    assert not (tmp_path / "store.checkpoint").exists()
+    reopened.close()

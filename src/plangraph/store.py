@@ -171,8 +171,38 @@ class PlanStore:
         """Release the store (pyoxigraph releases its lock when the object is gone)."""
         if self.path is not None:
             self._store.flush()
+        self._release()
+
+    def reopen(self) -> None:
+        """Open the store anew, without flushing it: after an I/O error (a full disk) RocksDB
+        refuses every write until then."""
+        assert self.path is not None
+        self._release()
+        self._store = ox.Store(str(self.path))
+
+    def _release(self) -> None:
+        """Let go of the store without flushing it (after a failed write, whose flush would fail
+        again: RocksDB refuses every write once one failed, until the store is opened anew)."""
         del self._store
         gc.collect()
+
+    @contextlib.contextmanager
+    def all_or_nothing(self, unchanged_on: tuple[type[Exception], ...] = ()) -> Iterator[None]:
+        """Run the block as one change of the store: if it raises (a disk that fills up half-way,
+        while writing or while taking a generation after the write), the store is put back as it
+        was before the block and opened anew, so that the next write starts clean. An error of
+        ``unchanged_on`` is one the block promises to raise before changing anything (a
+        pyoxigraph transaction that did not commit): it goes through without the restore.
+
+        It costs a checkpoint of the store (hard links) before the block."""
+        kept: Exception | None = None
+        with self._checkpoint():
+            try:
+                yield
+            except unchanged_on as error:
+                kept = error
+        if kept is not None:
+            raise kept
 
     # -- reading -------------------------------------------------------------------------
 
@@ -453,7 +483,14 @@ class PlanStore:
             return
         checkpoint, pending = _checkpoint_paths(self.path)
         shutil.rmtree(pending, ignore_errors=True)
-        self._store.backup(str(pending))
+        try:
+            self._store.backup(str(pending))
+        except OSError as error:  # a full disk: nothing changed, but RocksDB may refuse writes
+            shutil.rmtree(pending, ignore_errors=True)
+            traceback.clear_frames(error.__traceback__)
+            self._release()
+            self._store = ox.Store(str(self.path))
+            raise
         pending.rename(checkpoint)  # the checkpoint is valid from here on
         try:
             yield
@@ -461,7 +498,7 @@ class PlanStore:
         except BaseException as error:
             # Finished frames in the traceback may hold the store; free them, or its lock stays.
             traceback.clear_frames(error.__traceback__)
-            self.close()
+            self._release()  # no flush: after a failed write, it would fail too
             _recover(self.path)
             self._store = ox.Store(str(self.path))
             raise

@@ -39,7 +39,7 @@ def test_the_sparql_page_opens_a_ready_tab_for_every_named_query(
 
     # Each tab's query is the named query, its required parameters bound to their examples.
     page = httpx.get(bergen.sparql, headers={"Accept": "text/html"}).text
-    found = re.search(r"const config = (\{.*?\});\n", page)
+    found = re.search(r'<script type="application/json" id="plangraph-config">(.*?)</script>', page)
     assert found is not None
     tabs = {tab["name"]: tab["query"] for tab in json.loads(found.group(1))["tabs"]}
     for query in named:

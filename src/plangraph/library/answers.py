@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeAlias
@@ -220,7 +221,8 @@ class Answer:
 
     def to_csv(self) -> str:
         """The answer as CSV: one column per variable (IRIs in full, literals by value) and,
-        after each column that holds IRIs, its labels (``name_label``)."""
+        after each column that holds IRIs, its labels (``name_label``). Every cell goes through
+        :func:`spreadsheet_safe`: this CSV is for people who open it in a spreadsheet."""
         columns = self.result.variables
         with_labels = [
             any(isinstance(row[i], ox.NamedNode) for row in self.result.rows)
@@ -240,12 +242,25 @@ class Answer:
                 cells.append(_value(term))
                 if labelled:
                     cells.append(self.shown(term) if isinstance(term, ox.NamedNode) else "")
-            writer.writerow(cells)
+            writer.writerow([spreadsheet_safe(cell) for cell in cells])
         return out.getvalue()
 
     def table(self) -> list[list[str]]:
         """The rows as a person reads them."""
         return [[self.shown(term) for term in row] for row in self.result.rows]
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula (CSV injection, as
+    OWASP describes it): a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return gets a ``'`` in front. A number (``-12.5``) is left as it is: it runs nothing."""
+    if cell.startswith(_FORMULA_STARTS) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def _value(term: Term | None) -> str:

@@ -40,6 +40,7 @@ from plangraph.web.routes import (
     yasgui,
 )
 from plangraph.web.routes.public import ROUTERS as PUBLIC_PAGES
+from plangraph.web.security import SecurityHeaders
 
 
 class _App(FastAPI):
@@ -103,11 +104,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, problems.validation_exception)
 
     def health(request: Request) -> JSONResponse:
+        """What the server can do now (see :meth:`Engine.health`): 200 while it answers
+        queries, ``status`` "degraded" when it cannot take writes (``problems`` says why)."""
         state: dict[str, Any] = {"status": "ok", "version": __version__, **engine.health()}
-        healthy = engine.running and state["readers"] > 0 and state["writer"]
-        if not healthy:
+        answering = engine.running and state["readers"] > 0
+        if not answering:
             state["status"] = "unavailable"
-        return JSONResponse(state, status_code=200 if healthy else 503)
+        elif state["problems"]:
+            state["status"] = "degraded"
+        return JSONResponse(state, status_code=200 if answering else 503)
+
+    def ready(request: Request) -> JSONResponse:
+        """For a load balancer: 200 when the server answers queries and takes writes, else 503
+        with the problems in words."""
+        problems = engine.health()["problems"]
+        body = {"ready": not problems, "problems": problems}
+        return JSONResponse(body, status_code=503 if problems else 200)
 
     cors: dict[str, Any] | None = None
     if settings.cors_origins:
@@ -202,8 +214,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=yasgui.STATIC_DIR), name="static")
     app.add_api_route("/health", health, methods=["GET"])
+    app.add_api_route("/health/ready", ready, methods=["GET"])
 
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders, script_hashes=[yasgui.SCRIPT_HASH])
     if cors is not None:
         # Outermost, so that every answer (a 413 too) carries the CORS headers.
         app.add_middleware(CORSMiddleware, **cors)
@@ -211,6 +225,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _wrapped(handler: ASGIApp, settings: Settings, cors: dict[str, Any] | None) -> ASGIApp:
-    """``handler`` behind the wrappers every request meets: the body-size limit, then CORS."""
+    """``handler`` behind the wrappers every request meets: the body-size limit, the security
+    headers, then CORS."""
     wrapped: ASGIApp = BodySizeLimit(handler, limit=settings.max_body_bytes)
+    wrapped = SecurityHeaders(wrapped, script_hashes=[yasgui.SCRIPT_HASH])
     return CORSMiddleware(wrapped, **cors) if cors is not None else wrapped

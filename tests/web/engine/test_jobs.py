@@ -37,6 +37,7 @@ EVERY_JOB: list[jobs.Job[object]] = [
     jobs.Graphs(),
     jobs.Imports(),
     jobs.Validate.of(SUBMISSION, register="the store at /tmp/store"),
+    jobs.ValidateUpload(b"<a> <b> <c> .", "plan.ttl", "text/turtle", None, "the store"),
     jobs.Update("INSERT DATA { <http://x/a> <http://x/p> 1 }", base_iri="http://x/", rebase=REBASE),
     jobs.WriteGraph(
         "http://x/g", (("TURTLE", b"<a> <b> <c> ."),), replace=True, base_iri="http://x/"

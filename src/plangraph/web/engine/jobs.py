@@ -128,6 +128,8 @@ class Failed:
     """The answer grew past a cap (rows, triples or bytes) and was not sent."""
     timeout: bool = False
     """The job was stopped at its deadline."""
+    crashed: bool = False
+    """The worker died under the job (killed, out of memory)."""
 
 
 @dataclass(frozen=True)
@@ -272,6 +274,33 @@ class CheckSubmission(ReadJob[Checked]):
         return len(self.data) > INLINE_BYTES // 4
 
 
+@dataclass(frozen=True)
+class UploadChecked:
+    """The answer to :class:`ValidateUpload`: the report, or why the upload cannot be read
+    (the fields of a :class:`~plangraph.validation.SubmissionError`: source, message, line,
+    column, status, problems)."""
+
+    report: Report | None
+    unreadable: tuple[Any, ...] | None = None
+
+
+@dataclass(frozen=True)
+class ValidateUpload(ReadJob[UploadChecked]):
+    """Parse a submission as it was uploaded, then validate it as :class:`Validate` does: both
+    in the reader, so that the request's deadline bounds the parse too (a small body can hold
+    a great many triples, in nested lists) and its memory is not the server's."""
+
+    data: bytes
+    name: str
+    media_type: str | None
+    declared: str | None
+    register: str
+
+    @property
+    def large(self) -> bool:
+        return len(self.data) > INLINE_BYTES
+
+
 # -- write jobs ------------------------------------------------------------------------------
 
 
@@ -334,6 +363,7 @@ _TYPES: dict[str, type[Job[Any]]] = {
         Graphs,
         Imports,
         Validate,
+        ValidateUpload,
         CheckSubmission,
         Update,
         WriteGraph,

@@ -11,7 +11,11 @@ process altogether (see :mod:`plangraph.web.engine.worker`):
 
 After a write to a store that holds inferences (``plangraph reason``), the writer brings them
 up to date in the background (a :class:`~.jobs.Reason` job, :data:`REFRESH_TIMEOUT`), then takes
-another generation.
+another generation. A write that comes during a refresh stops it and goes first; the refresh
+runs again after it, and again if its writer died under it.
+
+Every worker is started from one thread and dies with the server, even on ``kill -9`` (see
+:func:`plangraph.web.engine.worker._die_with_parent`).
 
 A job past its deadline has its process killed (SIGKILL) and replaced, and the caller gets a
 :class:`~.jobs.Failed` with status 503. A killed writer loses only the write it was running:
@@ -31,6 +35,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import hashlib
 import itertools
 import logging
 import os
@@ -41,6 +46,7 @@ import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable, Generator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -62,6 +68,7 @@ from plangraph.web.engine.jobs import (
     WriteJob,
     message,
 )
+from plangraph.web.engine.worker import PARENT_VARIABLE
 
 if TYPE_CHECKING:
     from plangraph.publish.catalog import Imported
@@ -73,6 +80,11 @@ _WRITER_START_TIMEOUT = 300.0
 _TRIM_EVERY = 5.0  # seconds between looks for idle readers to stop
 _IDLE_LIMIT = 30.0  # seconds a reader beyond the minimum may stay idle
 _STOP_GRACE = 2.0
+_ROOM = 16 << 20
+"""After a write refused for lack of space, the disk counts as full until this many bytes more
+are free than were then (or a write succeeds)."""
+_REFRESH_ATTEMPTS = 3
+"""How many times a refresh of the inferences is tried when its writer dies under it."""
 REFRESH_TIMEOUT = 900.0
 """Deadline of a refresh of the inferences after a write, in seconds."""
 
@@ -108,10 +120,14 @@ class _Worker:
         return self.process.poll() is None
 
     def kill(self) -> None:
+        """Stop the process and close the connection; more than once, from more than one
+        thread (the engine stopping while a deadline kills the same worker), is harmless."""
         if self.alive():
-            self.process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                self.process.kill()
         self.process.wait()
-        self.conn.close()
+        with contextlib.suppress(OSError):  # closed meanwhile by the other thread
+            self.conn.close()
 
 
 @dataclass(eq=False)
@@ -129,7 +145,8 @@ def _spawn(role: str, *args: str) -> _Worker:
     """Start ``python -m plangraph.web.engine.worker ROLE FD ARGS…`` with a connection to it.
 
     A fresh interpreter, like multiprocessing's ``spawn``, but one that never re-imports the
-    parent's ``__main__`` (so any script, notebook or server can start an engine).
+    parent's ``__main__`` (so any script, notebook or server can start an engine). The worker
+    learns the server's process id (:data:`~.worker.PARENT_VARIABLE`), so that it dies with it.
     """
     ours, theirs = socket.socketpair()
     try:
@@ -144,6 +161,7 @@ def _spawn(role: str, *args: str) -> _Worker:
             ],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
+            env={**os.environ, PARENT_VARIABLE: str(os.getpid())},
         )
     finally:
         theirs.close()
@@ -185,19 +203,39 @@ class Engine:
         # generation they were read from.
         self._per_generation: dict[ReadJob[Any], tuple[_Generation, Any]] = {}
         self._running = False
-        self._refresh_waiting = False
+        self._refresh_asked = False
+        self._refresh_active = False
         self._crashes = 0
         """How many workers died in the middle of a job (not counting deadline kills)."""
+        # Every worker is started from this one thread, which lives as long as the engine: a
+        # worker dies with the thread that started it (see worker._die_with_parent).
+        self._spawner: ThreadPoolExecutor | None = None
+        # The inferences: since when they lag behind the data (None: they follow it, as far as
+        # this engine knows), whether a refresh is running, and why the last one failed.
+        self._stale_since: float | None = None
+        self._refreshing = False
+        self._refresh_failure: str | None = None
+        self._writes_waiting = 0
+        self._preempt = threading.Event()
+        # Free bytes on the store's disk when a write last failed for lack of space (None: the
+        # last write did not).
+        self._full_at: int | None = None
 
     # -- life cycle ------------------------------------------------------------------------
 
     def start(self) -> None:
         """Start the writer (which opens the store) and the readers; raise EngineError if the
         store cannot be opened."""
-        self._start_writer(fresh=True)
+        self._spawner = ThreadPoolExecutor(1, thread_name_prefix="plangraph-spawn")
+        self._running = True
+        try:
+            self._start_writer(fresh=True)
+        except BaseException:
+            self._running = False
+            self._spawner.shutdown()
+            raise
         for _ in range(self._min):
             self._add_reader()
-        self._running = True
         self._stopping.clear()
         threading.Thread(target=self._trim, name="plangraph-trim", daemon=True).start()
 
@@ -218,7 +256,19 @@ class Engine:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 w.process.wait(max(0.0, deadline - time.monotonic()))
             w.kill()
+        if self._spawner is not None:
+            self._spawner.shutdown()
         shutil.rmtree(self.generations_dir, ignore_errors=True)
+
+    def _spawn(self, role: str, *args: str) -> _Worker:
+        """Start a worker, from the spawner thread."""
+        spawner = self._spawner
+        if spawner is None:
+            raise EngineError("the engine is not running")
+        try:
+            return spawner.submit(_spawn, role, *args).result()
+        except RuntimeError as error:  # shut down: the engine stopped meanwhile
+            raise EngineError("the engine stopped") from error
 
     @property
     def running(self) -> bool:
@@ -231,28 +281,62 @@ class Engine:
         return current.path.name if current else ""
 
     def health(self) -> dict[str, Any]:
+        """What the engine can do now: readers up, the writer up and able to write (not on a
+        full disk), how far behind the inferences are, free disk, crashes; ``problems`` says in
+        words why the store cannot take writes or answer queries (empty: it can)."""
         with self._lock:
             readers = sum(1 for w in self._readers if w.alive())
             writer = self._writer is not None and self._writer.alive()
+        free = self.free_bytes()
+        full = self._full_at is not None and (free is None or free <= self._full_at + _ROOM)
+        stale = self._stale_since
+        problems: list[str] = []
+        if not self._running:
+            problems.append("the engine is not running")
+        if not readers:
+            problems.append("no query worker is up")
+        if not writer:
+            problems.append("the writer is not up: the store cannot take writes")
+        if full:
+            problems.append(
+                f"the disk that holds the store is full ({free or 0:,} bytes free): the last "
+                "write was refused for lack of space"
+            )
         return {
             "readers": readers,
+            "max_readers": self._max,
             "writer": writer,
             "generation": self.generation,
             "crashes": self._crashes,
+            "inferences": {
+                "current": stale is None,
+                "behind_seconds": None if stale is None else round(time.time() - stale, 1),
+                "refreshing": self._refreshing,
+                "last_failure": self._refresh_failure,
+            },
+            "disk": {"free_bytes": free, "full": full},
+            "problems": problems,
         }
+
+    def free_bytes(self) -> int | None:
+        """Free bytes on the disk that holds the store (None if it cannot be told)."""
+        try:
+            return shutil.disk_usage(self.store_path.parent).free
+        except OSError:
+            return None
 
     def _next_generation_path(self) -> Path:
         return self.generations_dir / f"{next(self._counter):06d}"
 
     def _start_writer(self, *, fresh: bool) -> None:
         first = self._next_generation_path()
-        w = _spawn("writer", str(self.store_path), str(first), "fresh" if fresh else "again")
-        if not w.conn.poll(_WRITER_START_TIMEOUT):
-            w.kill()
-            raise EngineError(f"the store at {self.store_path} did not open in time")
+        w = self._spawn("writer", str(self.store_path), str(first), "fresh" if fresh else "again")
         try:
+            if not w.conn.poll(_WRITER_START_TIMEOUT):
+                w.kill()
+                raise EngineError(f"the store at {self.store_path} did not open in time")
             status, found = w.conn.recv()
-        except EOFError:
+        except (EOFError, OSError):
             w.kill()
             raise EngineError(
                 f"the writer stopped while opening {self.store_path} (exit {w.process.returncode})"
@@ -261,14 +345,25 @@ class Engine:
             w.kill()
             raise EngineError(found.message if isinstance(found, Failed) else str(found))
         with self._lock:
-            self._writer = w
-            self._set_current(Path(found))
+            if self._running:
+                self._writer = w
+                self._set_current(Path(found))
+                return
+        w.kill()  # the engine stopped while the writer opened the store
 
     def _add_reader(self) -> None:
-        reader = _spawn("reader")
-        with self._lock:
-            self._readers.append(reader)
+        reader = self._spawn("reader")
+        self._join(reader)
         self._give(reader)
+
+    def _join(self, reader: _Worker) -> None:
+        """Count a started reader in the pool; if the engine stopped meanwhile, stop it."""
+        with self._lock:
+            if self._running:
+                self._readers.append(reader)
+                return
+        reader.kill()
+        raise EngineError("the engine stopped")
 
     # -- the pool of readers -----------------------------------------------------------------
 
@@ -319,12 +414,11 @@ class Engine:
     def _grow(self) -> _Worker:
         """Start one more reader for the caller (after :meth:`_take_or_wait` said so)."""
         try:
-            reader = _spawn("reader")
+            reader = self._spawn("reader")
         finally:
             with self._lock:
                 self._spawning -= 1
-        with self._lock:
-            self._readers.append(reader)
+        self._join(reader)
         return reader
 
     def _give_started(self, growing: asyncio.Future[_Worker]) -> None:
@@ -441,8 +535,21 @@ class Engine:
     def read(
         self, job: ReadJob[A], timeout: float, cancel: threading.Event | None = None
     ) -> Answer[A]:
-        """Run a read job on a reader, within ``timeout``. Blocks its thread."""
-        deadline = time.monotonic() + timeout
+        """Run a read job on a reader, within ``timeout``. Blocks its thread.
+
+        A reader that dies under the job (killed, out of memory) costs the job nothing: it runs
+        again on another reader, once, within the same deadline."""
+        return self._read(job, time.monotonic() + timeout, timeout, cancel, retry=True)
+
+    def _read(
+        self,
+        job: ReadJob[A],
+        deadline: float,
+        timeout: float,
+        cancel: threading.Event | None,
+        *,
+        retry: bool,
+    ) -> Answer[A]:
         reader = self._take(deadline)
         if reader is None:
             return self._busy(timeout)
@@ -450,6 +557,8 @@ class Engine:
         sent = message(str(generation.path), job)
         reply = self._exchange(reader, sent, deadline, timeout, cancel)
         if isinstance(reply, Failed):
+            if retry and reply.crashed and deadline > time.monotonic():
+                return self._read(job, deadline, timeout, cancel, retry=False)
             return reply
         return _read_answer(reply, generation.path.name)
 
@@ -479,7 +588,7 @@ class Engine:
             if reply[0] == "bytes" and reply[2] is None:
                 reply = ("bytes", reply[1], w.conn.recv_bytes())
         except (EOFError, OSError) as error:
-            self._crashes += 1
+            self._crashed(w, sent, error, writer=writer)
             self._replace(w, writer=writer)
             return _stopped(error)
         if not writer:
@@ -495,11 +604,24 @@ class Engine:
         """:meth:`read` for the event loop: it waits in line for a reader and for the reader's
         answer without a thread (the loop watches the reader's socket), and stops the job if
         ``gone()`` says that the client went away. Only slow paths (starting a reader, a large
-        job or answer, a replacement) use a thread."""
+        job or answer, a replacement) use a thread. A reader that dies under the job costs it
+        nothing, as for :meth:`read`."""
+        return await self._aread(job, time.monotonic() + timeout, timeout, gone, retry=True)
+
+    async def _aread(
+        self,
+        job: ReadJob[A],
+        deadline: float,
+        timeout: float,
+        gone: Callable[[], Awaitable[bool]] | None,
+        *,
+        retry: bool,
+    ) -> Answer[A]:
         loop = asyncio.get_running_loop()
-        deadline = time.monotonic() + timeout
         if job.large:  # sent by a thread
-            return await loop.run_in_executor(None, self.read, job, timeout)
+            return await loop.run_in_executor(
+                None, lambda: self._read(job, deadline, timeout, None, retry=retry)
+            )
         reader = await self._atake(deadline)
         if reader is None:
             return self._busy(timeout)
@@ -517,8 +639,9 @@ class Engine:
             if not future.done():
                 future.set_result(False)
 
+        sent = message(str(generation.path), job)
         try:
-            reader.conn.send(message(str(generation.path), job))
+            reader.conn.send(sent)
             loop.add_reader(fd, readable)
             try:
                 stopped = None
@@ -551,11 +674,36 @@ class Engine:
                     await loop.run_in_executor(None, reader.conn.recv_bytes),
                 )
         except (EOFError, OSError) as error:
-            self._crashes += 1
+            self._crashed(reader, sent, error, writer=False)
             await loop.run_in_executor(None, self._replace_reader, reader)
+            if retry and deadline > time.monotonic():
+                return await self._aread(job, deadline, timeout, gone, retry=False)
             return _stopped(error)
         self._give(reader)
         return _read_answer(reply, generation.path.name)
+
+    def _crashed(
+        self,
+        w: _Worker,
+        sent: tuple[str, str, tuple[Any, ...]],
+        error: BaseException,
+        *,
+        writer: bool,
+    ) -> None:
+        """Count and log a worker that died in the middle of a job, with what it was doing."""
+        if not self._running:
+            return  # stopped with the engine
+        self._crashes += 1
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            w.process.wait(0.5)
+        logger.error(
+            "the %s (pid %d) died during a job: %s (exit %s, %s)",
+            "writer" if writer else "reader",
+            w.process.pid,
+            _what(sent),
+            w.process.poll(),
+            error or "EOF",
+        )
 
     def _busy(self, timeout: float) -> Failed:
         return Failed(
@@ -577,26 +725,44 @@ class Engine:
         self._replace(w, writer=False)
 
     def _replace(self, w: _Worker, *, writer: bool) -> None:
-        """Kill a worker that overran (or died) and start another in its place."""
+        """Kill a worker that overran (or died) and start another in its place.
+
+        A reader's place in the pool stays taken while its replacement starts (counted as
+        starting), so that the pool never grows past its maximum meanwhile."""
         w.kill()
         with self._lock:
             if w.generation is not None:
                 w.generation.users -= 1
                 self._release(w.generation)
                 w.generation = None
-            if w in self._readers:
+            in_pool = w in self._readers
+            if in_pool:
                 self._readers.remove(w)
             if w in self._idle:
                 self._idle.remove(w)
             if self._writer is w:
                 self._writer = None
             running = self._running
+            if running and in_pool and not writer:
+                self._spawning += 1
         if not running:
             return
         if writer:
+            self._restart_writer()
+        elif in_pool:
+            with contextlib.suppress(EngineError):  # the engine stopped meanwhile
+                self._give(self._grow())
+
+    def _restart_writer(self) -> bool:
+        """Start a writer in place of one that is gone; whether it opened the store (if not,
+        the next write tries again)."""
+        try:
             self._start_writer(fresh=False)
-        else:
-            self._add_reader()
+        except EngineError as error:
+            if self._running:
+                logger.error("the writer could not reopen the store: %s", error)
+            return False
+        return True
 
     def _refresh_idle(self) -> None:
         """Move idle readers to the newest generation, so that old ones can go."""
@@ -654,8 +820,9 @@ class Engine:
             raise StreamError(self._busy(timeout))
         generation = self._bind(reader)
         finished = False
+        sent = message(str(generation.path), job)
         try:
-            reader.conn.send(message(str(generation.path), job))
+            reader.conn.send(sent)
             while True:
                 deadline = time.monotonic() + timeout
                 while not reader.conn.poll(0.25):
@@ -679,7 +846,7 @@ class Engine:
                     return
                 raise StreamError(reply[1])
         except (EOFError, OSError) as error:
-            self._crashes += 1
+            self._crashed(reader, sent, error, writer=False)
             raise StreamError(_stopped(error)) from None
         finally:
             if not finished:
@@ -690,53 +857,141 @@ class Engine:
 
     def write(self, job: WriteJob[A], timeout: float) -> Answer[A]:
         """Run a write job on the writer, one at a time, within ``timeout``; the next queries
-        see its result."""
+        see its result. A refresh of the inferences running meanwhile is stopped and runs again
+        after the write (it would refresh from data the write is about to change)."""
         deadline = time.monotonic() + timeout
-        if not self._write_lock.acquire(timeout=max(0.0, timeout)):
+        with self._lock:
+            self._writes_waiting += 1
+            if self._refreshing:
+                self._preempt.set()
+        try:
+            acquired = self._write_lock.acquire(timeout=max(0.0, timeout))
+        finally:
+            with self._lock:
+                self._writes_waiting -= 1
+        if not acquired:
             return Failed(503, f"another write held the store for {timeout:g} s")
         try:
-            w = self._writer
-            if w is None:
-                return Failed(503, "the store is not open for writing; try again")
-            target = self._next_generation_path()
-            sent = message(str(target), job)
-            reply = self._exchange(w, sent, deadline, timeout, None, writer=True)
-            if isinstance(reply, Failed):
-                return reply
-            if reply[0] != "ok":
-                failed: Failed = reply[1]
-                return failed
-            _, value, generation, stale = reply
-            if generation is not None:
-                with self._lock:
-                    self._set_current(Path(generation))
+            answer = self._write_held(job, deadline, timeout)
         finally:
             self._write_lock.release()
+        if isinstance(answer, Failed):
+            return answer
+        value, stale = answer
         threading.Thread(target=self._refresh_idle, daemon=True).start()
-        if self._refresh and stale:
-            self._refresh_inferences()
+        if stale:
+            if self._stale_since is None:
+                self._stale_since = time.time()
+            if self._refresh:
+                self._refresh_inferences()
         return Done(value)
+
+    def _write_held(
+        self,
+        job: WriteJob[A],
+        deadline: float,
+        timeout: float,
+        cancel: threading.Event | None = None,
+    ) -> tuple[A, bool] | Failed:
+        """Run a write job, the write lock held: its value and whether the inferences are now
+        stale; or why it failed."""
+        w = self._writer
+        if w is None and self._running and self._restart_writer():
+            w = self._writer
+        if w is None:
+            return Failed(503, "the store is not open for writing; try again")
+        target = self._next_generation_path()
+        sent = message(str(target), job)
+        reply = self._exchange(w, sent, deadline, timeout, cancel, writer=True)
+        if isinstance(reply, Failed):
+            return reply
+        if reply[0] != "ok":
+            failed: Failed = reply[1]
+            if failed.status == 507:
+                self._full_at = self.free_bytes() or 0
+            return failed
+        _, value, generation, stale = reply
+        self._full_at = None
+        if generation is not None:
+            with self._lock:
+                self._set_current(Path(generation))
+        return value, bool(stale)
 
     def _refresh_inferences(self) -> None:
         """Have the writer bring the inferences up to date, in the background: the write is
-        answered at once, and queries see the new inferences when the reasoner is done. Writes
-        in the meantime wait for the writer; a refresh is asked for once however many writes
-        came while one was waiting."""
+        answered at once, and queries see the new inferences when the reasoner is done.
+
+        A refresh is asked for once however many writes came while one was waiting. A write
+        never waits for a refresh: a write that comes while one runs stops it (the writer
+        process is replaced; the refresh changes the store all or nothing), and the refresh
+        runs again after the write. A refresh whose writer died under it (killed, out of
+        memory) is tried again, up to :data:`_REFRESH_ATTEMPTS` times."""
         with self._lock:
-            if self._refresh_waiting:
-                return
-            self._refresh_waiting = True
+            self._refresh_asked = True
+            if self._refresh_active:
+                return  # the running refresh thread sees the request when it is done
+            self._refresh_active = True
+        threading.Thread(target=self._run_refresh, name="plangraph-reason", daemon=True).start()
 
-        def run() -> None:
+    def _run_refresh(self) -> None:
+        """Refresh until no refresh is asked for (one thread at a time)."""
+        failures = 0
+        try:
+            while True:
+                with self._lock:
+                    if not self._refresh_asked or self._stopping.is_set():
+                        self._refresh_active = False
+                        return
+                    self._refresh_asked = False
+                # Writes first: wait until none is waiting for the writer.
+                while self._writes_waiting and not self._stopping.is_set():
+                    time.sleep(0.05)
+                outcome = self._refresh_once()
+                if outcome is not None and self._stopping.is_set():
+                    continue  # stopped under the refresh: not a failure to report
+                if outcome is None:
+                    failures = 0
+                    continue
+                if outcome is not _PREEMPTED:
+                    failures += 1
+                    self._refresh_failure = outcome.message
+                    logger.warning("the inferences could not be refreshed: %s", outcome.message)
+                    if outcome.timeout or failures >= _REFRESH_ATTEMPTS:
+                        continue  # given up, until the next write asks again
+                with self._lock:
+                    self._refresh_asked = True
+        except BaseException:
             with self._lock:
-                self._refresh_waiting = False
-            if self._stopping.is_set():
-                return
-            answer = self.write(Reason(), REFRESH_TIMEOUT)
-            if isinstance(answer, Failed):
-                logger.warning("the inferences could not be refreshed: %s", answer.message)
+                self._refresh_active = False
+            if not self._stopping.is_set():
+                raise
 
-        threading.Thread(target=run, name="plangraph-reason", daemon=True).start()
+    def _refresh_once(self) -> Failed | None:
+        """One refresh; None if it succeeded, :data:`_PREEMPTED` if a write stopped it."""
+        deadline = time.monotonic() + REFRESH_TIMEOUT
+        if not self._write_lock.acquire(timeout=REFRESH_TIMEOUT):
+            return Failed(503, f"another write held the store for {REFRESH_TIMEOUT:g} s")
+        try:
+            with self._lock:
+                if self._writes_waiting:
+                    return _PREEMPTED
+                self._refreshing = True
+                self._preempt.clear()
+            try:
+                answer = self._write_held(Reason(), deadline, REFRESH_TIMEOUT, self._preempt)
+            finally:
+                with self._lock:
+                    self._refreshing = False
+        finally:
+            self._write_lock.release()
+        if answer is _GONE:
+            return _PREEMPTED
+        if isinstance(answer, Failed):
+            return answer
+        self._stale_since = None
+        self._refresh_failure = None
+        threading.Thread(target=self._refresh_idle, daemon=True).start()
+        return None
 
 
 def _loop_time(loop: asyncio.AbstractEventLoop, deadline: float) -> float:
@@ -745,10 +1000,23 @@ def _loop_time(loop: asyncio.AbstractEventLoop, deadline: float) -> float:
 
 
 _GONE = Failed(499, "the client went away; the query was stopped")
+_PREEMPTED = Failed(409, "a write came; the refresh of the inferences runs again after it")
+
+
+def _what(sent: tuple[str, str, tuple[Any, ...]]) -> str:
+    """A job as a log line names it: its type, and the hash of its query or update text."""
+    _, name, values = sent
+    text = values[0] if values and isinstance(values[0], str) and name in _HASHED else None
+    if text is None:
+        return name
+    return f"{name} sha256:{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+
+
+_HASHED = frozenset({"Query", "Update"})
 
 
 def _stopped(error: BaseException) -> Failed:
-    return Failed(500, f"the worker stopped unexpectedly ({error or 'EOF'})")
+    return Failed(500, f"the worker stopped unexpectedly ({error or 'EOF'})", crashed=True)
 
 
 def _read_answer(reply: tuple[Any, ...], generation: str) -> Done[Any] | Failed:

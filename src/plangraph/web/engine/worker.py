@@ -14,7 +14,10 @@ nothing is lost, since a reader holds no state.
 The *writer* holds the store open for writing (one read-write handle per directory). It runs
 updates and Graph Store writes, each as one pyoxigraph transaction, then takes the next
 generation. A write past its deadline is killed too: pyoxigraph writes a transaction only when
-it commits, so the store reopens as it was before the write.
+it commits, so the store reopens as it was before the write. A write and the generation after
+it are one change (:meth:`plangraph.store.PlanStore.all_or_nothing`): if the disk fills up in
+between, the write is undone and answered 507, and the store is opened anew so that the next
+write, once there is room, goes through.
 
 Each worker takes ``(path, job)`` messages (:func:`plangraph.web.engine.jobs.message`) and
 dispatches on the job's type. It answers with one message per job:
@@ -28,12 +31,17 @@ dispatches on the job's type. It answers with one message per job:
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import ctypes
+import errno
 import gc
 import io
+import os
 import re
 import shutil
 import signal
+import sys
 from collections.abc import Iterable
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -65,7 +73,9 @@ from plangraph.web.engine.jobs import (
     StoreSubmission,
     TripleCounts,
     Update,
+    UploadChecked,
     Validate,
+    ValidateUpload,
     WriteGraph,
     Written,
     job_of,
@@ -74,7 +84,7 @@ from plangraph.web.engine.jobs import (
 if TYPE_CHECKING:
     from plangraph.publish.catalog import Imported
     from plangraph.store import GraphInfo, PlanStore
-    from plangraph.validation import Register, Report
+    from plangraph.validation import Register, Report, Submission
     from plangraph.validation.intake import Stored
 
 A = TypeVar("A")
@@ -407,6 +417,14 @@ def _failure(error: Exception) -> Failed:
         return Failed(422, str(error), cap=True)
     if isinstance(error, SyntaxError):
         return Failed(400, f"syntax error: {error.msg}")
+    if isinstance(error, OSError) and (
+        error.errno == errno.ENOSPC or "No space left" in str(error)
+    ):
+        return Failed(
+            507,
+            "the disk that holds the store is full; the write was not made and the store is "
+            f"as it was before it. Free some space and try again ({error})",
+        )
     if isinstance(error, (RuntimeError, ValueError, TypeError)):
         # pyoxigraph's evaluation errors: a graph that does not exist, an unbound SERVICE, …
         return Failed(400, f"the request failed: {error}")
@@ -467,6 +485,8 @@ class _Reader:
                 self.reply(job, _imports(store))
             case Validate():
                 self.reply(job, self.validate(path, job))
+            case ValidateUpload():
+                self.reply(job, self.validate_upload(path, job))
             case CheckSubmission():
                 self.reply(job, self.check_submission(path, job))
             case Open():
@@ -477,13 +497,29 @@ class _Reader:
     def validate(self, path: str, job: Validate) -> Report:
         """Validate a submission against the register this generation holds (copied into
         memory once per generation, on the first validation)."""
+        return self._validate(path, job.parsed_submission(), job.register)
+
+    def _validate(self, path: str, submission: Submission, description: str) -> Report:
         from plangraph.validation import Register, validate
 
         register = self._register
-        if register is None or register.description != job.register:
+        if register is None or register.description != description:
             copied = Register.from_store(Path(path))
-            register = self._register = Register(copied.store, job.register)
-        return validate([job.parsed_submission()], register=register)
+            register = self._register = Register(copied.store, description)
+        return validate([submission], register=register)
+
+    def validate_upload(self, path: str, job: ValidateUpload) -> UploadChecked:
+        """Parse an uploaded submission and validate it; or say why it cannot be read."""
+        from plangraph.validation import SubmissionError, parse
+
+        try:
+            submission = parse(
+                job.data, name=job.name, media_type=job.media_type, declared=job.declared
+            )
+        except SubmissionError as error:
+            fields = (error.source, error.message, error.line, error.column)
+            return UploadChecked(None, (*fields, error.status, error.problems))
+        return UploadChecked(self._validate(path, submission, job.register))
 
     def check_submission(self, path: str, job: CheckSubmission) -> Checked:
         """Read a submission for the register this generation holds, validate it and find its
@@ -661,8 +697,8 @@ class _Writer:
         self.plan_store = plan_store
         self.meta_graph = meta_graph
 
-    def reply(self, job: Job[A], value: A, generation: str) -> None:
-        """Take the next generation after a change, and send the answer to ``job``.
+    def answer(self, job: Job[A], value: A, generation: str) -> tuple[Any, ...]:
+        """Take the next generation after a change; the answer to ``job``.
 
         Unless nothing changed, the inferences no longer follow from the data after a write
         (the engine has them refreshed)."""
@@ -673,23 +709,42 @@ class _Writer:
         if changed:
             raw.backup(generation)
         stale = changed and not isinstance(job, Reason) and raw.contains_named_graph(_INFERRED)
-        self.conn.send(("ok", value, generation if changed else None, stale))
+        return ("ok", value, generation if changed else None, stale)
 
-    def run(self, generation: str, job: Job[Any]) -> None:
+    def change(self, job: Job[Any], generation: str) -> Any:
         raw = self.plan_store.raw
         match job:
             case Update():
-                self.reply(job, _update(raw, job), generation)
+                return _update(raw, job)
             case WriteGraph():
-                self.reply(job, _write_graph(raw, job, self.meta_graph), generation)
+                return _write_graph(raw, job, self.meta_graph)
             case DeleteGraph():
-                self.reply(job, _delete_graph(raw, job, self.meta_graph), generation)
+                return _delete_graph(raw, job, self.meta_graph)
             case StoreSubmission():
-                self.reply(job, _store_submission(raw, job, generation), generation)
-            case Reason():
-                self.reply(job, _reason(self.plan_store), generation)
+                return _store_submission(raw, job, generation)
             case _:
                 raise ValueError(f"unknown job {type(job).__name__}")
+
+    def run(self, generation: str, job: Job[Any]) -> None:
+        """Run a write job and take the next generation, all or nothing: if either fails (a
+        full disk), the store is put back as it was before the job (see
+        :meth:`PlanStore.all_or_nothing`)."""
+        try:
+            if isinstance(job, Reason):  # all or nothing by itself (PlanStore.bulk_write_graph)
+                answer = self.answer(job, _reason(self.plan_store), generation)
+            else:
+                with self.plan_store.all_or_nothing(unchanged_on=_UNCHANGED):
+                    answer = self.answer(job, self.change(job, generation), generation)
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        self.conn.send(answer)
+
+
+_UNCHANGED = (SyntaxError, ValueError, TypeError, RuntimeError)
+"""What a write job raises before it changes anything: an update or a graph that does not
+parse, or that pyoxigraph refuses (one ``Store.update``, a transaction, commits whole or not
+at all). pyoxigraph's I/O errors are ``OSError``."""
 
 
 def writer_main(conn: Connection, store_path: str, first_generation: str, fresh: bool) -> None:
@@ -721,12 +776,40 @@ def writer_main(conn: Connection, store_path: str, first_generation: str, fresh:
             generation, name, values = message
             writer.run(generation, job_of(name, values))
         except Exception as error:
+            if isinstance(error, OSError):  # RocksDB refuses writes after one failed
+                plan_store.reopen()
             conn.send(("failed", _failure(error)))
-    plan_store.close()
+    with contextlib.suppress(OSError):  # a full disk: what is committed is in the log
+        plan_store.close()
+
+
+PARENT_VARIABLE = "PLANGRAPH_ENGINE_PID"
+"""The environment variable that gives a worker the process id of the server that started it."""
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Have the kernel kill this worker (SIGKILL) when the server that started it dies, even
+    by ``kill -9``: a reader on a runaway query, or the writer on a write nobody will answer,
+    must not outlive it (nor keep the store locked against a restart).
+
+    Linux's ``PR_SET_PDEATHSIG`` fires when the *thread* that started the worker ends; the
+    engine starts every worker from one thread that lives as long as it does. If the server
+    died before this call, the worker's parent is already another process: stop now.
+    Elsewhere than Linux, the worker stops when it next finds its connection closed."""
+    expected = os.environ.get(PARENT_VARIABLE)
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if expected is not None and os.getppid() != int(expected):
+        os._exit(1)
 
 
 def main(argv: list[str]) -> None:
     """``reader FD`` or ``writer FD STORE FIRST_GENERATION fresh|again``."""
+    _die_with_parent()
     role, fd = argv[0], int(argv[1])
     conn = Connection(fd)
     if role == "reader":
@@ -738,6 +821,4 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    import sys
-
     main(sys.argv[1:])

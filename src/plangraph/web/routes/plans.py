@@ -26,6 +26,7 @@ from fastapi.responses import Response
 
 from plangraph.lang import Lang
 from plangraph.library import portfolio
+from plangraph.library.answers import spreadsheet_safe
 from plangraph.web import layout
 from plangraph.web.context import ProtocolError
 from plangraph.web.layout import e, t, tr, url
@@ -340,26 +341,25 @@ def _plans_csv(data: PageData, found: dict[str, Any]) -> Response:
     writer.writerow(_CSV_COLUMNS)
     for item in found["plans"]:
         status = item["status"] or {}
-        writer.writerow(
-            [
-                item["iri"],
-                item["name"],
-                item["title"] or "",
-                item["kind"]["iri"],
-                item["kind"]["name"],
-                status.get("iri", ""),
-                status.get("name", ""),
-                item["status_as_of"] or "",
-                (item["unconfirmed"] or {}).get("since", ""),
-                "" if item["period"]["from"] is None else item["period"]["from"],
-                "" if item["period"]["to"] is None else item["period"]["to"],
-                " | ".join(o["iri"] for o in item["owners"]),
-                " | ".join(o["name"] for o in item["owners"]),
-                " | ".join(s["iri"] for s in item["successors"]),
-                " | ".join(s["name"] for s in item["successors"]),
-                " ".join(str(n) for n in item["sdgs"]),
-            ]
+        row = (
+            item["iri"],
+            item["name"],
+            item["title"] or "",
+            item["kind"]["iri"],
+            item["kind"]["name"],
+            status.get("iri", ""),
+            status.get("name", ""),
+            item["status_as_of"] or "",
+            (item["unconfirmed"] or {}).get("since", ""),
+            "" if item["period"]["from"] is None else item["period"]["from"],
+            "" if item["period"]["to"] is None else item["period"]["to"],
+            " | ".join(o["iri"] for o in item["owners"]),
+            " | ".join(o["name"] for o in item["owners"]),
+            " | ".join(s["iri"] for s in item["successors"]),
+            " | ".join(s["name"] for s in item["successors"]),
+            " ".join(str(n) for n in item["sdgs"]),
         )
+        writer.writerow([spreadsheet_safe(str(cell)) for cell in row])
     return Response(
         out.getvalue(),
         media_type="text/csv; charset=utf-8",

@@ -17,6 +17,7 @@ FastAPI runs them on worker threads, never on the event loop.
 
 from __future__ import annotations
 
+import time
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
@@ -86,10 +87,16 @@ class _Failed(Exception):
 
 
 def _runner(context: AppContext, timeout: float) -> named.Runner:
-    """Run SELECT queries through the engine's readers, on the union of all graphs."""
+    """Run SELECT queries through the engine's readers, on the union of all graphs, all within
+    one deadline of ``timeout`` seconds from now (a named query fetches its labels in chunks:
+    each gets what is left of the request's deadline)."""
     settings = context.settings
+    end = time.monotonic() + timeout
 
     def run(text: str) -> named.Result:
+        left = end - time.monotonic()
+        if left <= 0:
+            raise _Failed(503, f"the deadline of {timeout:g} s passed and the query was stopped")
         job = jobs.Query(
             text,
             "application/sparql-results+json",
@@ -98,8 +105,12 @@ def _runner(context: AppContext, timeout: float) -> named.Runner:
             union=True,
             rebase=job_rebase(settings),
         )
-        answer = context.engine.read(job, timeout)
+        answer = context.engine.read(job, left)
         if isinstance(answer, Failed):
+            if answer.timeout:  # the request's deadline, not what was left of it
+                raise _Failed(
+                    503, f"the deadline of {timeout:g} s passed and the query was stopped"
+                )
             raise _Failed(answer.status, failure_message(answer))
         return named.Result.from_json(answer.value.body)
 

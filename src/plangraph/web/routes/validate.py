@@ -7,10 +7,11 @@
   Turtle (a SHACL validation report), CSV (one row per finding), HTML (the report grouped by
   rule) or plain text.
 
-The submission is parsed here, in the server's thread pool; it is validated by the engine
-(:class:`plangraph.web.engine.jobs.Validate`): in a reader process, against the register that
-the store's current generation holds, so that it sees every write before it, within the
-request's deadline (``timeout=`` as for ``/sparql``) and the per-client limit. The fast path
+The submission is parsed and validated by the engine
+(:class:`plangraph.web.engine.jobs.ValidateUpload`): in a reader process, against the register
+that the store's current generation holds, so that it sees every write before it, within the
+request's deadline (``timeout=`` as for ``/sparql``, the parse included) and the per-client
+limit. The fast path
 only; nothing is written to the store.
 
 A report is answered with 200 whether or not the submission conforms (see ``conforms``). A
@@ -31,7 +32,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.datastructures import UploadFile
 
-from plangraph.validation import Format, SubmissionError, parse, render
+from plangraph.validation import Format, SubmissionError, render
 from plangraph.validation.render import MEDIA_TYPES, OutputFormat, page, words
 from plangraph.validation.submission import MAX_BYTES
 from plangraph.web import problems
@@ -209,15 +210,16 @@ def validate_submission(
         )
     if upload.error is not None:
         return _error(upload.error, output, upload.lang)
-    try:
-        submission = parse(
-            upload.data, name=upload.name, media_type=upload.media_type, declared=upload.declared
-        )
-    except SubmissionError as error:
-        return _error(error, output, upload.lang)
     context = context_of(request)
     settings = context.settings
-    job = jobs.Validate.of(submission, register=f"the store at {settings.store}")
+    # Parsed in the reader too, within the deadline: a small body can hold a great many triples.
+    job = jobs.ValidateUpload(
+        upload.data,
+        upload.name,
+        upload.media_type,
+        upload.declared,
+        register=f"the store at {settings.store}",
+    )
     try:
         timeout = deadline(request.query_params.getlist("timeout"), settings)
         with context.limiter.slot(client_of(request)) as allowed:
@@ -228,7 +230,14 @@ def validate_submission(
         return _failure(error.status, error.message, output, upload.lang, error.headers)
     if isinstance(answer, Failed):
         return _failure(answer.status, answer.message, output, upload.lang)
-    report = answer.value
+    if answer.value.unreadable is not None:
+        source, message, line, column, status, found = answer.value.unreadable
+        refused = SubmissionError(
+            source, message, line=line, column=column, status=status, problems=found
+        )
+        return _error(refused, output, upload.lang)
+    report = answer.value.report
+    assert report is not None
     kept = context.keep(request, report)  # the report's own URL, in a Link header
     if output is OutputFormat.html:
         body = render.html_report(report, upload.lang)

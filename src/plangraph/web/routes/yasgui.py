@@ -6,11 +6,13 @@ only, with the project's prefixes in every new query, its ``class``/``property``
 (which call a web service) off, and one tab per named query of the library on a first visit:
 named by the query's name (as in ``plangraph query NAME`` and ``/queries/NAME``), with its text,
 header included, and its required parameters bound to their examples, so that it runs as it is.
-When the library changes, a returning browser gets the tabs it does not have yet.
+When the library changes, a returning browser gets the tabs it does not have yet. The page's
+one inline script is constant (its Content-Security-Policy hash is :data:`SCRIPT_HASH`).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from html import escape
@@ -105,9 +107,10 @@ _PAGE = """<!doctype html>
 <noscript>This page needs JavaScript. Query the endpoint directly:
 <code>curl '{endpoint}?query=ASK%7B%7D'</code></noscript>
 <script src="/static/yasgui/yasgui.min.js?v={version}"></script>
+<script type="application/json" id="plangraph-config">{config}</script>
 <script>
 (function () {{
-  const config = {config};
+  const config = JSON.parse(document.getElementById("plangraph-config").textContent);
   Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
   Yasgui.Yasqe.defaults.value = config.prologue + "\\nSELECT * WHERE {{\\n  ?s ?p ?o .\\n}}\\nLIMIT 10\\n";
   const yasgui = new Yasgui(document.getElementById("yasgui"), {{
@@ -145,3 +148,16 @@ _PAGE = """<!doctype html>
 </body>
 </html>
 """
+
+
+def _inline_script_hash() -> str:
+    """The CSP source of the page's one inline script, which is the same on every page (what
+    changes, the configuration, is a JSON data block, which runs nothing)."""
+    page = _PAGE.format(endpoint="", config="{}", version="")
+    script = page.rsplit("<script>", 1)[1].split("</script>", 1)[0]
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    return f"'sha256-{digest}'"
+
+
+SCRIPT_HASH = _inline_script_hash()
+"""The Content-Security-Policy source that lets the page's inline script run."""
