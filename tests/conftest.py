@@ -17,6 +17,7 @@ pytest_plugins = [
     "tests.support.server",
     "tests.support.registers",
     "tests.support.pages",
+    "tests.support.engines",
 ]
 
 

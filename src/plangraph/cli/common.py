@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from plangraph.backend import Backend, BackendError, RemoteBackend
 from plangraph.store import PlanStore, StoreLockedError
 
 EXIT_DONE: Final = 0
@@ -29,7 +30,8 @@ StoreOption = Annotated[
     typer.Option(
         "--store",
         help="Folder of the embedded store [default: $PLANGRAPH_STORE, else "
-        "$XDG_DATA_HOME/plangraph/store, else ~/.local/share/plangraph/store].",
+        "$XDG_DATA_HOME/plangraph/store, else ~/.local/share/plangraph/store]. Without it, "
+        "$PLANGRAPH_BACKEND_URL names a remote SPARQL store to use instead.",
         show_default=False,
     ),
 ]
@@ -51,3 +53,22 @@ def open_store(store: Path | None) -> PlanStore:
         return PlanStore.open(store)
     except StoreLockedError as error:
         fail(str(error))
+
+
+def open_backend(store: Path | None) -> Backend:
+    """The backend to work on: the embedded store at ``store`` if given, else the remote store
+    at ``$PLANGRAPH_BACKEND_URL`` if set, else the configured embedded store; a store another
+    process holds, or a remote one that does not answer, is exit 2."""
+    from plangraph.backend import EmbeddedBackend
+    from plangraph.settings import Settings
+
+    settings = Settings()
+    if store is None and settings.backend_url is not None:
+        remote = RemoteBackend.of(settings)
+        try:
+            remote.version()
+        except BackendError as error:
+            remote.close()
+            fail(str(error))
+        return remote
+    return EmbeddedBackend(open_store(store))

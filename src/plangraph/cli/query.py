@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from plangraph.cli.common import StoreOption, err, fail, open_store, out
+from plangraph.cli.common import StoreOption, err, fail, open_backend, out
 from plangraph.lang import DEFAULT, Lang
 
 if TYPE_CHECKING:
@@ -62,8 +62,6 @@ def query(
 
     The queries read every graph of the store, the inferences of `plangraph reason` included.
     """
-    import pyoxigraph as ox
-
     from plangraph import library, reasoning
 
     try:
@@ -84,19 +82,21 @@ def query(
             return
     except (library.UnknownQuery, library.ParameterError, library.QueryFormatError) as error:
         fail(str(error))
-    plan_store = open_store(store)
+    from plangraph.backend import BackendError
+
+    backend = open_backend(store)
     try:
-        if not plan_store.raw.contains_named_graph(ox.NamedNode(reasoning.INFERRED_GRAPH)):
+        if reasoning.INFERRED_GRAPH not in backend.graph_names():
             err.print(
                 "[yellow]note:[/yellow] the store has no inferences yet: run `plangraph reason` "
                 "for answers that rely on class and property hierarchies"
             )
         try:
-            answer = library.execute(named, values, library.local_runner(plan_store), lang)
-        except library.ParameterError as error:
+            answer = library.execute(named, values, library.backend_runner(backend), lang)
+        except (library.ParameterError, BackendError) as error:
             fail(str(error))
     finally:
-        plan_store.close()
+        backend.close()
     if output == TableFormat.json:
         sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) + "\n")
     elif output == TableFormat.csv:

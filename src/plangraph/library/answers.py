@@ -18,6 +18,7 @@ from typing import Any, Final, TypeAlias
 
 import pyoxigraph as ox
 
+from plangraph.backend import Backend
 from plangraph.lang import DEFAULT, LANGUAGES, Lang
 from plangraph.library.named_query import (
     NamedQuery,
@@ -30,7 +31,7 @@ from plangraph.library.rows import Row, sorted_rows
 from plangraph.namespaces import compact
 from plangraph.store import PlanStore
 
-__all__ = ["Answer", "Result", "Runner", "execute", "labels", "local_runner"]
+__all__ = ["Answer", "Result", "Runner", "backend_runner", "execute", "labels", "local_runner"]
 
 Runner: TypeAlias = Callable[[str], "Result"]
 """Runs a SELECT query on the union of the store's graphs."""
@@ -79,6 +80,18 @@ def local_runner(store: PlanStore) -> Runner:
 
     def run(text: str) -> Result:
         solutions = store.raw.query(text, use_default_graph_as_union=True)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryFormatError("a named query must be a SELECT query")
+        return Result.of(solutions)
+
+    return run
+
+
+def backend_runner(backend: Backend) -> Runner:
+    """Run queries on a backend (embedded or remote), on the union of its graphs."""
+
+    def run(text: str) -> Result:
+        solutions = backend.query(text, union=True)
         if not isinstance(solutions, ox.QuerySolutions):
             raise QueryFormatError("a named query must be a SELECT query")
         return Result.of(solutions)
