@@ -106,3 +106,12 @@ def ox_triple(name: str, value: str) -> object:
     import pyoxigraph as ox
 
     return ox.Triple(ox.NamedNode(f"urn:x:{name}"), ox.NamedNode("urn:x:p"), ox.Literal(value))
+
+
+@pytest.mark.parametrize("command", [["serve"], ["catalog"], ["import", "ssb", "--table", "07459"]])
+def test_a_command_not_yet_on_a_remote_backend_refuses_it(
+    command: list[str], oxigraph_server: RemoteEngine
+) -> None:
+    result = CliRunner().invoke(app, command, env=oxigraph_server.environment())
+    assert result.exit_code == 2, result.output
+    assert "embedded store only" in result.output

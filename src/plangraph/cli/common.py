@@ -44,11 +44,17 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
 
 
 def open_store(store: Path | None) -> PlanStore:
-    """Open ``store`` (default: the configured one); a store another process holds is exit 2."""
+    """Open ``store`` (default: the configured one); a store another process holds is exit 2.
+
+    For the commands that work on the embedded store only: without ``store``, a remote backend
+    set in ``$PLANGRAPH_BACKEND_URL`` is exit 2 (it must not be passed over in silence)."""
     if store is None:
         from plangraph.settings import Settings
 
-        store = Settings().store
+        settings = Settings()
+        if settings.backend_url is not None:
+            refuse_remote()
+        store = settings.store
     try:
         return PlanStore.open(store)
     except StoreLockedError as error:
@@ -72,3 +78,12 @@ def open_backend(store: Path | None) -> Backend:
             fail(str(error))
         return remote
     return EmbeddedBackend(open_store(store))
+
+
+def refuse_remote() -> NoReturn:
+    """Exit 2: this command does not work on a remote backend yet."""
+    fail(
+        "this command works on the embedded store only, not yet on the remote backend "
+        "PLANGRAPH_BACKEND_URL names (plangraph load, info, query, reason and validate do); "
+        "unset it, or give --store"
+    )

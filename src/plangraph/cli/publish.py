@@ -48,7 +48,7 @@ def catalog(
     from plangraph.settings import Settings
 
     settings = Settings()
-    plan_store = open_store(store if store is not None else settings.store)
+    plan_store = open_store(store)
     try:
         graph = catalog.build(
             datasets.default_datasets(),
