@@ -26,7 +26,6 @@ import pyoxigraph as ox
 
 from plangraph.namespaces import META_GRAPH, PG, STAGING_PREFIX
 from plangraph.store import (
-    UPDATED_SINCE_LOAD,
     GraphInfo,
     LoadError,
     LoadResult,
@@ -289,6 +288,7 @@ class RemoteBackend:
         self._auth = _Auth(user, password or "") if user is not None else None
         self._client = httpx.Client(timeout=timeout, follow_redirects=False)
         self._engine: str | None = None
+        self._timeout = timeout
 
     @classmethod
     def of(cls, settings: Settings) -> RemoteBackend:
@@ -367,6 +367,10 @@ class RemoteBackend:
         # of its graphs already (and it hung on some queries given the list: Virtuoso 7.2.5's
         # HTTP server stopped answering altogether).
         engine = self.engine().lower()
+        if engine.startswith("virtuoso"):
+            # Virtuoso's own deadline in milliseconds, so that it stops a query the client has
+            # given up on (else it runs on, holding one of its few HTTP threads).
+            extra["timeout"] = str(int(self._timeout * 1000))
         if union and engine.startswith("oxigraph"):
             extra["union-default-graph"] = ""
         elif union and not engine.startswith("virtuoso"):
@@ -593,7 +597,8 @@ class RemoteBackend:
                 raise LoadError(file, "no such file")
             rdf_format(file)
             sha = file_sha256(file)
-            if not force and _unchanged(records.get(graph, {})) == sha:
+            # As the embedded store does: the recorded checksum, marked by an update or not.
+            if not force and records.get(graph, {}).get(_SHA256) == sha:
                 skipped.add(graph)
                 continue
             say(f"checking {file.name}")
@@ -675,10 +680,6 @@ def _bump() -> str:
         f"WHERE {{ GRAPH {meta} {{ {meta} <{VERSION}> ?v }} }} ;\n"
         f"INSERT DATA {{ GRAPH {meta} {{ {meta} <{VERSION}> {token} }} }}"
     )
-
-
-def _unchanged(record: dict[str, str]) -> str | None:
-    return None if UPDATED_SINCE_LOAD in record else record.get(_SHA256)
 
 
 def local_copy(backend: Backend, graphs: Iterable[str] | None = None) -> PlanStore:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from plangraph.backend import RemoteBackend
+from plangraph.backend import BackendError, RemoteBackend
 from plangraph.cli import app
-from plangraph.store import LoadError, PlanStore
+from plangraph.store import UPDATED_SINCE_LOAD, LoadError, PlanStore
 from tests.support.engines import RemoteEngine
 
 
@@ -115,3 +115,25 @@ def test_a_command_not_yet_on_a_remote_backend_refuses_it(
     result = CliRunner().invoke(app, command, env=oxigraph_server.environment())
     assert result.exit_code == 2, result.output
     assert "embedded store only" in result.output
+
+
+def test_an_update_marks_the_load_records_and_changes_the_version(
+    engine: RemoteEngine, backend: RemoteBackend
+) -> None:
+    graph = f"urn:plangraph:test:{engine.name}:update"
+    assert backend.replace_graph(graph, [ox_triple("a", "1")], sha256="u1", loaded_from="test")
+    version = backend.version()
+    backend.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <urn:x:b> <urn:x:p> 2 }} }}")
+    assert backend.version() != version
+    assert len(list(backend.triples(graph))) == 2
+    assert UPDATED_SINCE_LOAD in backend.load_record(graph)
+    # As in the embedded store, a write of the recorded checksum is skipped unless forced.
+    assert not backend.replace_graph(graph, [ox_triple("a", "1")], sha256="u1", loaded_from="t")
+    assert backend.replace_graph(
+        graph, [ox_triple("a", "1")], sha256="u1", loaded_from="test", force=True
+    )
+    assert UPDATED_SINCE_LOAD not in backend.load_record(graph)
+    assert len(list(backend.triples(graph))) == 1
+    assert backend.drop(graph)
+    with pytest.raises(BackendError, match=r"update: the backend at \S+ answered [45]\d\d"):
+        backend.update("INSERT DATA { <urn:x:a> }")

@@ -27,7 +27,7 @@ def embedded(examples_store_path: Path) -> Iterator[EmbeddedBackend]:
 
 @pytest.fixture(scope="module")
 def remote(engine: RemoteEngine, embedded: EmbeddedBackend) -> Iterator[RemoteBackend]:
-    backend = RemoteBackend.of(engine.settings(backend_timeout=60))
+    backend = RemoteBackend.of(engine.settings(backend_timeout=30))
     copy_into(embedded.store, backend)
     yield backend
     backend.close()
