@@ -38,9 +38,6 @@ def rows(answer: library.Answer) -> list[tuple[str, ...]]:
 
 
 VIRTUOSO_DIFFERS = {
-    "plan-work-under-way": "Virtuoso RDFXX Error: Empty string is not a valid argument to "
-    "iri_to_id (IRI() of an empty string, where SPARQL leaves the variable unbound), or no "
-    "answer within the deadline",
     "plans-due": "Virtuoso 37000 Error SQ156: Internal Optimized compiler error",
     "unconfirmed-statuses": "Virtuoso answers 33 rows where SPARQL gives 7",
     "goal-indicators": "Virtuoso answers otherwise for the indicator fed by SSB's table 07459 "
@@ -49,11 +46,27 @@ VIRTUOSO_DIFFERS = {
 """The named queries Virtuoso 7.2.5 answers otherwise than SPARQL 1.1 (and Oxigraph): shown
 here, the query not yet rewritten so that every engine agrees."""
 
+VIRTUOSO_NOT_SENT = {
+    "plan-work-under-way": "on Bergen's register Virtuoso fails with RDFXX \"Empty string is not "
+    'a valid argument to iri_to_id" (IRI() of an empty string, where SPARQL leaves the '
+    "variable unbound); on the register with the illustrative examples it never answers and "
+    "its HTTP server stops answering every other request too, its own deadline "
+    "notwithstanding, so it is not sent to the Virtuoso the other tests share"
+}
+"""Named queries that wedge Virtuoso 7.2.5: not sent to it."""
+
 
 @pytest.mark.parametrize("name", NAMES)
 def test_the_named_query_answers_as_on_the_embedded_store(
     name: str, embedded: EmbeddedBackend, remote: RemoteBackend, engine: RemoteEngine
 ) -> None:
+    if engine.name == "virtuoso" and name in VIRTUOSO_NOT_SENT:
+        # Not sent (see VIRTUOSO_NOT_SENT); the query answers on the embedded store.
+        expected = library.execute(
+            library.get(name), library.get(name).examples(), library.backend_runner(embedded)
+        )
+        assert expected.result.rows
+        return
     query = library.get(name)
     values = query.examples()
     expected = library.execute(query, values, library.backend_runner(embedded))
