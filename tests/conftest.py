@@ -18,6 +18,7 @@ pytest_plugins = [
     "tests.support.registers",
     "tests.support.pages",
     "tests.support.closure",
+    "tests.support.engines",
 ]
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from tests.support.paths import ROOT
 
 PACKAGE = ROOT / "src" / "plangraph"
-KERNEL = {"settings", "namespaces", "resources", "terms", "lang", "rebase", "store"}
+KERNEL = {"settings", "namespaces", "resources", "terms", "lang", "rebase", "store", "backend"}
 SERVICES = {"data", "importers", "reasoning", "validation", "library", "publish"}
 WEB_LAYERS = ("engine", None, "routes", "app")  # None: the helpers directly in web/
 

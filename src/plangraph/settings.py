@@ -53,6 +53,33 @@ class Settings(BaseSettings):
         description="Folder of the embedded store on disk (PLANGRAPH_STORE).",
     )
 
+    # -- a remote backend: any SPARQL 1.1 store instead of the embedded one -------------------
+
+    backend_url: str | None = Field(
+        default=None,
+        description="SPARQL query endpoint of a remote store to use instead of the embedded "
+        "one (PLANGRAPH_BACKEND_URL); unset: the embedded store.",
+    )
+    backend_update_url: str | None = Field(
+        default=None,
+        description="SPARQL Update endpoint of the remote store [default: backend_url].",
+    )
+    backend_store_url: str | None = Field(
+        default=None,
+        description="Graph Store Protocol endpoint of the remote store [default: backend_url].",
+    )
+    backend_user: str | None = Field(
+        default=None, description="User name for HTTP authentication (basic or digest)."
+    )
+    backend_password: SecretStr | None = Field(
+        default=None, description="Password for HTTP authentication to the remote store."
+    )
+    backend_timeout: float = Field(
+        default=300.0,
+        gt=0,
+        description="Seconds one request to the remote store may take (loads and reads).",
+    )
+
     # -- the SPARQL endpoint (``plangraph serve``) ------------------------------------------
 
     host: str = Field(default="127.0.0.1", description="Address `plangraph serve` listens on.")
@@ -166,6 +193,13 @@ class Settings(BaseSettings):
         "https://plangraph.example.org/): the absolute URLs of the catalogue's distributions. "
         "Unset: the address each request came to.",
     )
+
+    @field_validator("backend_url", "backend_update_url", "backend_store_url")
+    @classmethod
+    def _backend_urls(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
 
     @field_validator("base_iri")
     @classmethod

@@ -28,6 +28,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from plangraph.backend import Backend, BackendError, RemoteBackend
 from plangraph.store import PlanStore, StoreLockedError
 
 if TYPE_CHECKING:
@@ -50,7 +51,8 @@ StoreOption = Annotated[
     typer.Option(
         "--store",
         help="Folder of the embedded store [default: $PLANGRAPH_STORE, else "
-        "$XDG_DATA_HOME/plangraph/store, else ~/.local/share/plangraph/store].",
+        "$XDG_DATA_HOME/plangraph/store, else ~/.local/share/plangraph/store]. Without it, "
+        "$PLANGRAPH_BACKEND_URL names a remote SPARQL store to use instead.",
         show_default=False,
     ),
 ]
@@ -75,11 +77,18 @@ def store_path(store: Path | None) -> Path:
 
 def open_store(store: Path | None) -> PlanStore:
     """Open ``store`` (default: the configured one) for writing; a store another process holds
-    is exit 2, with a message that names the holder when it can.
+    is exit 2, with a message that names the holder when it can. For the commands that work on
+    the embedded store only: without ``store``, a remote backend set in
+    ``$PLANGRAPH_BACKEND_URL`` is exit 2 (it must not be passed over in silence).
 
     The holder is looked for before the store is opened: opening finishes an interrupted load
     (:func:`plangraph.store.PlanStore.open`), and a load another process is running looks
     interrupted from outside."""
+    if store is None:
+        from plangraph.settings import Settings
+
+        if Settings().backend_url is not None:
+            refuse_remote()
     path = store_path(store)
     holder = _holder(path)
     if holder is not None:
@@ -241,3 +250,50 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def open_backend(store: Path | None) -> Backend:
+    """The backend to work on: the embedded store at ``store`` if given, else the remote store
+    at ``$PLANGRAPH_BACKEND_URL`` if set, else the configured embedded store; a store another
+    process holds, or a remote one that does not answer, is exit 2."""
+    from plangraph.backend import EmbeddedBackend
+    from plangraph.settings import Settings
+
+    settings = Settings()
+    if store is None and settings.backend_url is not None:
+        remote = RemoteBackend.of(settings)
+        try:
+            remote.version()
+        except BackendError as error:
+            remote.close()
+            fail(str(error))
+        return remote
+    return EmbeddedBackend(open_store(store))
+
+
+def refuse_remote() -> NoReturn:
+    """Exit 2: this command does not work on a remote backend yet."""
+    fail(
+        "this command works on the embedded store only, not yet on the remote backend "
+        "PLANGRAPH_BACKEND_URL names (plangraph load, info, query, reason and validate do); "
+        "unset it, or give --store"
+    )
+
+
+@contextlib.contextmanager
+def reading_backend(store: Path | None) -> Iterator[Backend]:
+    """The backend to read, closed afterwards: the remote store at ``$PLANGRAPH_BACKEND_URL``
+    if set and no ``store`` is given, else the embedded store as :func:`reading_store` reads it
+    (the newest generation while a ``plangraph serve`` holds it)."""
+    from plangraph.backend import EmbeddedBackend
+    from plangraph.settings import Settings
+
+    if store is None and Settings().backend_url is not None:
+        remote = open_backend(None)
+        try:
+            yield remote
+        finally:
+            remote.close()
+        return
+    with reading_store(store) as reading:
+        yield EmbeddedBackend(reading.store, shown=reading.shown)

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from plangraph.cli.common import StoreOption, err, out, reading_store
+from plangraph.cli.common import StoreOption, err, out, reading_store, refuse_remote
 
 
 class CatalogFormat(enum.StrEnum):
@@ -48,6 +48,8 @@ def catalog(
     from plangraph.settings import Settings
 
     settings = Settings()
+    if store is None and settings.backend_url is not None:
+        refuse_remote()
     with reading_store(store if store is not None else settings.store) as reading:
         graph = catalog.build(
             datasets.default_datasets(),

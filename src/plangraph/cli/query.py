@@ -13,7 +13,7 @@ from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
-from plangraph.cli.common import StoreOption, err, fail, out, reading_store
+from plangraph.cli.common import StoreOption, err, fail, out, reading_backend
 from plangraph.lang import DEFAULT, Lang
 from plangraph.web.engine import query_text
 
@@ -85,8 +85,6 @@ def query(
     The queries read every graph of the store, the inferences of `plangraph reason` included.
     While `plangraph serve` runs on the store, they read what the server serves.
     """
-    import pyoxigraph as ox
-
     from plangraph import library, reasoning
 
     try:
@@ -114,15 +112,16 @@ def query(
         fail(error.message(lang), lang=lang)
     except (library.UnknownQuery, library.QueryFormatError) as error:
         fail(str(error))
-    with reading_store(store) as reading:
-        plan_store = reading.store
-        if not plan_store.raw.contains_named_graph(ox.NamedNode(reasoning.INFERRED_GRAPH)):
+    from plangraph.backend import BackendError
+
+    with reading_backend(store) as backend:
+        if reasoning.INFERRED_GRAPH not in backend.graph_names():
             err.print(
                 "[yellow]note:[/yellow] the store has no inferences yet: run `plangraph reason` "
                 "for answers that rely on class and property hierarchies"
             )
         try:
-            answer = library.execute(named, values, library.local_runner(plan_store), lang)
+            answer = library.execute(named, values, library.backend_runner(backend), lang)
         except library.ParameterError as error:
             fail(error.message(lang), lang=lang)
         except SyntaxError as error:
@@ -131,6 +130,8 @@ def query(
                 text, str(error.msg), lang, len(named.text) - len(text)
             )
             fail(message, lang=lang)
+        except BackendError as error:
+            fail(str(error))
         except (OSError, RuntimeError, ValueError) as error:
             fail(f"the query failed: {error}")
     if answer.examples_note is not None:

@@ -10,7 +10,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from plangraph.cli.common import EXIT_PROBLEM, StoreOption, err, fail, open_store, out
+from plangraph.cli.common import EXIT_PROBLEM, StoreOption, err, fail, open_backend, out
 
 
 def reason(
@@ -26,9 +26,10 @@ def reason(
     disjoint kinds) are reported, with exit code 1; they do not stop the run.
     """
     from plangraph import reasoning
+    from plangraph.backend import BackendError
     from plangraph.store import LoadError
 
-    plan_store = open_store(store)
+    backend = open_backend(store)
     started = time.perf_counter()
     try:
         with Progress(
@@ -39,17 +40,17 @@ def reason(
             transient=True,
         ) as progress:
             task = progress.add_task("reasoning", total=None)
-            result = reasoning.reason(
-                plan_store,
+            result = reasoning.reason_on(
+                backend,
                 force=force,
                 progress=lambda what: progress.update(task, description=what),
             )
     except reasoning.UnsupportedConstruct as error:
         fail(str(error))
-    except LoadError as error:
+    except (LoadError, BackendError) as error:
         fail(f"the inferences could not be written: {error}")
     finally:
-        plan_store.close()
+        backend.close()
     if result.skipped:
         out.print(
             f"the inferences in {result.graph} are up to date ({result.triples:,} triples); "

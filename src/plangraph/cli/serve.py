@@ -49,6 +49,10 @@ def serve(
     from plangraph.web.app import create_app
 
     settings = Settings(store=store) if store is not None else Settings()
+    if store is None and settings.backend_url is not None:
+        from plangraph.cli.common import refuse_remote
+
+        refuse_remote()
     plan_store = open_store(settings.store)
     try:
         items = default_items()

@@ -9,7 +9,8 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from plangraph.cli.common import StoreOption, err, fail, open_store, out, reading_store
+from plangraph.backend import Backend, BackendError
+from plangraph.cli.common import StoreOption, err, fail, open_backend, out, reading_backend
 from plangraph.data import datasets
 from plangraph.lang import DEFAULT, Lang
 from plangraph.library import overview
@@ -49,14 +50,18 @@ def load(
             items += examples_items()
     else:
         items = default_items(with_examples=with_examples)
-    plan_store = open_store(store)
+    backend = open_backend(store)
     try:
-        results = load_with_progress(plan_store, items, force)
-    except LoadError as error:
-        fail(f"{error}\nnothing was loaded: the store at {plan_store.path} is as it was")
-    loaded = sum(1 for r in results if not r.skipped)
-    out.print(f"loaded {loaded} file(s), {len(results) - loaded} unchanged, into {plan_store.path}")
-    show(plan_store, lang, str(plan_store.path))
+        results = load_with_progress(backend, items, force)
+        loaded = sum(1 for r in results if not r.skipped)
+        out.print(
+            f"loaded {loaded} file(s), {len(results) - loaded} unchanged, into {backend.where}"
+        )
+        show(backend, lang)
+    except (LoadError, BackendError) as error:
+        fail(f"{error}\nnothing was loaded: the store at {backend.where} is as it was")
+    finally:
+        backend.close()
 
 
 def info(
@@ -67,8 +72,11 @@ def info(
 
     While `plangraph serve` runs on the store, this is what the server serves.
     """
-    with reading_store(store) as reading:
-        show(reading.store, lang, reading.shown)
+    with reading_backend(store) as backend:
+        try:
+            show(backend, lang)
+        except BackendError as error:
+            fail(str(error))
 
 
 WithExamplesOption = Annotated[
@@ -93,7 +101,7 @@ def examples_items() -> list[tuple[str, Path]]:
 
 
 def load_with_progress(
-    plan_store: PlanStore, items: list[tuple[str, Path]], force: bool
+    plan_store: PlanStore | Backend, items: list[tuple[str, Path]], force: bool
 ) -> list[LoadResult]:
     """Load ``items`` into the store, with a spinner on standard error naming the file."""
     with Progress(
@@ -110,12 +118,11 @@ def load_with_progress(
         )
 
 
-def show(plan_store: PlanStore, lang: Lang, shown: str) -> None:
-    """The store's named graphs and, if it holds a register, its plans by kind and contents;
-    ``shown`` names the store in the title."""
+def show(plan_store: Backend, lang: Lang) -> None:
+    """The store's named graphs and, if it holds a register, its plans by kind and contents."""
     graphs = plan_store.graphs()
     table = Table(
-        title=f"Named graphs in {shown}",
+        title=f"Named graphs in {plan_store.where}",
         title_justify="left",
         caption=f"graph names are relative to {GRAPH_BASE}",
         caption_justify="left",

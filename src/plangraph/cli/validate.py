@@ -16,7 +16,7 @@ import typer
 
 from plangraph.cli.common import EXIT_DONE, EXIT_PROBLEM, fail
 from plangraph.lang import DEFAULT, Lang
-from plangraph.validation import render
+from plangraph.validation import Report, render
 from plangraph.validation.register import Register, RegisterError, open_store
 from plangraph.validation.render import OutputFormat
 from plangraph.validation.submission import FORMAT_HELP, SubmissionError, read_file
@@ -79,9 +79,13 @@ def validate(
         fail("give files or --register, not both")
     if not register and not files:
         fail("give one or more files to validate, or --register")
-    path = store if store is not None else Settings().store
+    settings = Settings()
+    path = store if store is not None else settings.store
+    remote = store is None and settings.backend_url is not None
     try:
-        if register:
+        if remote:
+            report = _on_remote(files or [], register=register, engine=chosen)
+        elif register:
             report = validate_store(
                 open_store(path), description=f"the store at {path}", engine=chosen
             )
@@ -94,6 +98,27 @@ def validate(
     sys.stdout.write(render.render(report, output, lang, None if all_findings else TEXT_LIMIT))
     sys.stdout.flush()
     raise typer.Exit(EXIT_DONE if report.conforms else EXIT_PROBLEM)
+
+
+def _on_remote(files: list[Path], *, register: bool, engine: ValidationEngine) -> Report:
+    """Validate against the remote backend's register (a copy of its graphs in memory)."""
+    from plangraph.backend import BackendError, local_copy
+    from plangraph.cli.common import open_backend
+
+    backend = open_backend(None)
+    try:
+        if register:
+            copy = local_copy(backend)
+            return validate_store(
+                copy.raw, description=f"the store at {backend.where}", engine=engine
+            )
+        submissions = [read_file(f) for f in files]
+        against = Register.from_backend(backend)
+        return validate_files(submissions, register=against, engine=engine)
+    except BackendError as error:
+        fail(str(error))
+    finally:
+        backend.close()
 
 
 def _register(path: Path, *, explicit: bool) -> Register:

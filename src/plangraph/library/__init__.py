@@ -16,7 +16,14 @@ This package re-exports what the faces use.
 
 from __future__ import annotations
 
-from plangraph.library.answers import Answer, Result, Runner, execute, local_runner
+from plangraph.library.answers import (
+    Answer,
+    Result,
+    Runner,
+    backend_runner,
+    execute,
+    local_runner,
+)
 from plangraph.library.collection import UnknownQuery, get, named_queries
 from plangraph.library.named_query import NamedQuery, Parameter, ParameterError, QueryFormatError
 
@@ -29,6 +36,7 @@ __all__ = [
     "Result",
     "Runner",
     "UnknownQuery",
+    "backend_runner",
     "execute",
     "get",
     "local_runner",

@@ -19,6 +19,7 @@ from typing import Any, Final, TypeAlias
 
 import pyoxigraph as ox
 
+from plangraph.backend import Backend
 from plangraph.data import datasets
 from plangraph.lang import DEFAULT, LANGUAGES, Lang
 from plangraph.library.named_query import (
@@ -37,6 +38,7 @@ __all__ = [
     "Answer",
     "Result",
     "Runner",
+    "backend_runner",
     "examples_query",
     "execute",
     "holds_examples",
@@ -91,6 +93,18 @@ def local_runner(store: PlanStore) -> Runner:
 
     def run(text: str) -> Result:
         solutions = store.raw.query(text, use_default_graph_as_union=True)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryFormatError("a named query must be a SELECT query")
+        return Result.of(solutions)
+
+    return run
+
+
+def backend_runner(backend: Backend) -> Runner:
+    """Run queries on a backend (embedded or remote), on the union of its graphs."""
+
+    def run(text: str) -> Result:
+        solutions = backend.query(text, union=True)
         if not isinstance(solutions, ox.QuerySolutions):
             raise QueryFormatError("a named query must be a SELECT query")
         return Result.of(solutions)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from plangraph.backend import Backend
 from plangraph.lang import DEFAULT, Lang
 from plangraph.namespaces import sparql_prologue
 from plangraph.store import PlanStore
@@ -60,13 +61,10 @@ class KindCount:
     plans: int
 
 
-def plans_by_kind(store: PlanStore, lang: Lang = DEFAULT) -> list[KindCount]:
+def plans_by_kind(store: PlanStore | Backend, lang: Lang = DEFAULT) -> list[KindCount]:
     """Plan documents per plan kind, with the kind's label in ``lang``."""
     # str() of a Literal is its N-Triples form, so the value cannot break out of the quotes.
-    result = store.raw.query(
-        sparql_prologue() + _PLANS_BY_KIND % ox.Literal(lang), use_default_graph_as_union=True
-    )
-    assert isinstance(result, ox.QuerySolutions)
+    result = _on_union(store, sparql_prologue() + _PLANS_BY_KIND % ox.Literal(lang))
     rows = []
     for row in result:
         kind = row["kind"]
@@ -81,9 +79,19 @@ def plans_by_kind(store: PlanStore, lang: Lang = DEFAULT) -> list[KindCount]:
     return rows
 
 
-def element_counts(store: PlanStore) -> list[tuple[str, int]]:
+def element_counts(store: PlanStore | Backend) -> list[tuple[str, int]]:
     """How many of each kind of thing the register describes (asserted types, no reasoning)."""
-    result = store.raw.query(sparql_prologue() + _COUNTS, use_default_graph_as_union=True)
-    assert isinstance(result, ox.QuerySolutions)
+    result = _on_union(store, sparql_prologue() + _COUNTS)
     counts = {row["what"].value: int(row["n"].value) for row in result}
     return [(what, counts[what]) for what in _ORDER if what in counts]
+
+
+def _on_union(store: PlanStore | Backend, text: str) -> ox.QuerySolutions:
+    """The solutions of a SELECT query over the union of the store's graphs."""
+    if isinstance(store, PlanStore):
+        local = store.raw.query(text, use_default_graph_as_union=True)
+        assert isinstance(local, ox.QuerySolutions)
+        return local
+    result = store.query(text, union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    return result

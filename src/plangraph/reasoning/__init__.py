@@ -27,6 +27,7 @@ from plangraph.reasoning.materialise import (
     reason,
 )
 from plangraph.reasoning.program import UnsupportedConstruct
+from plangraph.reasoning.remote import is_current_on, reason_on
 from plangraph.reasoning.rules import Finding
 
 __all__ = [
@@ -37,5 +38,7 @@ __all__ = [
     "UnsupportedConstruct",
     "input_graphs",
     "is_current",
+    "is_current_on",
     "reason",
+    "reason_on",
 ]

@@ -24,6 +24,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from plangraph.backend import Backend
 from plangraph.data import datasets
 from plangraph.namespaces import META_GRAPH
 from plangraph.validation import literals
@@ -223,6 +224,15 @@ class Register:
         del source
         return cls(store, f"the store at {path}")
 
+    @classmethod
+    def from_backend(cls, backend: Backend) -> Register:
+        """A copy of every graph of the backend (embedded or remote), except its load records."""
+        store = ox.Store()
+        for graph in backend.graph_names():
+            if graph != META_GRAPH:
+                add(store, backend.triples(graph), REGISTER_GRAPH)
+        return cls(store, f"the store at {backend.where}")
+
     @contextlib.contextmanager
     def workspace(self, triples: Sequence[ox.Triple]) -> Iterator[Workspace]:
         """Put the triples into a graph of their own for the duration of the block."""
@@ -252,3 +262,22 @@ def _format(file: Path) -> ox.RdfFormat:
     if suffix not in formats:
         raise RegisterError(f"{file}: unknown RDF format '{suffix}'")
     return formats[suffix]
+
+
+class BackendRegister:
+    """A copy of a backend's register kept at hand, taken again only when the backend's
+    content changed (its :meth:`~plangraph.backend.Backend.version`): validating a submission
+    then reads memory, not the remote store."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self._version: str | None = None
+        self._register: Register | None = None
+
+    def current(self) -> Register:
+        """The register as the backend holds it now."""
+        version = self.backend.version()
+        if self._register is None or version != self._version:
+            self._register = Register.from_backend(self.backend)
+            self._version = version
+        return self._register
