@@ -55,7 +55,7 @@ def test_json_output_is_the_typed_report(no_store: dict[str, str]) -> None:
     finding = next(f for f in report["findings"] if f["rule"] == "R1")
     assert finding["severity"] == "violation"
     assert finding["basis"]["url"] == "https://lovdata.no/lov/2008-06-27-71/§10-1"
-    assert finding["basis"]["label"]["nb"] == "plan- og bygningsloven § 10-1"
+    assert finding["basis"]["label"]["nb"] == "plan- og bygningsloven § 10-1 første ledd"
     assert set(finding["message"]) == {"nb", "en"}
     assert "2025-02-19" in finding["message"]["en"]
     assert finding["focus"]["value"].endswith("example-mistake-planning-strategy")
