@@ -612,6 +612,22 @@ class NamedShapes(NamedTuple):
 ShapesSource = Path | rdflib.Graph | NamedShapes
 
 
+def parse_parts(parts: Sequence[tuple[str, bytes]]) -> list[NamedShapes]:
+    """Shapes uploaded as parts of a form (file name, bytes), each named ``shapes part 'NAME'``
+    in errors; the format follows the file name's extension (Turtle by default).
+
+    Raises:
+        ShapesError: if a part cannot be parsed; the message names the part and the place.
+    """
+    found = []
+    for number, (filename, data) in enumerate(parts, 1):
+        name = f"shapes part '{filename}'"
+        fmt = _SHAPES_FORMATS.get(Path(filename).suffix.lower(), ox.RdfFormat.TURTLE)
+        base = f"urn:plangraph:shapes:part-{number}"
+        found.append(NamedShapes(name, parse_shapes(data, name=name, format=fmt, base_iri=base)))
+    return found
+
+
 def compose(sources: Sequence[ShapesSource], *, shipped: bool = True) -> ShapesModel:
     """The model of the given shapes (files or graphs), with or without the shipped shapes.
 

@@ -220,7 +220,8 @@ class Imports(ReadJob["tuple[Imported, ...]"]):
 @dataclass(frozen=True)
 class Validate(ReadJob["Report"]):
     """Validate a parsed submission against the register that the generation holds;
-    ``register`` is how the report names it.
+    ``register`` is how the report names it. Answers 400 if a shapes part cannot be parsed,
+    422 if the shapes are not valid SHACL or need pyshacl (which never runs for a request).
 
     The submission travels without its triples, which travel as N-Triples (pyoxigraph's terms
     pickle slowly): build the job with :meth:`of`, read it with :meth:`parsed_submission`.
@@ -229,11 +230,21 @@ class Validate(ReadJob["Report"]):
     submission: Submission
     triples: bytes
     register: str
+    shapes: tuple[tuple[str, bytes], ...] = ()
+    """Shapes of the user's own, as uploaded: (file name, bytes) each."""
+    shipped_shapes: bool = True
+    """Whether plangraph's own shapes count too (always, when no shapes are given)."""
 
     @classmethod
-    def of(cls, submission: Submission, register: str) -> Validate:
+    def of(
+        cls,
+        submission: Submission,
+        register: str,
+        shapes: tuple[tuple[str, bytes], ...] = (),
+        shipped_shapes: bool = True,
+    ) -> Validate:
         data = ox.serialize(submission.triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        return cls(replace(submission, triples=()), data, register)
+        return cls(replace(submission, triples=()), data, register, shapes, shipped_shapes)
 
     def parsed_submission(self) -> Submission:
         """The submission with its triples."""

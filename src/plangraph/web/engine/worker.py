@@ -471,13 +471,26 @@ class _Reader:
     def validate(self, path: str, job: Validate) -> Report:
         """Validate a submission against the register this generation holds (copied into
         memory once per generation, on the first validation)."""
-        from plangraph.validation import Register, validate
+        from plangraph.validation import Register, ShapesError, parse_parts, validate
 
         register = self._register
         if register is None or register.description != job.register:
             copied = Register.from_store(Path(path))
             register = self._register = Register(copied.store, job.register)
-        return validate([job.parsed_submission()], register=register)
+        try:
+            shapes = parse_parts(job.shapes)
+        except ShapesError as error:
+            raise _Refused(Failed(400, str(error))) from None
+        try:
+            return validate(
+                [job.parsed_submission()],
+                register=register,
+                shapes=shapes or None,
+                shipped_shapes=job.shipped_shapes,
+                allow_pyshacl=False,
+            )
+        except ShapesError as error:
+            raise _Refused(Failed(422, str(error))) from None
 
 
 def reader_main(conn: Connection) -> None:
