@@ -59,7 +59,8 @@ class NeedsPyshacl(ShapesError):
         for root in self.shapes:
             origin = model.origins.get(root)
             where = f" in {origin}" if origin else ""
-            parts.append(f"shape {root}{where}: {unsupported[root]}")
+            reason = unsupported[root].removeprefix(f"{root}: ")
+            parts.append(f"shape {root}{where}: {reason}")
         super().__init__(
             "the fast engine cannot compile these shapes, and pyshacl may not judge them here: "
             + "; ".join(parts)
