@@ -71,7 +71,7 @@ from plangraph.web.engine.jobs import (
 if TYPE_CHECKING:
     from plangraph.publish.catalog import Imported
     from plangraph.store import GraphInfo, PlanStore
-    from plangraph.validation import Register, Report
+    from plangraph.validation import Register, Report, SubmissionError
 
 A = TypeVar("A")
 _IDENTITY = Rebase()
@@ -468,22 +468,40 @@ class _Reader:
             case _:
                 raise ValueError(f"unknown job {type(job).__name__}")
 
-    def validate(self, path: str, job: Validate) -> Report:
-        """Validate a submission against the register this generation holds (copied into
-        memory once per generation, on the first validation)."""
-        from plangraph.validation import Register, ShapesError, parse_parts, validate
+    def validate(self, path: str, job: Validate) -> Report | SubmissionError:
+        """Read the submission and validate it against the register this generation holds
+        (copied into memory once per generation, on the first validation), in which the names
+        of a plain plan are looked up too."""
+        from plangraph.validation import (
+            Register,
+            ShapesError,
+            SubmissionError,
+            parse,
+            parse_parts,
+            validate,
+        )
 
         register = self._register
         if register is None or register.description != job.register:
             copied = Register.from_store(Path(path))
             register = self._register = Register(copied.store, job.register)
         try:
+            submission = parse(
+                job.data,
+                name=job.name,
+                media_type=job.media_type,
+                declared=job.declared,
+                register=register,
+            )
+        except SubmissionError as error:
+            return error
+        try:
             shapes = parse_parts(job.shapes)
         except ShapesError as error:
             raise _Refused(Failed(400, str(error))) from None
         try:
             return validate(
-                [job.parsed_submission()],
+                [submission],
                 register=register,
                 shapes=shapes or None,
                 shipped_shapes=job.shipped_shapes,

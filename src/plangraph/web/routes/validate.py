@@ -8,9 +8,9 @@
   format follows ``Accept``: JSON (the default), Turtle or JSON-LD (a W3C SHACL validation
   report), CSV (one row per finding), HTML (the report grouped by rule) or plain text.
 
-The submission is parsed here, in the server's thread pool; it is validated by the engine
-(:class:`plangraph.web.engine.jobs.Validate`): in a reader process, against the register that
-the store's current generation holds, so that it sees every write before it, within the
+The submission is read and validated by the engine (:class:`plangraph.web.engine.jobs.Validate`):
+in a reader process, against the register that the store's current generation holds (the names
+of a plain plan are looked up in it too), so that it sees every write before it, within the
 request's deadline (``timeout=`` as for ``/sparql``) and the per-client limit. The fast path
 only: pyshacl never runs for a request (it is slow and unbounded), so shapes it alone could
 judge are refused with 422 naming them; nothing is written to the store.
@@ -34,7 +34,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.datastructures import UploadFile
 
-from plangraph.validation import Format, SubmissionError, parse, render
+from plangraph.validation import Format, SubmissionError, render
 from plangraph.validation.render import MEDIA_TYPES, OutputFormat, page, words
 from plangraph.validation.submission import MAX_BYTES
 from plangraph.web.context import ProtocolError, client_of, context_of, deadline, too_many
@@ -262,16 +262,13 @@ def validate_submission(
         )
     if upload.error is not None:
         return _error(upload.error, output, upload.lang)
-    try:
-        submission = parse(
-            upload.data, name=upload.name, media_type=upload.media_type, declared=upload.declared
-        )
-    except SubmissionError as error:
-        return _error(error, output, upload.lang)
     context = context_of(request)
     settings = context.settings
-    job = jobs.Validate.of(
-        submission,
+    job = jobs.Validate(
+        upload.data,
+        upload.name,
+        upload.media_type,
+        upload.declared,
         register=f"the store at {settings.store}",
         shapes=upload.shapes,
         shipped_shapes=not upload.only_shapes,
@@ -287,6 +284,8 @@ def validate_submission(
     if isinstance(answer, Failed):
         return _failure(answer.status, answer.message, output, upload.lang)
     report = answer.value
+    if isinstance(report, SubmissionError):
+        return _error(report, output, upload.lang)
     if output is OutputFormat.html:
         body = render.html_report(report, upload.lang)
         body += f'\n<p><a href="validate?lang={upload.lang}">{escape(_again(upload.lang))}</a></p>'
