@@ -144,3 +144,42 @@ def test_a_missing_date_says_the_rule_was_not_checked(suite_register: Register) 
     assert finding.message["nb"].startswith(
         "R3 ikke kontrollert: planstrategien er vedtatt, men har ingen dato for «forslag offentliggjort»"
     )
+
+
+DATE_PROPERTIES = {
+    PG + "date": "date-format",
+    PG + "startDate": "startDate-format",
+    PG + "endDate": "endDate-format",
+    PG + "plannedDate": "plannedDate-format",
+    PG + "constitutedOn": "constitutedOn-format",
+    PG + "statusAsOf": "statusAsOf-format",
+    "http://www.w3.org/2006/time#inXSDgYear": "inXSDgYear-format",
+}
+NOT_DATES = {
+    "text": ox.Literal("15.01.2026"),
+    "not in the calendar": ox.Literal("2023-02-29", datatype=ox.NamedNode(XSD + "date")),
+    "a month that is not one": ox.Literal("2024-13", datatype=ox.NamedNode(XSD + "gYearMonth")),
+}
+
+
+@pytest.mark.parametrize("form", sorted(NOT_DATES))
+@pytest.mark.parametrize("prop", sorted(DATE_PROPERTIES))
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+def test_every_date_property_rejects_text_and_ill_formed_dates(
+    prop: str, form: str, engine: str, suite_register: Register
+) -> None:
+    base = _submission("theme-plan.ttl", {})
+    value = NOT_DATES[form]
+    if prop.endswith("inXSDgYear") and form == "a month that is not one":
+        value = ox.Literal("20x4", datatype=ox.NamedNode(XSD + "gYear"))
+    node = ox.NamedNode(BK + "example-sub-dates")
+    added = ox.Triple(node, ox.NamedNode(prop), value)
+    plan = Submission(name="plan.ttl", format=Format.TURTLE, triples=(*base.triples, added), size=0)
+    report = validate(
+        [plan], register=suite_register, engine="pyshacl" if engine == "pyshacl" else "oxigraph"
+    )
+    found = {
+        (f.focus.value, f.shape.split("#")[1], f.severity.value, f.value.value if f.value else "")
+        for f in report.findings
+    }
+    assert found == {(node.value, DATE_PROPERTIES[prop], "violation", value.value)}
