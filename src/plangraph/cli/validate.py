@@ -3,7 +3,11 @@
 Files are validated together with the register: the store's content, copied into memory through
 a read-only handle (the store is never written, and may be held by a running server), or
 plangraph's shipped datasets when there is no store. Copying costs time in proportion to the
-store; ``--register`` reads the store in place and copies nothing.
+store; ``--register`` reads the store in place and copies nothing. The names in a plain plan
+(``owner: BBS``) are looked up in that same register.
+
+``--shapes`` adds SHACL shapes of the user's own (``--only-shapes``: instead of plangraph's);
+``--measures`` adds measures from a spreadsheet to a plain plan.
 """
 
 from __future__ import annotations
@@ -19,8 +23,14 @@ from plangraph.lang import DEFAULT, Lang
 from plangraph.validation import Report, render
 from plangraph.validation.register import Register, RegisterError, open_store
 from plangraph.validation.render import OutputFormat
+from plangraph.validation.shapes import ShapesError, ShapesModel
 from plangraph.validation.submission import FORMAT_HELP, SubmissionError, read_file
-from plangraph.validation.validator import ValidationEngine, shipped_register, validate_store
+from plangraph.validation.validator import (
+    ValidationEngine,
+    shapes_model,
+    shipped_register,
+    validate_store,
+)
 from plangraph.validation.validator import validate as validate_files
 
 TEXT_LIMIT = 50
@@ -63,12 +73,36 @@ def validate(
             "--all", help=f"List every finding (text and HTML list {TEXT_LIMIT} per rule)."
         ),
     ] = False,
+    shapes: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--shapes",
+            help="A SHACL shapes file of your own (Turtle, N-Triples, RDF/XML, JSON-LD), "
+            "checked together with plangraph's shapes; repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    only_shapes: Annotated[
+        bool,
+        typer.Option(
+            "--only-shapes", help="Use only the --shapes files, not plangraph's own shapes."
+        ),
+    ] = False,
+    measures: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--measures",
+            help="A spreadsheet of measures (XLSX or CSV, a header row) to add to the plan "
+            "(one plan in plain YAML or JSON); repeatable.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Validate plan submissions (or the whole register) against plangraph's rules.
 
     Each finding names the rule it breaks, its legal basis or source, and explains itself in
     Norwegian (nb) or English (en). Exit code 0: no violations; 1: violations; 2: input or usage
-    error.
+    error (an unreadable file, shapes that are not valid SHACL, a bad sheet of measures).
     """
     from plangraph.settings import Settings
 
@@ -79,28 +113,48 @@ def validate(
         fail("give files or --register, not both")
     if not register and not files:
         fail("give one or more files to validate, or --register")
+    if only_shapes and not shapes:
+        fail("--only-shapes needs one or more --shapes files")
+    if measures and (register or len(files or []) != 1):
+        fail("--measures adds measures to one plan: give exactly one file (not --register)")
     settings = Settings()
     path = store if store is not None else settings.store
     remote = store is None and settings.backend_url is not None
     try:
+        model = shapes_model(shapes, shipped_shapes=not only_shapes) if shapes else None
         if remote:
-            report = _on_remote(files or [], register=register, engine=chosen)
+            report = _on_remote(
+                files or [], register=register, engine=chosen, shapes=model, measures=measures
+            )
         elif register:
             report = validate_store(
-                open_store(path), description=f"the store at {path}", engine=chosen
+                open_store(path), description=f"the store at {path}", engine=chosen, shapes=model
             )
         else:
-            submissions = [read_file(f) for f in files or []]
             against = _register(path, explicit=store is not None)
-            report = validate_files(submissions, register=against, engine=chosen)
-    except (SubmissionError, RegisterError) as error:
+            submissions = [
+                read_file(f, register=against, measures=measures or []) for f in files or []
+            ]
+            report = validate_files(submissions, register=against, engine=chosen, shapes=model)
+    except SubmissionError as error:
+        if error.problems:
+            fail("\n".join(p.text(lang) for p in error.problems))
+        fail(str(error))
+    except (ShapesError, RegisterError) as error:
         fail(str(error))
     sys.stdout.write(render.render(report, output, lang, None if all_findings else TEXT_LIMIT))
     sys.stdout.flush()
     raise typer.Exit(EXIT_DONE if report.conforms else EXIT_PROBLEM)
 
 
-def _on_remote(files: list[Path], *, register: bool, engine: ValidationEngine) -> Report:
+def _on_remote(
+    files: list[Path],
+    *,
+    register: bool,
+    engine: ValidationEngine,
+    shapes: ShapesModel | None,
+    measures: list[Path] | None,
+) -> Report:
     """Validate against the remote backend's register (a copy of its graphs in memory)."""
     from plangraph.backend import BackendError, local_copy
     from plangraph.cli.common import open_backend
@@ -110,11 +164,11 @@ def _on_remote(files: list[Path], *, register: bool, engine: ValidationEngine) -
         if register:
             copy = local_copy(backend)
             return validate_store(
-                copy.raw, description=f"the store at {backend.where}", engine=engine
+                copy.raw, description=f"the store at {backend.where}", engine=engine, shapes=shapes
             )
-        submissions = [read_file(f) for f in files]
         against = Register.from_backend(backend)
-        return validate_files(submissions, register=against, engine=engine)
+        submissions = [read_file(f, register=against, measures=measures or []) for f in files]
+        return validate_files(submissions, register=against, engine=engine, shapes=shapes)
     except BackendError as error:
         fail(str(error))
     finally:

@@ -19,11 +19,13 @@ from plangraph.validation.register import (
 )
 from plangraph.validation.report import Basis, Finding, Node, Report
 from plangraph.validation.shapes import (
+    NamedShapes,
     Rule,
     Severity,
     ShapesError,
     ShapesModel,
     UnsupportedShape,
+    parse_parts,
     parse_shapes,
     read_shapes_file,
 )
@@ -39,6 +41,7 @@ from plangraph.validation.submission import (
     read_file,
 )
 from plangraph.validation.validator import (
+    NeedsPyshacl,
     ValidationEngine,
     shapes_model,
     shipped_register,
@@ -52,6 +55,8 @@ __all__ = [
     "Finding",
     "Format",
     "MeasureFile",
+    "NamedShapes",
+    "NeedsPyshacl",
     "Node",
     "Problem",
     "Register",
@@ -69,6 +74,7 @@ __all__ = [
     "data_store",
     "open_store",
     "parse",
+    "parse_parts",
     "parse_shapes",
     "read_file",
     "read_shapes_file",

@@ -34,7 +34,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 import rdflib
@@ -443,6 +443,7 @@ class ShapesModel:
     uses_shapes_graph: bool = False  # a SPARQL query names $shapesGraph
     recursive: frozenset[ShapeId] = frozenset()  # roots whose shapes refer to themselves
     notes: tuple[str, ...] = ()  # what in the shapes graph has no effect (a misspelt sh: term)
+    origins: dict[ShapeId, str] = field(default_factory=dict)  # shape -> the source it came from
 
     @property
     def shapes(self) -> tuple[Shape, ...]:
@@ -601,25 +602,81 @@ def read_shapes_file(path: Path) -> rdflib.Graph:
     return parse_shapes(data, name=str(path))
 
 
-ShapesSource = Path | rdflib.Graph
+class NamedShapes(NamedTuple):
+    """A shapes graph with the name that errors give it (a file, a part of a form)."""
+
+    name: str
+    graph: rdflib.Graph
+
+
+ShapesSource = Path | rdflib.Graph | NamedShapes
+
+
+def parse_parts(parts: Sequence[tuple[str, bytes]]) -> list[NamedShapes]:
+    """Shapes uploaded as parts of a form (file name, bytes), each named ``shapes part 'NAME'``
+    in errors; the format follows the file name's extension (Turtle by default).
+
+    Raises:
+        ShapesError: if a part cannot be parsed; the message names the part and the place.
+    """
+    found = []
+    for number, (filename, data) in enumerate(parts, 1):
+        name = f"shapes part '{filename}'"
+        fmt = _SHAPES_FORMATS.get(Path(filename).suffix.lower(), ox.RdfFormat.TURTLE)
+        base = f"urn:plangraph:shapes:part-{number}"
+        found.append(NamedShapes(name, parse_shapes(data, name=name, format=fmt, base_iri=base)))
+    return found
 
 
 def compose(sources: Sequence[ShapesSource], *, shipped: bool = True) -> ShapesModel:
     """The model of the given shapes (files or graphs), with or without the shipped shapes.
 
+    The model knows which source each shape came from (:attr:`ShapesModel.origins`).
+
     Raises:
-        ShapesError: if a source cannot be read or is not valid SHACL, or if nothing is given.
+        ShapesError: if a source cannot be read or is not valid SHACL, or if nothing is given;
+            the message names the source (the file, the part, or "shapes graph N").
     """
     if not sources:
         if shipped:
             return load()
         raise ShapesError("no shapes given (and the shipped shapes left out)")
+    named: list[NamedShapes] = []
+    for number, source in enumerate(sources, 1):
+        if isinstance(source, NamedShapes):
+            named.append(source)
+        elif isinstance(source, rdflib.Graph):
+            named.append(NamedShapes(f"shapes graph {number}", source))
+        else:
+            named.append(NamedShapes(str(source), read_shapes_file(source)))
     graph = rdflib.Graph()
     if shipped:
         graph += shipped_graph()
-    for source in sources:
-        graph += source if isinstance(source, rdflib.Graph) else read_shapes_file(source)
-    return read(graph)
+    for source in named:
+        graph += source.graph
+    try:
+        model = read(graph)
+    except ShapesError as error:
+        raise ShapesError(_blame(error, named, shipped)) from None
+    origins: dict[ShapeId, str] = {}
+    for source in named:
+        subjects = set(source.graph.subjects())
+        for iri, shape in model.by_id.items():
+            if shape.node in subjects:
+                origins.setdefault(iri, source.name)
+    return dataclasses.replace(model, origins=origins)
+
+
+def _blame(error: ShapesError, named: Sequence[NamedShapes], shipped: bool) -> str:
+    """The error, prefixed by the source that causes it when one alone does (else all)."""
+    if len(named) > 1:
+        for source in named:
+            alone = source.graph + shipped_graph() if shipped else source.graph
+            try:
+                read(alone)
+            except ShapesError as own:
+                return f"{source.name}: {own}"
+    return f"{', '.join(s.name for s in named)}: {error}"
 
 
 def read(graph: rdflib.Graph) -> ShapesModel:

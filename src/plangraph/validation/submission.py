@@ -135,6 +135,11 @@ class SubmissionError(Exception):
         message in nb and en; empty for other errors."""
         super().__init__(f"{self.where}: {message}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled whole (a worker process answers with it), not by its message alone.
+        return (_submission_error, (self.source, self.message, self.line, self.column,
+                                    self.status, self.problems))  # fmt: skip
+
     @classmethod
     def of(cls, name: str, error: PlainError) -> SubmissionError:
         """The problems of a plain plan as one error (placed at the first)."""
@@ -164,6 +169,19 @@ class SubmissionError(Exception):
         if self.column is None:
             return f"{self.source}:{self.line}"
         return f"{self.source}:{self.line}:{self.column}"
+
+
+def _submission_error(
+    source: str,
+    message: str,
+    line: int | None,
+    column: int | None,
+    status: int,
+    problems: tuple[Problem, ...],
+) -> SubmissionError:
+    return SubmissionError(
+        source, message, line=line, column=column, status=status, problems=problems
+    )
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,25 @@ ValidationEngine = Literal["oxigraph", "pyshacl"]
 """The engine that validates: the fast path (with pyshacl for what it cannot compile), or
 pyshacl alone."""
 
+
+class NeedsPyshacl(ShapesError):
+    """Shapes the fast engine cannot compile, where pyshacl may not judge them
+    (``allow_pyshacl=False``); the message names each shape, its source and the reason."""
+
+    def __init__(self, model: ShapesModel, unsupported: Mapping[ShapeId, str]) -> None:
+        self.shapes = tuple(sorted(unsupported))
+        parts = []
+        for root in self.shapes:
+            origin = model.origins.get(root)
+            where = f" in {origin}" if origin else ""
+            reason = unsupported[root].removeprefix(f"{root}: ")
+            parts.append(f"shape {root}{where}: {reason}")
+        super().__init__(
+            "the fast engine cannot compile these shapes, and pyshacl may not judge them here: "
+            + "; ".join(parts)
+        )
+
+
 ShapesInput = ShapesModel | Sequence[ShapesSource] | None
 """Shapes for a run: a model, shapes files or graphs (see :func:`shapes_model`), or None."""
 
@@ -206,8 +225,7 @@ def _fast(
             model, classes, scope, ill_formed=ill_formed, shapes_graph=shapes_graph
         )
         if unsupported and not allow_pyshacl:
-            reasons = "; ".join(unsupported[root] for root in sorted(unsupported))
-            raise ShapesError(f"the fast engine cannot compile these shapes: {reasons}")
+            raise NeedsPyshacl(model, unsupported)
         datasets = sparql.Datasets(core=views.core, sparql=views.sparql)
         results = sparql.run(store, queries, datasets, workers=workers)
     finally:

@@ -9,13 +9,13 @@ from multiprocessing.reduction import ForkingPickler
 import pytest
 
 from plangraph.rebase import Rebase
-from plangraph.validation import parse
+from plangraph.validation import SubmissionError, parse
 from plangraph.validation.intake import Provenance
 from plangraph.web.engine import jobs
 from tests.support.validation_cases import EXAMPLES
 
 REBASE = Rebase("https://w3id.org/plangraph/", "http://127.0.0.1:8000/")
-SUBMISSION = parse((EXAMPLES / "theme-plan.ttl").read_bytes(), name="theme-plan.ttl")
+PLAN = (EXAMPLES / "theme-plan.ttl").read_bytes()
 
 EVERY_JOB: list[jobs.Job[object]] = [
     jobs.Open(),
@@ -36,8 +36,15 @@ EVERY_JOB: list[jobs.Job[object]] = [
     jobs.Statistics(),
     jobs.Graphs(),
     jobs.Imports(),
-    jobs.Validate.of(SUBMISSION, register="the store at /tmp/store"),
-    jobs.ValidateUpload(b"<a> <b> <c> .", "plan.ttl", "text/turtle", None, "the store"),
+    jobs.Validate(
+        PLAN,
+        "theme-plan.ttl",
+        "text/turtle",
+        None,
+        register="the store at /tmp/store",
+        shapes=(("extra.ttl", b"<a:s> <a:p> <a:o> ."),),
+        shipped_shapes=False,
+    ),
     jobs.Update("INSERT DATA { <http://x/a> <http://x/p> 1 }", base_iri="http://x/", rebase=REBASE),
     jobs.WriteGraph(
         "http://x/g", (("TURTLE", b"<a> <b> <c> ."),), replace=True, base_iri="http://x/"
@@ -72,7 +79,19 @@ def test_a_job_crosses_as_plain_values_and_comes_back_whole(job: jobs.Job[object
     assert jobs.job_of(name, values) == job
 
 
-def test_a_submission_crosses_with_all_its_triples() -> None:
-    job = jobs.Validate.of(SUBMISSION, register="the store at /tmp/store")
-    assert job.submission.triples == ()
-    assert job.parsed_submission() == SUBMISSION
+def test_a_submission_error_comes_back_whole() -> None:
+    """A reader answers a submission it cannot read with the error itself, problems and all."""
+    with pytest.raises(SubmissionError) as caught:
+        parse(b"kind: temaplan\nadoptedBy: byr\xc3\xa5det\n", name="plan.yaml")
+    error = caught.value
+    back = pickle.loads(ForkingPickler.dumps(error))
+    assert isinstance(back, SubmissionError)
+    assert (back.source, back.message, back.line, back.column, back.status) == (
+        error.source,
+        error.message,
+        error.line,
+        error.column,
+        error.status,
+    )
+    assert back.problems == error.problems and len(back.problems) >= 1
+    assert str(back) == str(error)

@@ -17,10 +17,8 @@ query); the worker rebuilds it with :func:`job_of`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
-
-import pyoxigraph as ox
 
 from plangraph.rebase import Rebase
 
@@ -29,7 +27,7 @@ if TYPE_CHECKING:
     # not imported at run time, so that a worker process starts without them.
     from plangraph.publish.catalog import Imported  # noqa: F401
     from plangraph.store import GraphInfo  # noqa: F401
-    from plangraph.validation import Report, Submission
+    from plangraph.validation import Report, SubmissionError  # noqa: F401
     from plangraph.validation.intake import Provenance, Stored  # noqa: F401
 
 A = TypeVar("A")
@@ -233,27 +231,28 @@ class Imports(ReadJob["tuple[Imported, ...]"]):
 
 
 @dataclass(frozen=True)
-class Validate(ReadJob["Report"]):
-    """Validate a parsed submission against the register that the generation holds;
-    ``register`` is how the report names it.
-
-    The submission travels without its triples, which travel as N-Triples (pyoxigraph's terms
-    pickle slowly): build the job with :meth:`of`, read it with :meth:`parsed_submission`.
+class Validate(ReadJob["Report | SubmissionError"]):
+    """Read a submission (as sent: ``data``, its ``name``, ``media_type`` and the ``declared``
+    format) and validate it against the register that the generation holds, in which the names
+    of a plain plan are looked up too; ``register`` is how the report names it. Answers the
+    report, or the :class:`SubmissionError` if the submission cannot be read; 400 if a shapes
+    part cannot be parsed, 422 if the shapes are not valid SHACL or need pyshacl (which never
+    runs for a request).
     """
 
-    submission: Submission
-    triples: bytes
+    data: bytes
+    name: str
+    media_type: str | None
+    declared: str | None
     register: str
+    shapes: tuple[tuple[str, bytes], ...] = ()
+    """Shapes of the user's own, as uploaded: (file name, bytes) each."""
+    shipped_shapes: bool = True
+    """Whether plangraph's own shapes count too (always, when no shapes are given)."""
 
-    @classmethod
-    def of(cls, submission: Submission, register: str) -> Validate:
-        data = ox.serialize(submission.triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        return cls(replace(submission, triples=()), data, register)
-
-    def parsed_submission(self) -> Submission:
-        """The submission with its triples."""
-        parsed = ox.parse(self.triples, ox.RdfFormat.N_TRIPLES)
-        return replace(self.submission, triples=tuple(q.triple for q in parsed))
+    @property
+    def large(self) -> bool:
+        return len(self.data) + sum(len(d) for _, d in self.shapes) > INLINE_BYTES // 4
 
 
 @dataclass(frozen=True)
@@ -272,33 +271,6 @@ class CheckSubmission(ReadJob[Checked]):
     @property
     def large(self) -> bool:
         return len(self.data) > INLINE_BYTES // 4
-
-
-@dataclass(frozen=True)
-class UploadChecked:
-    """The answer to :class:`ValidateUpload`: the report, or why the upload cannot be read
-    (the fields of a :class:`~plangraph.validation.SubmissionError`: source, message, line,
-    column, status, problems)."""
-
-    report: Report | None
-    unreadable: tuple[Any, ...] | None = None
-
-
-@dataclass(frozen=True)
-class ValidateUpload(ReadJob[UploadChecked]):
-    """Parse a submission as it was uploaded, then validate it as :class:`Validate` does: both
-    in the reader, so that the request's deadline bounds the parse too (a small body can hold
-    a great many triples, in nested lists) and its memory is not the server's."""
-
-    data: bytes
-    name: str
-    media_type: str | None
-    declared: str | None
-    register: str
-
-    @property
-    def large(self) -> bool:
-        return len(self.data) > INLINE_BYTES
 
 
 # -- write jobs ------------------------------------------------------------------------------
@@ -363,7 +335,6 @@ _TYPES: dict[str, type[Job[Any]]] = {
         Graphs,
         Imports,
         Validate,
-        ValidateUpload,
         CheckSubmission,
         Update,
         WriteGraph,

@@ -73,9 +73,7 @@ from plangraph.web.engine.jobs import (
     StoreSubmission,
     TripleCounts,
     Update,
-    UploadChecked,
     Validate,
-    ValidateUpload,
     WriteGraph,
     Written,
     job_of,
@@ -84,7 +82,7 @@ from plangraph.web.engine.jobs import (
 if TYPE_CHECKING:
     from plangraph.publish.catalog import Imported
     from plangraph.store import GraphInfo, PlanStore
-    from plangraph.validation import Register, Report, Submission
+    from plangraph.validation import Register, Report, SubmissionError
     from plangraph.validation.intake import Stored
 
 A = TypeVar("A")
@@ -485,8 +483,6 @@ class _Reader:
                 self.reply(job, _imports(store))
             case Validate():
                 self.reply(job, self.validate(path, job))
-            case ValidateUpload():
-                self.reply(job, self.validate_upload(path, job))
             case CheckSubmission():
                 self.reply(job, self.check_submission(path, job))
             case Open():
@@ -494,32 +490,46 @@ class _Reader:
             case _:
                 raise ValueError(f"unknown job {type(job).__name__}")
 
-    def validate(self, path: str, job: Validate) -> Report:
-        """Validate a submission against the register this generation holds (copied into
-        memory once per generation, on the first validation)."""
-        return self._validate(path, job.parsed_submission(), job.register)
-
-    def _validate(self, path: str, submission: Submission, description: str) -> Report:
-        from plangraph.validation import Register, validate
+    def register(self, path: str, description: str) -> Register:
+        """The register this generation holds, copied into memory once per generation (on the
+        first validation), without the history of submitted plans."""
+        from plangraph.validation.intake import register_of
 
         register = self._register
         if register is None or register.description != description:
-            copied = Register.from_store(Path(path))
-            register = self._register = Register(copied.store, description)
-        return validate([submission], register=register)
+            register = self._register = register_of(self.open(path), description)
+        return register
 
-    def validate_upload(self, path: str, job: ValidateUpload) -> UploadChecked:
-        """Parse an uploaded submission and validate it; or say why it cannot be read."""
-        from plangraph.validation import SubmissionError, parse
+    def validate(self, path: str, job: Validate) -> Report | SubmissionError:
+        """Read the submission and validate it against the register this generation holds, in
+        which the names of a plain plan are looked up too."""
+        from plangraph.validation import ShapesError, SubmissionError, parse, parse_parts, validate
 
+        register = self.register(path, job.register)
         try:
             submission = parse(
-                job.data, name=job.name, media_type=job.media_type, declared=job.declared
+                job.data,
+                name=job.name,
+                media_type=job.media_type,
+                declared=job.declared,
+                register=register,
             )
         except SubmissionError as error:
-            fields = (error.source, error.message, error.line, error.column)
-            return UploadChecked(None, (*fields, error.status, error.problems))
-        return UploadChecked(self._validate(path, submission, job.register))
+            return error
+        try:
+            shapes = parse_parts(job.shapes)
+        except ShapesError as error:
+            raise _Refused(Failed(400, str(error))) from None
+        try:
+            return validate(
+                [submission],
+                register=register,
+                shapes=shapes or None,
+                shipped_shapes=job.shipped_shapes,
+                allow_pyshacl=False,
+            )
+        except ShapesError as error:
+            raise _Refused(Failed(422, str(error))) from None
 
     def check_submission(self, path: str, job: CheckSubmission) -> Checked:
         """Read a submission for the register this generation holds, validate it and find its
@@ -527,11 +537,9 @@ class _Reader:
         from dataclasses import replace
 
         from plangraph.validation import SubmissionError, parse, validate
-        from plangraph.validation.intake import IntakeError, plan_of, register_of, without_current
+        from plangraph.validation.intake import IntakeError, plan_of, without_current
 
-        register = self._register
-        if register is None or register.description != job.register:
-            register = self._register = register_of(self.open(path), job.register)
+        register = self.register(path, job.register)
         try:
             submission = parse(
                 job.data,

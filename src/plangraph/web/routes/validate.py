@@ -3,22 +3,24 @@
 * ``GET /validate`` — the form (upload a file or paste the plan), in nb or en (``?lang=``).
 * ``POST /validate`` — the submission as the request body (its format by ``Content-Type``, or
   ``?format=``), or as a form (``multipart/form-data`` or urlencoded: field ``file`` or ``data``,
-  optional ``format`` and ``lang``). The answer's format follows ``Accept``: JSON (the default),
-  Turtle (a SHACL validation report), CSV (one row per finding), HTML (the report grouped by
-  rule) or plain text.
+  optional ``format`` and ``lang``; with multipart, ``shapes`` parts of SHACL shapes of the
+  user's own, repeatable, and ``only_shapes`` to leave plangraph's shapes out). The answer's
+  format follows ``Accept``: JSON (the default), Turtle or JSON-LD (a W3C SHACL validation
+  report), CSV (one row per finding), HTML (the report grouped by rule) or plain text.
 
-The submission is parsed and validated by the engine
-(:class:`plangraph.web.engine.jobs.ValidateUpload`): in a reader process, against the register
-that the store's current generation holds, so that it sees every write before it, within the
-request's deadline (``timeout=`` as for ``/sparql``, the parse included) and the per-client
-limit. The fast path
-only; nothing is written to the store.
+The submission is read and validated by the engine (:class:`plangraph.web.engine.jobs.Validate`):
+in a reader process, against the register that the store's current generation holds (the names
+of a plain plan are looked up in it too), so that it sees every write before it, within the
+request's deadline (``timeout=`` as for ``/sparql``) and the per-client limit. The fast path
+only: pyshacl never runs for a request (it is slow and unbounded), so shapes it alone could
+judge are refused with 422 naming them; nothing is written to the store.
 
 A report is answered with 200 whether or not the submission conforms (see ``conforms``). A
 submission that cannot be read is answered with 400 (malformed or refused), 413 (too large) or
-415 (unknown format), with a message that names the problem and where; 406 if ``Accept`` names
-nothing this can answer with; 503 if the validation does not finish by its deadline. The body
-is read with a cap (the rest is never read).
+415 (unknown format), with a message that names the problem and where; shapes that cannot be
+parsed with 400, shapes that are not valid SHACL or need pyshacl with 422, each naming the part;
+406 if ``Accept`` names nothing this can answer with; 503 if the validation does not finish by
+its deadline. The body is read with a cap (the rest is never read).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from plangraph.web.engine.jobs import Failed
 
 _ACCEPTED = {
     "application/json": OutputFormat.json,
+    "application/ld+json": OutputFormat.jsonld,
     "text/turtle": OutputFormat.turtle,
     "text/html": OutputFormat.html,
     "application/xhtml+xml": OutputFormat.html,
@@ -49,6 +52,9 @@ _ACCEPTED = {
     "text/csv": OutputFormat.csv,
 }
 _FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+MAX_SHAPES_PARTS = 8
+"""The most ``shapes`` parts one form may carry."""
+_TRUE = ("on", "true", "1", "yes")
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,9 @@ class Upload:
     declared: str | None = None
     lang: str = "nb"
     error: SubmissionError | None = None
+    shapes: tuple[tuple[str, bytes], ...] = ()
+    """The ``shapes`` parts of a form: (file name, bytes) each."""
+    only_shapes: bool = False
 
 
 def _limit(request: Request) -> int:
@@ -120,7 +129,9 @@ async def _read_form(
     receive: Callable[[], Awaitable[dict[str, Any]]] = replay
     form_request = Request(request.scope, receive=receive)
     try:
-        form = await form_request.form(max_files=1, max_fields=10, max_part_size=limit)
+        form = await form_request.form(
+            max_files=1 + MAX_SHAPES_PARTS, max_fields=10, max_part_size=limit
+        )
     except Exception as error:  # a malformed form, from python-multipart or starlette
         return Upload(lang=lang, error=SubmissionError("form", f"the form cannot be read: {error}"))
     try:
@@ -128,15 +139,29 @@ async def _read_form(
         chosen = form.get("format")
         if isinstance(chosen, str) and chosen and chosen != "auto":
             declared = chosen
+        shapes, only_shapes, refused = await _shapes_parts(form.getlist("shapes"), form, lang)
+        if refused is not None:
+            return Upload(lang=lang, error=refused)
         upload = form.get("file")
         if isinstance(upload, UploadFile) and upload.filename:
             data = await upload.read()
             if data.strip():
                 media = upload.content_type
-                return Upload(data, upload.filename, media, declared, lang)
+                return Upload(
+                    data, upload.filename, media, declared, lang, None, shapes, only_shapes
+                )
         pasted = form.get("data")
         if isinstance(pasted, str) and pasted.strip():
-            return Upload(pasted.encode("utf-8"), "pasted text", None, declared, lang)
+            return Upload(
+                pasted.encode("utf-8"),
+                "pasted text",
+                None,
+                declared,
+                lang,
+                None,
+                shapes,
+                only_shapes,
+            )
         message = (
             "ingen innsending: last opp en fil eller lim inn planen"
             if lang == "nb"
@@ -145,6 +170,33 @@ async def _read_form(
         return Upload(lang=lang, error=SubmissionError("form", message))
     finally:
         await form.close()
+
+
+async def _shapes_parts(
+    parts: list[UploadFile | str], form: Any, lang: str
+) -> tuple[tuple[tuple[str, bytes], ...], bool, SubmissionError | None]:
+    """The form's ``shapes`` files (an empty file input is no part), whether ``only_shapes`` is
+    set, and the error if they cannot be used together."""
+    shapes: list[tuple[str, bytes]] = []
+    for number, part in enumerate(parts, 1):
+        if isinstance(part, str):
+            if part.strip():
+                message = "the shapes part must be a file upload, not a text field"
+                return (), False, SubmissionError(f"shapes part {number}", message)
+            continue
+        data = await part.read()
+        if part.filename or data.strip():
+            shapes.append((part.filename or f"shapes-{number}.ttl", data))
+    chosen = form.get("only_shapes")
+    only = isinstance(chosen, str) and chosen.strip().lower() in _TRUE
+    if only and not shapes:
+        message = (
+            "only_shapes krever minst én shapes-fil"
+            if lang == "nb"
+            else "only_shapes needs one or more shapes files"
+        )
+        return (), False, SubmissionError("only_shapes", message)
+    return tuple(shapes), only, None
 
 
 def _output(request: Request) -> OutputFormat | None:
@@ -187,10 +239,11 @@ def validation_form(request: Request, lang: str = "nb") -> HTMLResponse:
 
 SUBMISSION_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "The validation report (conforms or not)."},
-    400: {"description": "The submission is malformed or refused."},
+    400: {"description": "The submission or a shapes part is malformed or refused."},
     406: {"description": "Accept names no format this can answer with."},
     413: {"description": "The submission is too large."},
     415: {"description": "The submission's format is not one plangraph reads."},
+    422: {"description": "The shapes are not valid SHACL, or need pyshacl (not run here)."},
     429: {"description": "This client already has as many requests running as it may."},
     503: {"description": "The validation did not finish by its deadline."},
 }
@@ -204,21 +257,22 @@ def validate_submission(
     output = _output(request)
     if output is None:
         return PlainTextResponse(
-            "Error 406: this answers with application/json, text/turtle, text/csv, text/html "
-            "or text/plain\n",
+            "Error 406: this answers with application/json, application/ld+json, text/turtle, "
+            "text/csv, text/html or text/plain\n",
             status_code=406,
         )
     if upload.error is not None:
         return _error(upload.error, output, upload.lang)
     context = context_of(request)
     settings = context.settings
-    # Parsed in the reader too, within the deadline: a small body can hold a great many triples.
-    job = jobs.ValidateUpload(
+    job = jobs.Validate(
         upload.data,
         upload.name,
         upload.media_type,
         upload.declared,
         register=f"the store at {settings.store}",
+        shapes=upload.shapes,
+        shipped_shapes=not upload.only_shapes,
     )
     try:
         timeout = deadline(request.query_params.getlist("timeout"), settings)
@@ -230,14 +284,9 @@ def validate_submission(
         return _failure(error.status, error.message, output, upload.lang, error.headers)
     if isinstance(answer, Failed):
         return _failure(answer.status, answer.message, output, upload.lang)
-    if answer.value.unreadable is not None:
-        source, message, line, column, status, found = answer.value.unreadable
-        refused = SubmissionError(
-            source, message, line=line, column=column, status=status, problems=found
-        )
-        return _error(refused, output, upload.lang)
-    report = answer.value.report
-    assert report is not None
+    report = answer.value
+    if isinstance(report, SubmissionError):
+        return _error(report, output, upload.lang)
     kept = context.keep(request, report)  # the report's own URL, in a Link header
     if output is OutputFormat.html:
         body = render.html_report(report, upload.lang)
@@ -262,7 +311,7 @@ def _error(error: SubmissionError, output: OutputFormat, lang: str) -> Response:
         "column": error.column,
         "where": error.where,
     }
-    if output is OutputFormat.json:
+    if output in (OutputFormat.json, OutputFormat.jsonld):
         return problems.problem(error.status, str(error), kind="unreadable", error=details)
     if output is OutputFormat.html:
         heading = "Innsendingen kan ikke leses" if lang == "nb" else "The submission cannot be read"
@@ -281,15 +330,23 @@ def _failure(
     lang: str,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """The answer to a submission that was read but not validated (a deadline, a limit)."""
-    if output is OutputFormat.json:
+    """The answer to a submission that was read but not validated (a deadline, a limit, shapes
+    that cannot be used)."""
+    if output in (OutputFormat.json, OutputFormat.jsonld):
         error = {"status": status, "message": message}
         return problems.problem(status, message, headers=headers, error=error)
     if output is OutputFormat.html:
-        heading = (
-            "Valideringen ble ikke fullført" if lang == "nb" else "The validation did not finish"
-        )
+        if status in (400, 422):  # the shapes parts
+            heading = "Reglene kan ikke brukes" if lang == "nb" else "The shapes cannot be used"
+        else:
+            heading = (
+                "Valideringen ble ikke fullført"
+                if lang == "nb"
+                else "The validation did not finish"
+            )
         body_html = f'<h1>{escape(heading)}</h1>\n<p class="fail">{escape(message)}</p>'
+        if status in (400, 422):
+            body_html += f"\n{form_html(lang)}"
         return HTMLResponse(page(heading, body_html, lang), status_code=status, headers=headers)
     return PlainTextResponse(f"Error {status}: {message}\n", status_code=status, headers=headers)
 
@@ -319,5 +376,14 @@ def form_html(lang: str) -> str:
 <fieldset><legend>{"… eller lim inn" if nb else "… or paste"}</legend>
 <textarea name="data" rows="16"></textarea></fieldset>
 <label>Format: <select name="format">{options}</select></label>
+<fieldset><legend>{
+        "Egne regler (SHACL), valgfritt" if nb else "Your own rules (SHACL), optional"
+    }</legend>
+<input type="file" name="shapes" multiple accept=".ttl,.nt,.rdf,.owl,.xml,.jsonld,.json">
+<label><input type="checkbox" name="only_shapes" value="on"> {
+        "bare disse reglene, ikke plangraphs egne"
+        if nb
+        else "only these rules, not plangraph's own"
+    }</label></fieldset>
 <button type="submit">{"Valider" if nb else "Validate"}</button>
 </form>"""
