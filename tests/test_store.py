@@ -239,8 +239,28 @@ def test_a_second_writer_is_told_the_store_is_busy(tmp_path: Path) -> None:
     holder = PlanStore.open(path)
     result = run_cli("info", "--store", str(path))
     assert result.returncode == 2
-    assert "open in another process" in result.stderr
+    assert f"is held by process {os.getpid()}" in result.stderr
     holder.close()
+
+
+def test_opening_a_store_another_holder_is_loading_leaves_its_load_alone(tmp_path: Path) -> None:
+    """A load in progress keeps a checkpoint beside the store; from outside it looks like an
+    interrupted load. A second opener must be refused before it 'recovers' it: putting the
+    checkpoint back would undo the holder's store under it."""
+    path = tmp_path / "store"
+    holder = PlanStore.open(path)
+    holder.load([(GRAPH_BASE + "file/good", write(tmp_path / "good.ttl", GOOD))])
+    checkpoint = path.with_name(path.name + ".checkpoint")
+    checkpoint.mkdir()  # what a load in progress keeps (an empty one: a wrong one to restore)
+    with pytest.raises(store_module.StoreLockedError, match="open in another process"):
+        PlanStore.open(path)
+    assert checkpoint.is_dir(), "the second opener touched the holder's checkpoint"
+    assert [g.iri for g in holder.graphs()] == [GRAPH_BASE + "file/good"]
+    holder.close()
+    checkpoint.rmdir()
+    again = PlanStore.open(path)  # the guard is let go with the store
+    assert [g.iri for g in again.graphs()] == [GRAPH_BASE + "file/good"]
+    again.close()
 
 
 def test_the_default_store_location_follows_the_environment(tmp_path: Path) -> None:
@@ -309,7 +329,8 @@ def test_replacing_a_big_graph_rebuilds_the_store_and_keeps_the_rest(
     assert result.triples == len(expected)
     assert {q for q in snapshot(store) if q[3] == f"<{GRAPH_BASE}small>"} == small_quads
     assert {g.iri for g in store.graphs()} == {big, GRAPH_BASE + "small"}
-    assert not any(p.name.startswith("store.") for p in tmp_path.iterdir())
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith("store.")]
+    assert leftovers == ["store.lock"], "only the lock file the store is guarded by stays"
     store.close()
 
 
@@ -342,7 +363,8 @@ def test_a_rebuild_killed_half_way_leaves_one_whole_state(tmp_path: Path) -> Non
     reopened = PlanStore.open(path)
     assert reopened.triple_count(big) in (before, after)
     assert [g.iri for g in reopened.graphs()] == [big]
-    assert not any(p.name.startswith("store.") for p in tmp_path.iterdir())
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith("store.")]
+    assert leftovers == ["store.lock"], "only the lock file the store is guarded by stays"
     reopened.close()
 
 

@@ -14,8 +14,10 @@ way, atomically and only when it changed, by :meth:`PlanStore.replace_graph`.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gc
 import hashlib
+import os
 import shutil
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -67,6 +69,35 @@ class LoadError(Exception):
 
 class StoreLockedError(Exception):
     """Another process holds the store open for writing."""
+
+
+def _locked(path: Path) -> StoreLockedError:
+    return StoreLockedError(
+        f"the store at {path} is open in another process (a running server?); "
+        "stop it or use another --store"
+    )
+
+
+class _Guard:
+    """An exclusive lock on the file beside the store (``STORE.lock``), held while the store is
+    open, and let go with it: by :meth:`close`, or when the store object is gone (as pyoxigraph
+    lets go of its own lock)."""
+
+    def __init__(self, path: Path) -> None:
+        self._fd: int | None = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.close()
+            raise _locked(path) from None
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the file lets go of its lock
+            self._fd = None
+
+    def __del__(self) -> None:
+        self.close()
 
 
 @dataclass(frozen=True)
@@ -137,6 +168,7 @@ class PlanStore:
     def __init__(self, store: ox.Store, path: Path | None) -> None:
         self._store = store
         self.path = path
+        self._guard: _Guard | None = None
 
     # -- opening -------------------------------------------------------------------------
 
@@ -145,17 +177,23 @@ class PlanStore:
         """Open (or create) the store at ``path``, finishing any interrupted load first."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        _recover(path)
+        # The guard is taken before anything else: finishing an interrupted load moves folders,
+        # and a load another process is running looks interrupted from outside.
+        guard = _Guard(path)
         try:
+            _recover(path)
             store = ox.Store(str(path))
         except OSError as error:
+            guard.close()
             if "lock" in str(error).lower():
-                raise StoreLockedError(
-                    f"the store at {path} is open in another process (a running server?); "
-                    "stop it or use another --store"
-                ) from None
+                raise _locked(path) from None
             raise
-        return cls(store, path)
+        except BaseException:
+            guard.close()
+            raise
+        opened = cls(store, path)
+        opened._guard = guard
+        return opened
 
     @classmethod
     def in_memory(cls) -> PlanStore:
@@ -172,6 +210,9 @@ class PlanStore:
         if self.path is not None:
             self._store.flush()
         self._release()
+        if self._guard is not None:
+            self._guard.close()
+            self._guard = None
 
     def reopen(self) -> None:
         """Open the store anew, without flushing it: after an I/O error (a full disk) RocksDB

@@ -88,4 +88,4 @@ def test_sparql_keeps_the_protocols_errors(bergen: Server) -> None:
         r = client.get("/sparql", params={"query": "SELEKT nothing"})
     assert r.status_code == 400
     assert r.headers["Content-Type"].startswith("text/plain")
-    assert r.text.startswith("Error 400")
+    assert r.text.startswith("Feil 400")  # bokmål unless the client asks for English
