@@ -82,7 +82,7 @@ from plangraph.web.engine.jobs import (
 if TYPE_CHECKING:
     from plangraph.publish.catalog import Imported
     from plangraph.store import GraphInfo, PlanStore
-    from plangraph.validation import Register, Report, SubmissionError
+    from plangraph.validation import Register, Report, Submission, SubmissionError
     from plangraph.validation.intake import Stored
 
 A = TypeVar("A")
@@ -503,17 +503,11 @@ class _Reader:
     def validate(self, path: str, job: Validate) -> Report | SubmissionError:
         """Read the submission and validate it against the register this generation holds, in
         which the names of a plain plan are looked up too."""
-        from plangraph.validation import ShapesError, SubmissionError, parse, parse_parts, validate
+        from plangraph.validation import ShapesError, SubmissionError, parse_parts, validate
 
         register = self.register(path, job.register)
         try:
-            submission = parse(
-                job.data,
-                name=job.name,
-                media_type=job.media_type,
-                declared=job.declared,
-                register=register,
-            )
+            submission = _read(job, register)
         except SubmissionError as error:
             return error
         try:
@@ -536,18 +530,12 @@ class _Reader:
         plan (see :class:`~.jobs.CheckSubmission`)."""
         from dataclasses import replace
 
-        from plangraph.validation import SubmissionError, parse, validate
+        from plangraph.validation import SubmissionError, validate
         from plangraph.validation.intake import IntakeError, plan_of, without_current
 
         register = self.register(path, job.register)
         try:
-            submission = parse(
-                job.data,
-                name=job.name,
-                media_type=job.media_type,
-                declared=job.declared,
-                register=register,
-            )
+            submission = _read(job, register)
         except SubmissionError as error:
             return Checked(refused=_refusal(error.status, str(error.message), error))
         if job.rebase is not None:
@@ -563,6 +551,16 @@ class _Reader:
         with without_current(register, self.open(path), plan):
             report = validate([submission], register=register)
         return Checked(report=report, triples=triples, plan=plan)
+
+
+def _read(job: Validate | CheckSubmission, register: Register) -> Submission:
+    """The submission a job carries, as sent (the names of a plain plan looked up in
+    ``register``); raises :class:`~plangraph.validation.SubmissionError`."""
+    from plangraph.validation import parse
+
+    return parse(
+        job.data, name=job.name, media_type=job.media_type, declared=job.declared, register=register
+    )
 
 
 def _refusal(status: int, message: str, error: Any = None) -> dict[str, Any]:
