@@ -277,25 +277,28 @@ CSV_COLUMNS = (
 
 
 def table(report: Report) -> str:
-    """The findings as CSV, one row per finding, messages in both languages."""
+    """The findings as CSV, one row per finding, messages in both languages; a cell that a
+    spreadsheet would run as a formula (a submitted label that starts with ``=`` …) is made
+    text (:func:`plangraph.library.answers.spreadsheet_safe`)."""
+    from plangraph.library.answers import spreadsheet_safe
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for f in report.findings:
-        writer.writerow(
-            (
-                f.rule,
-                f.severity.value,
-                f.focus.reference(),
-                f.focus.text("nb"),
-                f.path or "",
-                f.value.reference() if f.value is not None else "",
-                f.message.get("nb", ""),
-                f.message.get("en", ""),
-                f.basis.url,
-                f.shape,
-            )
+        cells = (
+            f.rule,
+            f.severity.value,
+            f.focus.reference(),
+            f.focus.text("nb"),
+            f.path or "",
+            f.value.reference() if f.value is not None else "",
+            f.message.get("nb", ""),
+            f.message.get("en", ""),
+            f.basis.url,
+            f.shape,
         )
+        writer.writerow(spreadsheet_safe(cell) for cell in cells)
     return out.getvalue()
 
 
