@@ -211,3 +211,23 @@ def test_a_name_of_the_plans_own_object_resolves_to_its_iri(register: Register) 
     )
     unnamed = read(text.replace("id: bk:x\n", ""), source="p.yaml", syntax="yaml", register=None)
     assert unnamed.resolutions[0].iri == ""
+
+
+def test_the_report_shows_what_each_name_was_taken_to_mean() -> None:
+    """Issue 15: "The validation report shows what each name resolved to" (JSON, text, HTML)."""
+    from plangraph.validation import read_file, render, validate
+    from plangraph.validation.validator import shipped_register
+    from tests.support.validation_cases import EXAMPLES
+
+    register = shipped_register()
+    submission = read_file(EXAMPLES / "theme-plan.yaml", register=register)
+    report = validate([submission], register=register)
+    owner = next(r for r in report.to_dict()["resolved"] if r["key"] == "owner")
+    assert owner["text"] == "Byrådsavdeling for byutvikling"
+    assert owner["iri"] == "https://w3id.org/plangraph/id/4601/org-byradsavdeling-byutvikling"
+    assert owner["where"]["line"] == 11
+    assert len(report.resolved) == len(submission.resolutions) > 1
+    shown = '"Byrådsavdeling for byutvikling" (owner, linje 11) → Byrådsavdeling for byutvikling'
+    assert shown in render.text(report, "nb")
+    assert "Navn i planen tolket som" in render.text(report, "nb")
+    assert "Names in the plan taken to mean" in render.html_report(report, "en")

@@ -16,7 +16,9 @@ import csv
 import enum
 import io
 import json
+from collections.abc import Mapping
 from html import escape
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -67,6 +69,8 @@ _WORDS = {
         "triples": "tripler",
         "basis": "Grunnlag",
         "more": "… og {n} til (se JSON-utdata for alle)",
+        "resolved": "Navn i planen tolket som",
+        "line": "linje",
         "nothing": "Ingen funn.",
         "title": "Validering av plan",
         "where": "Hvor",
@@ -89,6 +93,8 @@ _WORDS = {
         "triples": "triples",
         "basis": "Basis",
         "more": "… and {n} more (see the JSON output for all)",
+        "resolved": "Names in the plan taken to mean",
+        "line": "line",
         "nothing": "No findings.",
         "title": "Plan validation",
         "where": "Where",
@@ -148,6 +154,10 @@ def text(report: Report, lang: str = "nb", limit: int | None = None) -> str:
         lines.append(f"{w['note']}: {note}")
     if not report.findings:
         lines.append(w["nothing"])
+    if report.resolved:
+        lines.append("")
+        lines.append(f"{w['resolved']}:")
+        lines += [f"  {_resolution(r, lang)}" for r in report.resolved]
     for rule, findings in report.by_rule():
         lines.append("")
         lines.append(f"{rule.id}  {rule.title.get(lang) or rule.title.get('en', '')}")
@@ -163,6 +173,16 @@ def text(report: Report, lang: str = "nb", limit: int | None = None) -> str:
         if len(shown) < len(findings):
             lines.append("  " + str(w["more"]).format(n=len(findings) - len(shown)))
     return "\n".join(lines) + "\n"
+
+
+def _resolution(resolved: Mapping[str, Any], lang: str) -> str:
+    """One name and what it was taken to mean: ``"BKS" (owner, line 4) → label <IRI> (label)``."""
+    where = resolved.get("where", {})
+    place = f", {words(lang)['line']} {where['line']}" if where.get("line") else ""
+    return (
+        f'"{resolved["text"]}" ({resolved["key"]}{place}) → {resolved["label"]} '
+        f"<{resolved['iri']}> ({resolved['via']})"
+    )
 
 
 def _shared_basis(findings: list[Finding]) -> Basis | None:
@@ -213,6 +233,10 @@ def html_report(report: Report, lang: str = "nb", limit: int | None = None) -> s
     ]
     if not report.findings:
         out.append(f"<p>{escape(w['nothing'])}</p>")
+    if report.resolved:
+        out.append(f'<section class="resolved"><h2>{escape(w["resolved"])}</h2><ul>')
+        out += [f"<li>{escape(_resolution(r, lang))}</li>" for r in report.resolved]
+        out.append("</ul></section>")
     for rule, findings in report.by_rule():
         basis = _shared_basis(findings)
         out.append(f'<section class="rule" id="rule-{escape(rule.id)}">')

@@ -157,6 +157,9 @@ class Report:
     elapsed_ms: float
     unsupported: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()  # about the shapes: terms that have no effect
+    resolved: tuple[Mapping[str, Any], ...] = ()
+    """What each name in a plain plan was taken to mean (``Resolution.to_dict()`` of
+    :mod:`plangraph.validation.plain`): where, key, the text, the IRI, its label and how."""
 
     @property
     def conforms(self) -> bool:
@@ -207,6 +210,7 @@ class Report:
                 if rule_id in used
             },
             "findings": [f.to_dict() for f in self.findings],
+            "resolved": [dict(r) for r in self.resolved],
         }
 
 

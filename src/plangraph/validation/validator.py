@@ -158,6 +158,7 @@ def validate(
         triples=len(triples),
         elapsed_ms=(time.perf_counter() - started) * 1000,
         unsupported=unsupported,
+        resolved=tuple(r.to_dict() for s in submissions for r in s.resolutions),
     )
 
 
