@@ -61,6 +61,9 @@ class _Connections:
         )
 
 
+_LINGER = 1.0
+"""Seconds a refused connection is kept open for reading (and what it sends dropped)."""
+
 _TIMED_OUT = (
     b"HTTP/1.1 408 Request Timeout\r\n"
     b"content-type: text/plain; charset=utf-8\r\n"
@@ -89,8 +92,15 @@ class _GuardedProtocol(HttpToolsProtocol):
         super().connection_made(transport)
         client = self.client[0] if self.client else "unknown"
         if not self.guard.admit(client):
+            # Answer, then close the sending side only and drop what the client still sends for
+            # a moment: closing at once would answer its request with a reset, which on the
+            # client's side can discard the 429 before it is read (a lingering close).
             transport.write(self.guard.refusal())
-            transport.close()
+            if transport.can_write_eof():
+                transport.write_eof()
+                self.loop.call_later(_LINGER, transport.close)
+            else:
+                transport.close()
             return
         self._admitted = client
         self._arm()
