@@ -168,6 +168,29 @@ def test_a_graph_loaded_again_unchanged_is_behind_only_until_one_refresh_finds_s
         engine.stop()
 
 
+def test_a_record_that_names_no_inputs_is_behind_until_one_refresh_records_them(
+    tmp_path: Path, synthetic_store_path: Path
+) -> None:
+    """An inferred graph whose record does not say what it was derived from cannot be told
+    current from the records; the refresh finds it current and records its inputs."""
+    store = copy_of(synthetic_store_path, tmp_path)
+    raw = ox.Store(str(store))
+    derived = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+    inferred_graph = ox.NamedNode(reasoning.INFERRED_GRAPH)
+    for quad in list(raw.quads_for_pattern(inferred_graph, derived, None, None)):
+        raw.remove(quad)
+    raw.flush()
+    del raw
+    for expected in (False, True):
+        engine = Engine(store, readers=1)
+        engine.start()
+        try:
+            assert engine.health()["inferences"]["current"] is expected
+            wait_for_current(engine)
+        finally:
+            engine.stop()
+
+
 def test_a_current_store_says_current_from_the_start_and_is_not_refreshed(
     tmp_path: Path, synthetic_store_path: Path
 ) -> None:

@@ -689,6 +689,17 @@ def _epoch(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) ->
         return None
 
 
+def _inputs(store: ox.Store, meta: ox.NamedNode) -> set[ox.NamedNode]:
+    """The named graphs the reasoner reads (:func:`plangraph.reasoning.input_graphs`)."""
+    return {
+        g
+        for g in store.named_graphs()
+        if isinstance(g, ox.NamedNode)
+        and g not in (_INFERRED, meta)
+        and not g.value.startswith(_STAGING_PREFIX)
+    }
+
+
 def inferences_behind(store: ox.Store, meta_graph: str) -> tuple[bool, float | None]:
     """Whether the inferred graph no longer follows from the data, and since when (seconds
     since the epoch; None if that cannot be told), from the load records alone: never from the
@@ -714,13 +725,7 @@ def inferences_behind(store: ox.Store, meta_graph: str) -> tuple[bool, float | N
     if made is None or not any(q.predicate == _PG_SHA256 for q in record):
         return (True, None)
     derived = {q.object for q in record if q.predicate == _PROV_DERIVED}
-    inputs = {
-        g
-        for g in store.named_graphs()
-        if isinstance(g, ox.NamedNode)
-        and g not in (_INFERRED, meta)
-        and not g.value.startswith(_STAGING_PREFIX)
-    }
+    inputs = _inputs(store, meta)
     loaded = (
         _epoch(q.object)
         for g in inputs
@@ -798,20 +803,27 @@ class _Writer:
         """After a refresh, the inferences follow from the data: take the mark of
         :meth:`mark_stale` away (the reasoner's new record has none). If the reasoner found
         nothing to do (a graph loaded again with the same content), the record says when the
-        inferences were last found to follow from the data (``dct:modified``), so that the
-        next start does not take them for behind (:func:`inferences_behind`)."""
+        inferences were last found to follow from the data (``dct:modified``) and from which
+        graphs (``prov:wasDerivedFrom``), so that the next start does not take them for behind
+        (:func:`inferences_behind`)."""
         raw = self.plan_store.raw
         meta = ox.NamedNode(self.meta_graph)
         old = [*raw.quads_for_pattern(_INFERRED, _STALE_SINCE, None, meta)]
         confirmed = reasoned.unchanged and raw.contains_named_graph(_INFERRED)
         if confirmed:
             old += raw.quads_for_pattern(_INFERRED, _DCT_MODIFIED, None, meta)
+            old += raw.quads_for_pattern(_INFERRED, _PROV_DERIVED, None, meta)
         for quad in old:
             raw.remove(quad)
         if confirmed:
-            now = datetime.now(UTC).replace(microsecond=0).isoformat()
-            raw.add(
-                ox.Quad(_INFERRED, _DCT_MODIFIED, ox.Literal(now, datatype=_XSD_DATETIME), meta)
+            now = ox.Literal(
+                datetime.now(UTC).replace(microsecond=0).isoformat(), datatype=_XSD_DATETIME
+            )
+            raw.extend(
+                [
+                    ox.Quad(_INFERRED, _DCT_MODIFIED, now, meta),
+                    *(ox.Quad(_INFERRED, _PROV_DERIVED, g, meta) for g in _inputs(raw, meta)),
+                ]
             )
 
     def change(self, job: Job[Any], generation: str) -> Any:
