@@ -105,13 +105,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def health(request: Request) -> JSONResponse:
         """What the server can do now (see :meth:`Engine.health`): 200 while it answers
-        queries, ``status`` "degraded" when it cannot take writes (``problems`` says why)."""
+        queries, ``status`` "degraded" when it cannot take writes (``problems`` says why).
+        Inferences behind the data are listed among the problems too, but do not make the
+        server degraded nor unready: it answers queries and takes writes meanwhile."""
         state: dict[str, Any] = {"status": "ok", "version": __version__, **engine.health()}
         answering = engine.running and state["readers"] > 0
         if not answering:
             state["status"] = "unavailable"
         elif state["problems"]:
             state["status"] = "degraded"
+        if state["inferences"]["problem"]:
+            state["problems"] = [*state["problems"], state["inferences"]["problem"]]
         return JSONResponse(state, status_code=200 if answering else 503)
 
     def ready(request: Request) -> JSONResponse:

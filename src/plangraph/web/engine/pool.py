@@ -12,7 +12,9 @@ process altogether (see :mod:`plangraph.web.engine.worker`):
 After a write to a store that holds inferences (``plangraph reason``), the writer brings them
 up to date in the background (a :class:`~.jobs.Reason` job, :data:`REFRESH_TIMEOUT`), then takes
 another generation. A write that comes during a refresh stops it and goes first; the refresh
-runs again after it, and again if its writer died under it.
+runs again after it, and again if its writer died under it. At start-up the writer tells from
+the load records whether the store's inferences lag behind its data
+(:func:`~.worker.inferences_behind`); if they do, they are refreshed the same way.
 
 Every worker is started from one thread and dies with the server, even on ``kill -9`` (see
 :func:`plangraph.web.engine.worker._die_with_parent`).
@@ -210,8 +212,10 @@ class Engine:
         # Every worker is started from this one thread, which lives as long as the engine: a
         # worker dies with the thread that started it (see worker._die_with_parent).
         self._spawner: ThreadPoolExecutor | None = None
-        # The inferences: since when they lag behind the data (None: they follow it, as far as
-        # this engine knows), whether a refresh is running, and why the last one failed.
+        # The inferences: whether they lag behind the data (as the load records told the
+        # writer at start-up, or since a write), since when (None: not known), whether a
+        # refresh is running, and why the last one failed.
+        self._behind = False
         self._stale_since: float | None = None
         self._refreshing = False
         self._refresh_failure: str | None = None
@@ -238,6 +242,12 @@ class Engine:
             self._add_reader()
         self._stopping.clear()
         threading.Thread(target=self._trim, name="plangraph-trim", daemon=True).start()
+        if self._behind and self._refresh:
+            logger.warning(
+                "the inferences do not follow from the data in %s; refreshing them",
+                self.store_path,
+            )
+            self._refresh_inferences()
 
     def stop(self) -> None:
         """Stop every worker and delete the generations."""
@@ -289,7 +299,8 @@ class Engine:
             writer = self._writer is not None and self._writer.alive()
         free = self.free_bytes()
         full = self._full_at is not None and (free is None or free <= self._full_at + _ROOM)
-        stale = self._stale_since
+        behind, since = self._behind, self._stale_since
+        behind_seconds = None if not behind or since is None else round(time.time() - since, 1)
         problems: list[str] = []
         if not self._running:
             problems.append("the engine is not running")
@@ -309,10 +320,11 @@ class Engine:
             "generation": self.generation,
             "crashes": self._crashes,
             "inferences": {
-                "current": stale is None,
-                "behind_seconds": None if stale is None else round(time.time() - stale, 1),
+                "current": not behind,
+                "behind_seconds": behind_seconds,
                 "refreshing": self._refreshing,
                 "last_failure": self._refresh_failure,
+                "problem": _inferences_problem(behind, behind_seconds, self._refresh_failure),
             },
             "disk": {"free_bytes": free, "full": full},
             "problems": problems,
@@ -335,7 +347,7 @@ class Engine:
             if not w.conn.poll(_WRITER_START_TIMEOUT):
                 w.kill()
                 raise EngineError(f"the store at {self.store_path} did not open in time")
-            status, found = w.conn.recv()
+            status, found, *behind = w.conn.recv()
         except (EOFError, OSError):
             w.kill()
             raise EngineError(
@@ -348,6 +360,10 @@ class Engine:
             if self._running:
                 self._writer = w
                 self._set_current(Path(found))
+                if fresh and behind and behind[0][0]:
+                    # The store was left so (loaded again after `plangraph reason`, or a
+                    # refresh that did not finish): behind since the records say, if they do.
+                    self._behind, self._stale_since = True, behind[0][1]
                 return
         w.kill()  # the engine stopped while the writer opened the store
 
@@ -880,8 +896,8 @@ class Engine:
         value, stale = answer
         threading.Thread(target=self._refresh_idle, daemon=True).start()
         if stale:
-            if self._stale_since is None:
-                self._stale_since = time.time()
+            if not self._behind:
+                self._behind, self._stale_since = True, time.time()
             if self._refresh:
                 self._refresh_inferences()
         return Done(value)
@@ -988,10 +1004,24 @@ class Engine:
             return _PREEMPTED
         if isinstance(answer, Failed):
             return answer
-        self._stale_since = None
+        self._behind, self._stale_since = False, None
         self._refresh_failure = None
         threading.Thread(target=self._refresh_idle, daemon=True).start()
         return None
+
+
+def _inferences_problem(
+    behind: bool, behind_seconds: float | None, failure: str | None
+) -> str | None:
+    """In words, why the inferences cannot be trusted now (None: they follow from the data)."""
+    if not behind:
+        return None
+    lag = "" if behind_seconds is None else f" (behind by {behind_seconds:g} s)"
+    why = f"; the last refresh failed: {failure}" if failure else ""
+    return (
+        f"the inferences do not follow from the data yet{lag}: queries that rely on them "
+        f"miss what the latest data entails until the refresh is done{why}"
+    )
 
 
 def _loop_time(loop: asyncio.AbstractEventLoop, deadline: float) -> float:

@@ -25,7 +25,8 @@ dispatches on the job's type. It answers with one message per job:
 * a reader: ``("ok", value)``; ``("bytes", rows, body)`` for a :class:`~.jobs.Serialized`
   answer, with ``None`` for a body larger than :data:`~.jobs.INLINE_BYTES` that follows as raw
   bytes; ``("chunk",)`` and raw bytes for each chunk of a dump; ``("failed", Failed)``;
-* the writer: ``("ready", generation)`` once it opened the store, then ``("ok", value,
+* the writer: ``("ready", generation, (behind, since))`` once it opened the store (whether
+  the inferences lag behind the data, by :func:`inferences_behind`), then ``("ok", value,
   generation or None, stale_inferences)`` or ``("failed", Failed)`` per job.
 """
 
@@ -43,6 +44,7 @@ import shutil
 import signal
 import sys
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -666,6 +668,74 @@ _INFERRED = ox.NamedNode("https://w3id.org/plangraph/graph/inferred")
 """The graph of ``plangraph reason`` (:data:`plangraph.reasoning.INFERRED_GRAPH`; the
 reasoner and its dependencies are imported only when a refresh runs)."""
 
+_STALE_SINCE = ox.NamedNode("https://w3id.org/plangraph/ontology#staleSince")
+"""On the inferred graph's load record: when a write through the engine changed the data the
+inferences follow from (the first such write since they were made). A refresh takes it away
+(the reasoner rewrites the record whole; :meth:`_Writer.run` removes it when nothing changed)."""
+_DCT_MODIFIED = ox.NamedNode("http://purl.org/dc/terms/modified")
+_PG_SHA256 = ox.NamedNode("https://w3id.org/plangraph/ontology#sha256")
+_PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+_STAGING_PREFIX = "urn:plangraph:staging:"
+_XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+
+
+def _epoch(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> float | None:
+    """Seconds since the epoch of an ``xsd:dateTime`` literal (None if it is not one)."""
+    if not isinstance(term, ox.Literal):
+        return None
+    try:
+        return datetime.fromisoformat(term.value).timestamp()
+    except ValueError:
+        return None
+
+
+def _inputs(store: ox.Store, meta: ox.NamedNode) -> set[ox.NamedNode]:
+    """The named graphs the reasoner reads (:func:`plangraph.reasoning.input_graphs`)."""
+    return {
+        g
+        for g in store.named_graphs()
+        if isinstance(g, ox.NamedNode)
+        and g not in (_INFERRED, meta)
+        and not g.value.startswith(_STAGING_PREFIX)
+    }
+
+
+def inferences_behind(store: ox.Store, meta_graph: str) -> tuple[bool, float | None]:
+    """Whether the inferred graph no longer follows from the data, and since when (seconds
+    since the epoch; None if that cannot be told), from the load records alone: never from the
+    data, so that it is quick on the national register. A store without inferences is not
+    behind (there is nothing to refresh).
+
+    Behind: a write through the engine left its mark (:data:`_STALE_SINCE`: a refresh did not
+    finish); the inferred graph has no record of its inputs; the named graphs are not those it
+    was derived from (``prov:wasDerivedFrom``); or a graph was loaded after it was made (its
+    ``dct:modified``, to the second, later than the inferred graph's). ``plangraph reason``
+    decides by a checksum of each input's recorded checksum and triple count
+    (:func:`plangraph.reasoning.is_current`), which counts every graph's triples: a change
+    these records do not show (a SPARQL update run outside the engine) is found by it, not
+    here."""
+    if not store.contains_named_graph(_INFERRED):
+        return (False, None)
+    meta = ox.NamedNode(meta_graph)
+    record = list(store.quads_for_pattern(_INFERRED, None, None, meta))
+    marked = [q.object for q in record if q.predicate == _STALE_SINCE]
+    if marked:
+        return (True, min((t for t in map(_epoch, marked) if t is not None), default=None))
+    made = next((_epoch(q.object) for q in record if q.predicate == _DCT_MODIFIED), None)
+    if made is None or not any(q.predicate == _PG_SHA256 for q in record):
+        return (True, None)
+    derived = {q.object for q in record if q.predicate == _PROV_DERIVED}
+    inputs = _inputs(store, meta)
+    loaded = (
+        _epoch(q.object)
+        for g in inputs
+        for q in store.quads_for_pattern(g, _DCT_MODIFIED, None, meta)
+    )
+    later = [t for t in loaded if t is not None and t > made]
+    if inputs != derived or later:
+        return (True, min(later, default=None))
+    return (False, None)
+
 
 def _store_submission(store: ox.Store, job: StoreSubmission, generation: str) -> Stored:
     """Store a checked plan as its new version, unless the store changed since the generation
@@ -712,10 +782,49 @@ class _Writer:
             isinstance(value, Reasoned) and value.unchanged
         )
         raw = self.plan_store.raw
+        stale = changed and not isinstance(job, Reason) and raw.contains_named_graph(_INFERRED)
+        if stale:
+            self.mark_stale()
         if changed:
             raw.backup(generation)
-        stale = changed and not isinstance(job, Reason) and raw.contains_named_graph(_INFERRED)
         return ("ok", value, generation if changed else None, stale)
+
+    def mark_stale(self) -> None:
+        """Record on the inferred graph's load record since when the inferences lag behind
+        the data (:data:`_STALE_SINCE`), unless a write already did: a server started before
+        a refresh finished knows they do (:func:`inferences_behind`)."""
+        raw = self.plan_store.raw
+        meta = ox.NamedNode(self.meta_graph)
+        if next(iter(raw.quads_for_pattern(_INFERRED, _STALE_SINCE, None, meta)), None) is None:
+            now = ox.Literal(datetime.now(UTC).isoformat(), datatype=_XSD_DATETIME)
+            raw.add(ox.Quad(_INFERRED, _STALE_SINCE, now, meta))
+
+    def refreshed(self, reasoned: Reasoned) -> None:
+        """After a refresh, the inferences follow from the data: take the mark of
+        :meth:`mark_stale` away (the reasoner's new record has none). If the reasoner found
+        nothing to do (a graph loaded again with the same content), the record says when the
+        inferences were last found to follow from the data (``dct:modified``) and from which
+        graphs (``prov:wasDerivedFrom``), so that the next start does not take them for behind
+        (:func:`inferences_behind`)."""
+        raw = self.plan_store.raw
+        meta = ox.NamedNode(self.meta_graph)
+        old = [*raw.quads_for_pattern(_INFERRED, _STALE_SINCE, None, meta)]
+        confirmed = reasoned.unchanged and raw.contains_named_graph(_INFERRED)
+        if confirmed:
+            old += raw.quads_for_pattern(_INFERRED, _DCT_MODIFIED, None, meta)
+            old += raw.quads_for_pattern(_INFERRED, _PROV_DERIVED, None, meta)
+        for quad in old:
+            raw.remove(quad)
+        if confirmed:
+            now = ox.Literal(
+                datetime.now(UTC).replace(microsecond=0).isoformat(), datatype=_XSD_DATETIME
+            )
+            raw.extend(
+                [
+                    ox.Quad(_INFERRED, _DCT_MODIFIED, now, meta),
+                    *(ox.Quad(_INFERRED, _PROV_DERIVED, g, meta) for g in _inputs(raw, meta)),
+                ]
+            )
 
     def change(self, job: Job[Any], generation: str) -> Any:
         raw = self.plan_store.raw
@@ -737,7 +846,9 @@ class _Writer:
         :meth:`PlanStore.all_or_nothing`)."""
         try:
             if isinstance(job, Reason):  # all or nothing by itself (PlanStore.bulk_write_graph)
-                answer = self.answer(job, _reason(self.plan_store), generation)
+                reasoned = _reason(self.plan_store)
+                self.refreshed(reasoned)
+                answer = self.answer(job, reasoned, generation)
             else:
                 with self.plan_store.all_or_nothing(unchanged_on=_UNCHANGED):
                     answer = self.answer(job, self.change(job, generation), generation)
@@ -769,7 +880,7 @@ def writer_main(conn: Connection, store_path: str, first_generation: str, fresh:
         shutil.rmtree(generations, ignore_errors=True)
     generations.mkdir(parents=True, exist_ok=True)
     plan_store.raw.backup(first_generation)
-    conn.send(("ready", first_generation))
+    conn.send(("ready", first_generation, inferences_behind(plan_store.raw, META_GRAPH)))
     writer = _Writer(conn, plan_store, META_GRAPH)
     while True:
         try:
