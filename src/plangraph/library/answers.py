@@ -307,11 +307,16 @@ def holds_examples(run: Runner) -> bool:
 
 
 def execute(
-    query: NamedQuery, values: Mapping[str, str], run: Runner, lang: Lang = DEFAULT
+    query: NamedQuery,
+    values: Mapping[str, str],
+    run: Runner,
+    lang: Lang = DEFAULT,
+    examples: Callable[[], bool] | None = None,
 ) -> Answer:
     """Run ``query`` with ``values`` for its parameters (ParameterError if they do not fit),
     sort its rows if it does not order them itself, then look up the labels, in ``lang``, of
-    the IRIs in its result, and whether the store holds the illustrative examples."""
+    the IRIs in its result, and whether the store holds the illustrative examples (asked with
+    ``run``, unless ``examples`` knows: a server keeps the answer per store generation)."""
     if lang not in LANGUAGES:  # a face may hand on what a user typed
         raise ParameterError(f"lang={lang!r}: labels are in {' or '.join(LANGUAGES)}")
     lang = Lang(lang)
@@ -328,5 +333,5 @@ def execute(
         result,
         labels(iris, lang, run),
         text,
-        holds_examples(run),
+        examples() if examples is not None else holds_examples(run),
     )

@@ -12,12 +12,13 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
+from plangraph.library.answers import examples_query
 from plangraph.namespaces import BASE, PREFIXES
 from plangraph.rebase import Rebase
 from plangraph.settings import Settings
 from plangraph.web import negotiation, problems
 from plangraph.web.answer_cache import AnswerCache
-from plangraph.web.engine import Engine
+from plangraph.web.engine import Engine, jobs
 from plangraph.web.engine.jobs import Failed
 from plangraph.web.limits import ClientLimiter
 from plangraph.web.querylog import QueryLog
@@ -248,3 +249,15 @@ def content_disposition(filename: str, kind: str = "inline") -> str:
     if fallback != filename:
         value += f"; filename*=UTF-8''{quote(filename, safe='')}"
     return value
+
+
+EXAMPLES_HEADER = "Plangraph-Includes-Examples"
+"""Sent (``true``) with an answer from a store that holds the illustrative examples."""
+
+
+def holds_examples(context: AppContext) -> bool:
+    """Whether the newest generation holds the illustrative examples (asked once per
+    generation, then kept by the engine)."""
+    job = jobs.Query(examples_query(), "application/sparql-results+json", 1, 1 << 16)
+    found = context.engine.per_generation(job, min(context.settings.query_timeout, 10.0))
+    return found is not None and found.value.rows > 0

@@ -135,7 +135,7 @@ def input_types() -> str:
     return ", ".join(sorted(_INPUT_FORMATS))
 
 
-def _ranges(accept: str) -> list[tuple[str, float, int]]:
+def media_ranges(accept: str) -> list[tuple[str, float, int]]:
     """``(range, q, order)`` for each media range of an ``Accept`` header."""
     out: list[tuple[str, float, int]] = []
     for order, item in enumerate(accept.split(",")):
@@ -206,7 +206,7 @@ def _by_accept(family: Family, accept: str | None, html: bool) -> Format | None:
     offered = formats(family)
     if not accept or not accept.strip():
         return offered[0]
-    ranges = _ranges(accept)
+    ranges = media_ranges(accept)
     best: tuple[float, int, Format | None] | None = None
     candidates: list[tuple[str, Format | None]] = []
     # Each format's own media type first, then the aliases: "text/*" means CSV, not text/xml.

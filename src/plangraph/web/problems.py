@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from plangraph.namespaces import BASE
+from plangraph.web.negotiation import media_ranges
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = BASE + "problem/"
@@ -59,16 +60,7 @@ def problem(
 def wants_html(request: Request) -> bool:
     """Whether the client asks for HTML before JSON (a browser)."""
     best_html = best_json = -1.0
-    for position, part in enumerate((request.headers.get("accept") or "").split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        quality = 1.0
-        for field in fields[1:]:
-            if field.startswith("q="):
-                try:
-                    quality = float(field[2:])
-                except ValueError:
-                    quality = 0.0
+    for media, quality, position in media_ranges(request.headers.get("accept") or ""):
         rank = quality - position * 1e-6
         if media in ("text/html", "application/xhtml+xml"):
             best_html = max(best_html, rank)

@@ -43,6 +43,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from plangraph.terms import to_oxigraph
 from plangraph.validation import literals, sparql_text
 from plangraph.validation.shapes import (
     AlternativePath,
@@ -216,16 +217,11 @@ def _iri(value: str) -> str:
 
 def ox_term(node: Node) -> Term:
     """An rdflib term of the shapes graph as the store holds it (a literal's stand-in)."""
-    if isinstance(node, URIRef):
-        return ox.NamedNode(str(node))
-    if isinstance(node, BNode):
-        return ox.BlankNode(str(node))
-    if isinstance(node, Literal):
-        if node.language:
-            return ox.Literal(str(node), language=node.language)
-        datatype = str(node.datatype) if node.datatype else XSD + "string"
-        return literals.stand_in(ox.Literal(str(node), datatype=ox.NamedNode(datatype)))
-    raise UnsupportedShape(f"not an RDF term: {node!r}")
+    try:
+        term = to_oxigraph(node)
+    except TypeError:
+        raise UnsupportedShape(f"not an RDF term: {node!r}") from None
+    return literals.stand_in(term) if isinstance(term, ox.Literal) else term
 
 
 def _term(node: Node) -> str:

@@ -22,8 +22,9 @@ import rdflib
 from pyshacl.errors import ReportableRuntimeError
 from rdflib.namespace import RDF
 from rdflib.plugins.sparql import prepareQuery
-from rdflib.term import BNode, Literal, Node, URIRef
+from rdflib.term import BNode, Node
 
+from plangraph.terms import to_oxigraph
 from plangraph.validation.engines.oxigraph import RawResult
 from plangraph.validation.shapes import (
     SH,
@@ -85,16 +86,7 @@ def _data_term(term: object) -> Node:
 def _store_term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(node, BNode) and str(node).startswith(_SKOLEM):
         return ox.NamedNode(BLANK_PREFIX + str(node)[len(_SKOLEM) :])
-    if isinstance(node, URIRef):
-        return ox.NamedNode(str(node))
-    if isinstance(node, BNode):
-        return ox.BlankNode(str(node))
-    if isinstance(node, Literal):
-        if node.language:
-            return ox.Literal(str(node), language=node.language)
-        datatype = str(node.datatype or "http://www.w3.org/2001/XMLSchema#string")
-        return ox.Literal(str(node), datatype=ox.NamedNode(datatype))
-    raise TypeError(f"not an RDF term: {node!r}")
+    return to_oxigraph(node)
 
 
 def triple_of(t: ox.Triple | ox.Quad) -> tuple[Node, Node, Node]:

@@ -29,6 +29,7 @@ from plangraph import library as named
 from plangraph.lang import DEFAULT, LANGUAGES, Lang
 from plangraph.web import problems
 from plangraph.web.context import (
+    EXAMPLES_HEADER,
     AppContext,
     ProtocolError,
     client_of,
@@ -36,6 +37,7 @@ from plangraph.web.context import (
     context_of,
     deadline,
     failure_message,
+    holds_examples,
     job_rebase,
     too_many,
 )
@@ -44,8 +46,6 @@ from plangraph.web.engine.jobs import Failed
 from plangraph.web.layout import data_href as href
 
 _RESERVED = ("lang", "timeout")
-EXAMPLES_HEADER = "Plangraph-Includes-Examples"
-"""Sent (``true``) with an answer from a store that holds the illustrative examples."""
 
 _WORDS: dict[str, dict[Lang, str]] = {
     "intro": {
@@ -263,7 +263,9 @@ def query_page(request: Request, slug: str) -> Response:
         with context.limiter.slot(client_of(request)) as allowed:
             if not allowed:
                 raise too_many(context)
-            answer = named.execute(query, values, _runner(context, timeout), lang)
+            answer = named.execute(
+                query, values, _runner(context, timeout), lang, lambda: holds_examples(context)
+            )
     except named.ParameterError as error:
         return _error(request, kind, 400, error.message(lang), query, values, lang)
     except ProtocolError as error:

@@ -39,9 +39,9 @@ from starlette.types import Receive, Scope, Send
 
 from plangraph import lang as languages
 from plangraph.lang import DEFAULT, Lang
-from plangraph.library import answers as library_answers
 from plangraph.web import negotiation, service_description
 from plangraph.web.context import (
+    EXAMPLES_HEADER,
     AppContext,
     ProtocolError,
     authorize,
@@ -52,6 +52,7 @@ from plangraph.web.context import (
     endpoint_url,
     error_response,
     failure_message,
+    holds_examples,
     job_rebase,
     negotiated,
     output_prefixes,
@@ -66,9 +67,6 @@ from plangraph.web.routes import yasgui
 METHODS = ("GET", "HEAD", "POST")
 CACHE_HEADER = "X-Plangraph-Cache"
 ADDED_PREFIXES_HEADER = "Plangraph-Added-Prefixes"
-EXAMPLES_HEADER = "Plangraph-Includes-Examples"
-"""Sent (``true``) with the answers of a store that holds the illustrative examples (made-up
-data loaded with ``--with-examples``), which any query may read."""
 
 _FORM = "application/x-www-form-urlencoded"
 _QUERY = "application/sparql-query"
@@ -329,7 +327,7 @@ async def _query(
         settings.max_rows,
         settings.max_result_bytes,
     )
-    if await _holds_examples(context):
+    if await run_in_threadpool(holds_examples, context):
         headers[EXAMPLES_HEADER] = "true"
     cacheable = cache.enabled and not shape.volatile
     if cache.enabled and not cacheable:
@@ -353,18 +351,6 @@ async def _query(
         cache.put(answer.generation, key, found.body, found.rows)
     log.write(200, rows=found.rows, size=len(found.body))
     return Response(found.body, media_type=fmt.content_type, headers=headers)
-
-
-async def _holds_examples(context: AppContext) -> bool:
-    """Whether the newest generation holds the illustrative examples (asked once per
-    generation)."""
-    job = jobs.Query(
-        library_answers.examples_query(), "application/sparql-results+json", 1, 1 << 16
-    )
-    found = await run_in_threadpool(
-        context.engine.per_generation, job, min(context.settings.query_timeout, 10.0)
-    )
-    return found is not None and found.value.rows > 0
 
 
 async def _update(

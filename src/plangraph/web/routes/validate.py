@@ -41,6 +41,7 @@ from plangraph.web import problems
 from plangraph.web.context import ProtocolError, client_of, context_of, deadline, too_many
 from plangraph.web.engine import jobs
 from plangraph.web.engine.jobs import Failed
+from plangraph.web.negotiation import media_ranges
 
 _ACCEPTED = {
     "application/json": OutputFormat.json,
@@ -205,16 +206,7 @@ def _output(request: Request) -> OutputFormat | None:
     if not header:
         return OutputFormat.json
     best: tuple[float, int, OutputFormat] | None = None
-    for position, part in enumerate(header.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        quality = 1.0
-        for field in fields[1:]:
-            if field.startswith("q="):
-                try:
-                    quality = float(field[2:])
-                except ValueError:
-                    quality = 0.0
+    for media, quality, position in media_ranges(header):
         if quality <= 0:
             continue
         if media in _ACCEPTED:
